@@ -1,0 +1,235 @@
+/**
+ * Every error the client produces. Messages name the method, the URL without
+ * its query string and, for HTTP errors, the status; they never hold a header
+ * value, so a token cannot leak through `message`, `stack` or `util.inspect()`.
+ */
+
+/** Where a request went: what every request-time error reports. */
+export interface RequestTarget {
+  /** The HTTP method, upper case. */
+  readonly method: string;
+  /** The URL without its query string or fragment (queries may hold secrets). */
+  readonly url: string;
+}
+
+/**
+ * The base class of the errors raised while a request runs
+ * ({@link HttpError}, {@link NetworkError}, {@link TimeoutError}, {@link ParseError}).
+ *
+ * @example
+ * ```ts
+ * client.getJson('/items').subscribe({
+ *   error: (e) => { if (e instanceof RequestError) console.log(e.method, e.url, e.attempts); },
+ * });
+ * ```
+ */
+export class RequestError extends Error {
+  // A getter, not an assignment: the stack header is written during super(), and minifiers rename classes.
+  override get name(): string {
+    return 'RequestError';
+  }
+
+  /** The HTTP method, upper case. */
+  readonly method: string;
+  /** The URL without its query string or fragment. */
+  readonly url: string;
+  /** How many attempts were made before this error ended the request. */
+  readonly attempts: number;
+
+  constructor(message: string, target: RequestTarget, attempts: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.method = target.method;
+    this.url = target.url;
+    this.attempts = attempts;
+  }
+}
+
+/**
+ * The server answered with a status of 400 or more.
+ * The `response` is left unread so that its body can still be inspected.
+ *
+ * @example
+ * ```ts
+ * client.request('GET', '/missing').subscribe({
+ *   error: async (e) => {
+ *     if (isHttpError(e) && e.status === 404) console.log(await e.response.text());
+ *   },
+ * });
+ * ```
+ */
+export class HttpError extends RequestError {
+  override get name(): string {
+    return 'HttpError';
+  }
+
+  /** The response status, 400 or more. */
+  readonly status: number;
+  /** The response, with its body unread. */
+  declare readonly response: Response;
+
+  constructor(response: Response, target: RequestTarget, attempts: number) {
+    super(
+      `${target.method} ${target.url} failed with status ${response.status}${
+        response.statusText ? ` ${response.statusText}` : ''
+      }${attemptsSuffix(attempts)}`,
+      target,
+      attempts,
+    );
+    this.status = response.status;
+    // Not enumerable: a Response is large, and it belongs to the caller, not to logs.
+    Object.defineProperty(this, 'response', { value: response, enumerable: false });
+  }
+}
+
+/**
+ * The request never got a complete response: connection refused or reset, DNS
+ * failure, or the body stream died. The runtime's error is the `cause`.
+ *
+ * @example
+ * ```ts
+ * client.getJson('/items').subscribe({ error: (e) => isNetworkError(e) && console.log(e.cause) });
+ * ```
+ */
+export class NetworkError extends RequestError {
+  override get name(): string {
+    return 'NetworkError';
+  }
+
+  constructor(cause: unknown, target: RequestTarget, attempts: number) {
+    super(`${target.method} ${target.url} failed: network error${describeCause(cause)}${attemptsSuffix(attempts)}`, target, attempts, {
+      cause,
+    });
+  }
+}
+
+/**
+ * An attempt took longer than the per-attempt `timeout`; the attempt's
+ * connection was aborted.
+ *
+ * @example
+ * ```ts
+ * client.request('GET', '/slow', { timeout: 1_000 }).subscribe({ error: (e) => isTimeoutError(e) && retryLater() });
+ * ```
+ */
+export class TimeoutError extends RequestError {
+  override get name(): string {
+    return 'TimeoutError';
+  }
+
+  /** The per-attempt limit that was passed, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, target: RequestTarget, attempts: number) {
+    super(`${target.method} ${target.url} timed out after ${timeoutMs} ms${attemptsSuffix(attempts)}`, target, attempts);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * The response body was not valid JSON. Never retried: the server would most
+ * likely answer the same. The message holds at most a short excerpt of the body.
+ *
+ * @example
+ * ```ts
+ * client.getJson('/page.html').subscribe({ error: (e) => isParseError(e) && console.log(e.message) });
+ * ```
+ */
+export class ParseError extends RequestError {
+  override get name(): string {
+    return 'ParseError';
+  }
+
+  /** The response status. */
+  readonly status: number;
+
+  constructor(cause: unknown, body: string, status: number, target: RequestTarget, attempts: number) {
+    super(`${target.method} ${target.url} returned a body that is not valid JSON (body starts with ${excerpt(body)})`, target, attempts, {
+      cause,
+    });
+    this.status = status;
+  }
+}
+
+/**
+ * The client or a request was set up wrongly (a bad base URL, an invalid
+ * header, a body that cannot be serialised...). Raised before anything is
+ * sent and never retried; the message says what to fix.
+ *
+ * @example
+ * ```ts
+ * try { new AsyncAPIClient('api.example.com'); } catch (e) { console.log((e as ConfigurationError).message); }
+ * ```
+ */
+export class ConfigurationError extends Error {
+  override get name(): string {
+    return 'ConfigurationError';
+  }
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * Whether `error` is an {@link HttpError}.
+ * @example
+ * ```ts
+ * catchError((e) => (isHttpError(e) && e.status === 404 ? of(null) : throwError(() => e)))
+ * ```
+ */
+export const isHttpError = (error: unknown): error is HttpError => error instanceof HttpError;
+
+/**
+ * Whether `error` is a {@link NetworkError}.
+ * @example
+ * ```ts
+ * if (isNetworkError(e)) showOfflineBanner();
+ * ```
+ */
+export const isNetworkError = (error: unknown): error is NetworkError => error instanceof NetworkError;
+
+/**
+ * Whether `error` is a {@link TimeoutError}.
+ * @example
+ * ```ts
+ * if (isTimeoutError(e)) console.log(`gave up after ${e.timeoutMs} ms`);
+ * ```
+ */
+export const isTimeoutError = (error: unknown): error is TimeoutError => error instanceof TimeoutError;
+
+/**
+ * Whether `error` is a {@link ParseError}.
+ * @example
+ * ```ts
+ * if (isParseError(e)) console.log('the server did not send JSON');
+ * ```
+ */
+export const isParseError = (error: unknown): error is ParseError => error instanceof ParseError;
+
+/**
+ * Whether `error` is a {@link ConfigurationError}.
+ * @example
+ * ```ts
+ * if (isConfigurationError(e)) console.error('fix the client setup:', e.message);
+ * ```
+ */
+export const isConfigurationError = (error: unknown): error is ConfigurationError => error instanceof ConfigurationError;
+
+const EXCERPT_LENGTH = 80;
+
+function excerpt(body: string): string {
+  const head = body.length > EXCERPT_LENGTH ? `${body.slice(0, EXCERPT_LENGTH)}…` : body;
+  return JSON.stringify(head);
+}
+
+function attemptsSuffix(attempts: number): string {
+  return attempts > 1 ? ` (after ${attempts} attempts)` : '';
+}
+
+function describeCause(cause: unknown): string {
+  // Node's fetch says only "fetch failed"; the useful part (ECONNREFUSED...) is one level down.
+  const inner = (cause as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  if (inner && typeof inner.code === 'string') return ` (${inner.code})`;
+  if (cause instanceof Error && cause.message) return ` (${cause.message})`;
+  return '';
+}

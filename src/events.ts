@@ -1,0 +1,66 @@
+import { Subject, type Observable } from 'rxjs';
+
+interface EventBase {
+  /** The HTTP method, upper case. */
+  readonly method: string;
+  /** The URL without its query string. */
+  readonly url: string;
+}
+
+/** An attempt is about to be sent. */
+export interface RequestEvent extends EventBase {
+  readonly type: 'request';
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+}
+
+/** An attempt got response headers (any status). */
+export interface ResponseEvent extends EventBase {
+  readonly type: 'response';
+  readonly attempt: number;
+  readonly status: number;
+}
+
+/** An attempt failed and another one is scheduled. */
+export interface RetryEvent extends EventBase {
+  readonly type: 'retry';
+  /** The attempt that failed. */
+  readonly attempt: number;
+  /** The wait before the next attempt, in milliseconds. */
+  readonly delayMs: number;
+  /** Why: `status 503`, `network error` or `timeout`. */
+  readonly reason: string;
+  readonly error: unknown;
+}
+
+/** The request ended with an error (retries exhausted or a final error). */
+export interface GiveUpEvent extends EventBase {
+  readonly type: 'giveUp';
+  /** How many attempts were made. */
+  readonly attempts: number;
+  readonly error: unknown;
+}
+
+/** What `client.events$` emits. */
+export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | GiveUpEvent;
+
+/**
+ * The client's lifecycle events. Emitting costs one check when nobody
+ * listens: events are built only for subscribers.
+ *
+ * @example
+ * ```ts
+ * const events = new EventStream();
+ * events.emit(() => ({ type: 'request', method: 'GET', url: 'https://h/x', attempt: 1 }));
+ * ```
+ */
+export class EventStream {
+  readonly #subject = new Subject<ClientEvent>();
+  /** The events, hot: a subscriber sees those after it subscribed. */
+  readonly events$: Observable<ClientEvent> = this.#subject.asObservable();
+
+  /** Emits the event `make` builds, and builds it only if somebody listens. */
+  emit(make: () => ClientEvent): void {
+    if (this.#subject.observed) this.#subject.next(make());
+  }
+}

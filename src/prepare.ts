@@ -1,0 +1,84 @@
+import { ConfigurationError, type RequestTarget } from './errors.js';
+import { checkHeader, toHeaderRecord } from './headers.js';
+import type { RequestOptions, ResolvedClientOptions } from './options.js';
+import { displayUrl, joinUrl } from './url.js';
+
+/** A request checked and built once, sent as it is by every attempt. */
+export interface PreparedRequest {
+  /** Method and URL without query, for errors and events. */
+  readonly target: RequestTarget;
+  /** The full URL, query included. */
+  readonly href: string;
+  readonly init: RequestInit & { duplex?: 'half' };
+}
+
+const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * Checks a request and builds what `fetch` needs. Throws
+ * {@link ConfigurationError} before anything is sent when the method, endpoint,
+ * params, headers or body are not usable. Header precedence, lowest first:
+ * `defaults`, the client's headers, its auth headers, the request's headers.
+ *
+ * @param defaults headers the calling method adds (`accept` for `getJson`)
+ * @example
+ * ```ts
+ * prepareRequest(resolveClientOptions({ baseUrl: 'https://h/v1' }), 'post', 'items', { json: { a: 1 } }).href;
+ * // 'https://h/v1/items'
+ * ```
+ */
+export function prepareRequest(
+  config: ResolvedClientOptions,
+  method: string,
+  endpoint: string,
+  options: RequestOptions,
+  defaults?: Readonly<Record<string, string>>,
+): PreparedRequest {
+  const verb = checkMethod(method);
+  const url = joinUrl(config.baseUrl, endpoint, options.params);
+  const target: RequestTarget = { method: verb, url: displayUrl(url) };
+  const { body, contentType } = encodeBody(options, verb);
+  const headers: Record<string, string> = {
+    ...defaults,
+    ...(contentType === undefined ? undefined : { 'content-type': contentType }),
+    ...config.headers,
+    ...toHeaderRecord(options.headers, 'headers'),
+  };
+  const init: PreparedRequest['init'] = { method: verb, headers };
+  if (body !== undefined) {
+    init.body = body;
+    // Node's fetch sends a stream body only when told it is half-duplex.
+    if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) init.duplex = 'half';
+  }
+  return { target, href: url.href, init };
+}
+
+function checkMethod(method: string): string {
+  if (typeof method !== 'string' || method === '') {
+    throw new ConfigurationError('method must be a non-empty string such as "GET" or "POST"');
+  }
+  // A method follows the same token rule as a header name.
+  checkHeader(method, '', 'method');
+  return method.toUpperCase();
+}
+
+function encodeBody(options: RequestOptions, method: string): { body?: BodyInit; contentType?: string } {
+  const hasJson = options.json !== undefined;
+  const hasBody = options.body !== undefined && options.body !== null;
+  if (hasJson && hasBody) throw new ConfigurationError('pass either json or body, not both');
+  if ((hasJson || hasBody) && NO_BODY_METHODS.has(method)) {
+    throw new ConfigurationError(`a ${method} request cannot have a body: use POST, PUT or PATCH, or send the data as params`);
+  }
+  if (hasBody) return { body: options.body! };
+  if (!hasJson) return {};
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(options.json);
+  } catch (cause) {
+    throw new ConfigurationError(`json cannot be serialised: ${(cause as Error).message}`, { cause });
+  }
+  if (text === undefined) {
+    throw new ConfigurationError(`json cannot be serialised: a ${typeof options.json} has no JSON form`);
+  }
+  return { body: text, contentType: 'application/json' };
+}

@@ -1,0 +1,61 @@
+import type { ObservableInput } from 'rxjs';
+import { HttpError, ParseError, type RequestTarget } from './errors.js';
+
+/** Which attempt of which request a response belongs to. */
+export interface AttemptContext {
+  readonly target: RequestTarget;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+}
+
+/**
+ * Turns a response into what a method emits. It runs inside the attempt, so
+ * the per-attempt timeout and unsubscribing also cover what it reads.
+ */
+export type ResponseReader<T> = (response: Response, context: AttemptContext) => ObservableInput<T>;
+
+/**
+ * Throws {@link HttpError} for a status of 400 or more.
+ *
+ * @example
+ * ```ts
+ * checkStatus(new Response(null, { status: 404 }), context); // throws HttpError
+ * ```
+ */
+export function checkStatus(response: Response, context: AttemptContext): void {
+  if (response.status >= 400) throw new HttpError(response, context.target, context.attempt);
+}
+
+/**
+ * The reader of `request()`: the response itself, body unread, once its status is checked.
+ *
+ * @example
+ * ```ts
+ * send(prepared, emitResponse, 1, 30_000, asyncScheduler); // Observable<Response>
+ * ```
+ */
+export const emitResponse: ResponseReader<Response> = (response, context) => {
+  checkStatus(response, context);
+  return [response];
+};
+
+/**
+ * The reader of `getJson()`: the parsed body; `undefined` for a 204 or an
+ * empty body; {@link ParseError} for a body that is not JSON.
+ *
+ * @example
+ * ```ts
+ * send(prepared, readJson, 1, 30_000, asyncScheduler); // Observable<unknown>
+ * ```
+ */
+export const readJson: ResponseReader<unknown> = async (response, context) => {
+  checkStatus(response, context);
+  if (response.status === 204 || response.status === 205) return undefined;
+  const text = await response.text();
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new ParseError(cause, text, response.status, context.target, context.attempt);
+  }
+};

@@ -1,0 +1,14 @@
+import type { RetryPolicy } from '../options.js';
+
+/**
+ * The wait before retry number `retry` (1 for the first retry): exponential,
+ * `baseDelay * 2 ** (retry - 1)`, so 2 s then 4 s with the defaults.
+ *
+ * @example
+ * ```ts
+ * backoffDelay({ maxAttempts: 3, baseDelay: 2000 }, 2); // 4000
+ * ```
+ */
+export function backoffDelay(policy: RetryPolicy, retry: number): number {
+  return policy.baseDelay * 2 ** (retry - 1);
+}

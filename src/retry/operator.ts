@@ -1,0 +1,44 @@
+import { retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { HttpError } from '../errors.js';
+import type { RetryPolicy } from '../options.js';
+import { decideRetry } from './decide.js';
+
+/** What is known when a retry is scheduled. */
+export interface RetryInfo {
+  /** The attempt that failed, 1 for the first. */
+  readonly attempt: number;
+  /** The wait before the next attempt, in milliseconds. */
+  readonly delayMs: number;
+  /** The error of the failed attempt. */
+  readonly error: unknown;
+}
+
+/**
+ * Re-subscribes to the source after a failure when {@link decideRetry} says
+ * so, after the wait it gives, on `scheduler`. Unsubscribing cancels a pending
+ * wait. An error that is not retried passes through unchanged.
+ *
+ * @param onRetry called when a retry is scheduled, before the wait
+ * @example
+ * ```ts
+ * attempt$.pipe(retryWithPolicy({ maxAttempts: 3, baseDelay: 2000 }, asyncScheduler));
+ * ```
+ */
+export function retryWithPolicy<T>(
+  policy: RetryPolicy,
+  scheduler: SchedulerLike,
+  onRetry?: (info: RetryInfo) => void,
+): MonoTypeOperatorFunction<T> {
+  return retry({
+    count: policy.maxAttempts - 1,
+    delay: (error: unknown, attempt: number) => {
+      const decision = decideRetry(policy, error, attempt);
+      // throwError, never EMPTY: EMPTY would complete silently and swallow the error.
+      if (!decision.retry) return throwError(() => error);
+      // The response of a retried attempt is thrown away: free its connection now, not at GC.
+      if (error instanceof HttpError) error.response.body?.cancel().catch(() => undefined);
+      onRetry?.({ attempt, delayMs: decision.delayMs, error });
+      return timer(decision.delayMs, scheduler);
+    },
+  });
+}
