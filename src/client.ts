@@ -46,7 +46,9 @@ export class AsyncAPIClient {
    * client.events$.pipe(filter((e) => e.type === 'retry')).subscribe((e) => show(`retrying in ${e.delayMs / 1000} s`));
    * ```
    */
-  readonly events$: Observable<ClientEvent> = this.#events.events$;
+  get events$(): Observable<ClientEvent> {
+    return this.#events.events$;
+  }
 
   /**
    * @param baseUrl an absolute http(s) URL; its path is kept

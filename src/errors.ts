@@ -42,6 +42,21 @@ export class RequestError extends Error {
     this.url = target.url;
     this.attempts = attempts;
   }
+
+  /**
+   * What `util.inspect()` and `console.log()` show in Node: the stack, the own
+   * fields and the cause, never the response (its URL keeps the query string,
+   * where an API key may be).
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    const fields: Record<string, unknown> = { ...(this as object) };
+    if (this.cause !== undefined) fields.cause = this.cause;
+    return `${this.stack ?? `${this.name}: ${this.message}`} ${inspect(fields, options)}`;
+  }
 }
 
 /**

@@ -1,0 +1,54 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request as the test server saw it. */
+export interface Hit {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  /** The client closed the connection before the response was complete (an abort). */
+  closedEarly: boolean;
+}
+
+export interface TestServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  readonly hits: Hit[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP server on loopback, for what nock cannot show: sockets that are
+ * refused, reset, stalled or aborted by the client.
+ */
+export async function startServer(handler: (req: IncomingMessage, res: ServerResponse, hit: Hit) => void): Promise<TestServer> {
+  const hits: Hit[] = [];
+  const server = createServer((req, res) => {
+    const hit: Hit = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, closedEarly: false };
+    hits.push(hit);
+    res.on('close', () => {
+      if (!res.writableFinished) hit.closedEarly = true;
+    });
+    handler(req, res, hit);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    hits,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A loopback port where nothing listens: connecting to it is refused. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
