@@ -61,6 +61,11 @@ describe('joinUrl', () => {
     ['items', {}, 'https://h/api/v1/items'],
     ['a..b/c', undefined, 'https://h/api/v1/a..b/c'],
     ['items?next=../x', undefined, 'https://h/api/v1/items?next=../x'],
+    ['files:upload', undefined, 'https://h/api/v1/files:upload'],
+    ['/files:upload', undefined, 'https://h/api/v1/files:upload'],
+    ['projects/p1:run', undefined, 'https://h/api/v1/projects/p1:run'],
+    ['javascript:alert(1)', undefined, 'https://h/api/v1/javascript:alert(1)'],
+    ['?only=query', undefined, 'https://h/api/v1/?only=query'],
   ])('joins %j (case %#)', (endpoint, params, href) => {
     expect(joinUrl(base, endpoint, params).href).toBe(href);
   });
@@ -70,7 +75,10 @@ describe('joinUrl', () => {
     ['http://h/api/v1/x', /is an absolute URL/],
     ['//evil.test/x', /is an absolute URL/],
     ['\\\\evil.test/x', /is an absolute URL/],
-    ['javascript:alert(1)', /is an absolute URL/],
+    ['HTTPS://evil.test/x', /is an absolute URL/],
+    ['http:evil.test/x', /is an absolute URL/],
+    ['ws://evil.test/x', /is an absolute URL/],
+    ['/\\evil.test/x', /is an absolute URL/],
     ['../admin', /climbs above the base URL/],
     ['items/../../admin', /climbs above/],
     ['..', /climbs above/],

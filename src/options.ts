@@ -123,8 +123,8 @@ export interface ResolvedClientOptions {
   readonly scheduler: SchedulerLike;
 }
 
-// Timers longer than this overflow to about 1 ms in browsers and Node alike.
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest timer browsers and Node keep: a longer one overflows and fires after about 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Checks and completes the client's options. Throws {@link ConfigurationError}

@@ -35,13 +35,14 @@ export function send<T>(
 
 /**
  * What `fetch` and body reads reject with when the network fails is a
- * `TypeError` (or a `DOMException` in some browsers); those become
- * {@link NetworkError}. The client's own errors, and anything else (a bug in a
- * reader), pass through unchanged and are not retried.
+ * `TypeError` (a `DOMException` named `NetworkError` in some browsers); those
+ * become {@link NetworkError}. The client's own errors, and anything else (an
+ * `AbortError` from elsewhere, a bug in a reader), pass through unchanged and
+ * are not retried.
  */
 function toRequestError(error: unknown, context: AttemptContext): unknown {
   if (error instanceof RequestError) return error;
-  if (error instanceof TypeError || (typeof DOMException !== 'undefined' && error instanceof DOMException)) {
+  if (error instanceof TypeError || (error instanceof Error && error.name === 'NetworkError')) {
     return new NetworkError(error, context.target, context.attempt);
   }
   return error;

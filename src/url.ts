@@ -38,7 +38,8 @@ export function parseBaseUrl(input: string): URL {
 
 // A ".." segment, also as %2e%2e, between separators (also %2f or %5c), in the path part only.
 const CLIMB = /(?:^|[/\\]|%2f|%5c)(?:\.|%2e){2}(?:[/\\]|%2f|%5c|$)/i;
-const SCHEME = /^[a-z][a-z\d+\-.]*:/i;
+// "scheme://..." or "http(s):...": an absolute URL. Any other colon is part of a path ("files:upload").
+const ABSOLUTE = /^(?:[a-z][a-z\d+\-.]*:[/\\]{2}|https?:)/i;
 const PROTOCOL_RELATIVE = /^[/\\]{2}/;
 
 /**
@@ -58,7 +59,7 @@ export function joinUrl(base: URL, endpoint: string, params?: QueryParams): URL 
   if (typeof endpoint !== 'string') {
     throw new ConfigurationError(`endpoint must be a string such as "/items", not ${typeof endpoint}`);
   }
-  if (SCHEME.test(endpoint) || PROTOCOL_RELATIVE.test(endpoint)) {
+  if (ABSOLUTE.test(endpoint) || PROTOCOL_RELATIVE.test(endpoint)) {
     throw new ConfigurationError(
       `endpoint ${quoteSafely(endpoint)} is an absolute URL: pass a path under the base URL ${base.origin}${base.pathname}`,
     );
@@ -66,7 +67,8 @@ export function joinUrl(base: URL, endpoint: string, params?: QueryParams): URL 
   if (CLIMB.test(endpoint.split(/[?#]/, 1)[0]!)) {
     throw new ConfigurationError(`endpoint ${quoteSafely(endpoint)} climbs above the base URL with "..": pass a path under ${base.origin}${base.pathname}`);
   }
-  const url = new URL(endpoint.replace(/^[/\\]/, ''), base);
+  // "./" keeps a first segment with a colon from being read as a scheme.
+  const url = new URL(`./${endpoint.replace(/^[/\\]/, '')}`, base);
   if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
     // Unreachable after the checks above, kept as the one invariant that matters.
     throw new ConfigurationError(`endpoint ${quoteSafely(endpoint)} resolves outside the base URL ${base.origin}${base.pathname}`);

@@ -1,8 +1,10 @@
-import type { RetryPolicy } from '../options.js';
+import { MAX_TIMER_MS, type RetryPolicy } from '../options.js';
 
 /**
  * The wait before retry number `retry` (1 for the first retry): exponential,
- * `baseDelay * 2 ** (retry - 1)`, so 2 s then 4 s with the defaults.
+ * `baseDelay * 2 ** (retry - 1)`, so 2 s then 4 s with the defaults. Capped at
+ * the longest timer a runtime keeps (about 24.8 days), which would otherwise
+ * overflow and fire at once.
  *
  * @example
  * ```ts
@@ -10,5 +12,5 @@ import type { RetryPolicy } from '../options.js';
  * ```
  */
 export function backoffDelay(policy: RetryPolicy, retry: number): number {
-  return policy.baseDelay * 2 ** (retry - 1);
+  return Math.min(policy.baseDelay * 2 ** (retry - 1), MAX_TIMER_MS);
 }
