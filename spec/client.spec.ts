@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { lastValueFrom, Subject, switchMap, takeUntil } from 'rxjs';
+import { first, firstValueFrom, lastValueFrom, Subject, switchMap, takeUntil } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   apiKeyAuth,
@@ -59,6 +59,14 @@ describe('cold and lazy', () => {
     expect(await lastValueFrom(items$)).toEqual({ hits: 2 });
   });
 
+  it('first() after the one value is not reported as a cancel', async () => {
+    nock(ORIGIN).get('/v1/x').reply(200, { a: 1 });
+    const client = new AsyncAPIClient(BASE);
+    const seen = watch(client);
+    expect(await firstValueFrom(client.getJson('/x').pipe(first()))).toEqual({ a: 1 });
+    expect(seen.events.map((e) => e.type)).toEqual(['request', 'response']);
+  });
+
   it('request() emits exactly one Response, body unread, then completes', async () => {
     nock(ORIGIN).post('/v1/items').reply(201, 'created');
     const client = new AsyncAPIClient(BASE);
@@ -106,6 +114,7 @@ describe('the retry policy', () => {
     expect(seen.attemptTimes).toEqual([0, 2000, 6000]);
     expect(recording.values).toEqual([{ price: 42 }]);
     expect(recording.completed).toBe(true);
+    expect(seen.events.map((e) => e.type)).toEqual(['request', 'response', 'retry', 'request', 'response', 'retry', 'request', 'response']);
     scope.done();
   });
 
@@ -211,6 +220,8 @@ describe('the retry policy', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(hits).toBe(1);
     expect(recording.done()).toBe(false);
+    expect(seen.events.map((e) => e.type)).toEqual(['request', 'response', 'retry', 'cancel']);
+    expect(seen.events.at(-1)).toMatchObject({ type: 'cancel', method: 'GET', url: `${BASE}/x`, attempts: 1 });
   });
 
   it('takeUntil during the backoff cancels it too', async () => {

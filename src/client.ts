@@ -1,5 +1,5 @@
-import { defer, tap, type Observable } from 'rxjs';
-import { HttpError, RequestError, TimeoutError } from './errors.js';
+import { defer, finalize, tap, type Observable } from 'rxjs';
+import { HttpError, NetworkError, TimeoutError } from './errors.js';
 import { EventStream, type ClientEvent } from './events.js';
 import type { HeadersLike } from './headers.js';
 import {
@@ -39,7 +39,7 @@ export class AsyncAPIClient {
 
   /**
    * Lifecycle events of every request of this client (`request`, `response`,
-   * `retry`, `giveUp`), for logs and dashboards. They hold no header values.
+   * `retry`, `giveUp`, `cancel`), for logs and dashboards. They hold no header values.
    *
    * @example
    * ```ts
@@ -126,13 +126,23 @@ export class AsyncAPIClient {
       const onRetry = ({ attempt, delayMs, error }: RetryInfo) =>
         events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, reason: describeFailure(error), error }));
       let attempt = 0;
+      let ended = false;
       return defer(() => {
         attempt += 1;
         events.emit(() => ({ type: 'request', method: verb, url, attempt }));
         return send(request, observedRead, attempt, timeoutMs, config.scheduler);
       }).pipe(
         retryWithPolicy(policy, config.scheduler, onRetry),
-        tap({ error: (error: unknown) => events.emit(() => ({ type: 'giveUp', method: verb, url, attempts: attempt, error })) }),
+        tap({
+          // One value is the whole answer: a `first()` downstream that unsubscribes after it is no cancel.
+          next: () => (ended = true),
+          error: (error: unknown) => {
+            ended = true;
+            events.emit(() => ({ type: 'giveUp', method: verb, url, attempts: attempt, error }));
+          },
+        }),
+        // Unsubscribed before the end: say so, or a dashboard would count the request in flight forever.
+        finalize(() => ended || events.emit(() => ({ type: 'cancel', method: verb, url, attempts: attempt }))),
       );
     });
   }
@@ -141,6 +151,6 @@ export class AsyncAPIClient {
 function describeFailure(error: unknown): string {
   if (error instanceof HttpError) return `status ${error.status}`;
   if (error instanceof TimeoutError) return 'timeout';
-  if (error instanceof RequestError) return 'network error';
-  return 'error';
+  if (error instanceof NetworkError) return 'network error';
+  return error instanceof Error ? error.name : 'error';
 }

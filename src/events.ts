@@ -41,8 +41,15 @@ export interface GiveUpEvent extends EventBase {
   readonly error: unknown;
 }
 
+/** The subscriber unsubscribed before the request ended (an abort, `switchMap`, `takeUntil`...). */
+export interface CancelEvent extends EventBase {
+  readonly type: 'cancel';
+  /** How many attempts were started; 0 when cancelled before the first. */
+  readonly attempts: number;
+}
+
 /** What `client.events$` emits. */
-export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | GiveUpEvent;
+export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | GiveUpEvent | CancelEvent;
 
 /**
  * The client's lifecycle events. Emitting costs one check when nobody

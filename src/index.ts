@@ -14,7 +14,7 @@ export {
   isTimeoutError,
   type RequestTarget,
 } from './errors.js';
-export type { ClientEvent, GiveUpEvent, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
+export type { CancelEvent, ClientEvent, GiveUpEvent, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
 export type { HeadersLike } from './headers.js';
 export { DEFAULTS, type ClientOptions, type QueryParams, type QueryValue, type RequestOptions, type RetryOptions, type RetryPolicy } from './options.js';
 export { backoffDelay } from './retry/backoff.js';
