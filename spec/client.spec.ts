@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { first, firstValueFrom, lastValueFrom, Subject, switchMap, takeUntil } from 'rxjs';
+import { asyncScheduler, first, firstValueFrom, lastValueFrom, Subject, switchMap, takeUntil, type SchedulerLike } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   apiKeyAuth,
@@ -241,6 +241,32 @@ describe('the retry policy', () => {
   });
 });
 
+describe('the client scheduler', () => {
+  it('schedules every backoff and timeout on it', async () => {
+    let hits = 0;
+    nock(ORIGIN).get('/v1/x').times(3).reply(() => {
+      hits += 1;
+      return [503];
+    });
+    // Records each delay asked for, then runs it 1000 times faster on the real clock.
+    const delays: number[] = [];
+    const scheduler: SchedulerLike = {
+      now: () => asyncScheduler.now(),
+      schedule: (work, delay = 0, state) => {
+        delays.push(delay);
+        return asyncScheduler.schedule(work as never, delay / 1000, state);
+      },
+    };
+    const client = new AsyncAPIClient({ baseUrl: BASE, timeout: 10_000, scheduler });
+    const recording = record(client.request('GET', '/x'));
+    await until(recording.done);
+    expect(hits).toBe(3);
+    expect(recording.error).toMatchObject({ status: 503, attempts: 3 });
+    expect(delays.filter((d) => d !== 10_000)).toEqual([2000, 4000]);
+    expect(delays.filter((d) => d === 10_000)).toHaveLength(3);
+  });
+});
+
 describe('getJson', () => {
   it('parses the body and sends accept: application/json', async () => {
     nock(ORIGIN, { reqheaders: { accept: 'application/json' } }).get('/v1/items').query({ tag: ['a', 'b'], page: '2' }).reply(200, [{ id: 1 }]);
@@ -305,6 +331,14 @@ describe('requests', () => {
     });
   });
 
+  it('sends json with content-type: application/json by default', async () => {
+    nock(ORIGIN, { reqheaders: { 'content-type': 'application/json' } })
+      .post('/v1/items', { name: 'n', tags: ['a'] })
+      .reply(201);
+    const response = await lastValueFrom(new AsyncAPIClient(BASE).request('POST', '/items', { json: { name: 'n', tags: ['a'] } }));
+    expect(response.status).toBe(201);
+  });
+
   it('sends a raw body as it is', async () => {
     nock(ORIGIN, { reqheaders: { 'content-type': 'text/plain' } }).post('/v1/raw', 'hello').reply(200);
     const response = await lastValueFrom(new AsyncAPIClient(BASE).request('POST', '/raw', { body: 'hello', headers: { 'content-type': 'text/plain' } }));
@@ -351,6 +385,7 @@ describe('bad input: a clear error, nothing sent, no retry', () => {
     ['a protocol-relative endpoint', 'GET', '//evil.test/x', {}, /is an absolute URL/],
     ['an endpoint that climbs', 'GET', '..%2f..%2fadmin', {}, /climbs above the base URL/],
     ['a method with a space', 'GE T', '/x', {}, /method: "GE T" is not a valid header name/],
+    ['a method fetch refuses', 'TRACE', '/x', {}, /method TRACE cannot be sent with fetch/],
     ['an object in params', 'GET', '/x', { params: { a: { b: 1 } } }, /params.a is an object/],
     ['a negative per-request timeout', 'GET', '/x', { timeout: -1 }, /timeout must be/],
     ['maxAttempts 0 per request', 'GET', '/x', { retry: { maxAttempts: 0 } }, /maxAttempts/],

@@ -1,4 +1,4 @@
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, Subject, switchMap, takeUntil } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AsyncAPIClient, NetworkError, TimeoutError, type ClientEvent } from '../src/index.js';
 import { record } from './support/record.js';
@@ -67,6 +67,43 @@ describe('network failures', () => {
     expect(await lastValueFrom(client.getJson('/x'))).toEqual({ ok: 2 });
     expect(server.hits).toHaveLength(2);
     expect(retries).toMatchObject([{ attempt: 1, reason: 'network error' }]);
+  });
+});
+
+describe('what fetch rejects with (a fetch stand-in)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('a DNS failure (a TypeError with an ENOTFOUND cause, as undici reports it) is a retried network error', async () => {
+    const dnsFailure = () =>
+      Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND api.test'), { code: 'ENOTFOUND' }) }));
+    const fetchStandIn = vi.spyOn(globalThis, 'fetch').mockImplementation(dnsFailure);
+    const client = new AsyncAPIClient({ baseUrl: 'http://api.test', retry: { baseDelay: 1 } });
+    const recording = record(client.request('GET', '/x'));
+    await until(recording.done);
+    expect(fetchStandIn).toHaveBeenCalledTimes(3);
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect((recording.error as Error).message).toBe('GET http://api.test/x failed: network error (ENOTFOUND) (after 3 attempts)');
+  });
+
+  it('an AbortError that the client did not cause is passed on as it is, not retried', async () => {
+    const abort = new DOMException('The operation was aborted.', 'AbortError');
+    const fetchStandIn = vi.spyOn(globalThis, 'fetch').mockImplementation(() => Promise.reject(abort));
+    const recording = record(new AsyncAPIClient({ baseUrl: 'http://api.test', retry: { baseDelay: 1 } }).request('GET', '/x'));
+    await until(recording.done);
+    expect(fetchStandIn).toHaveBeenCalledTimes(1);
+    expect(recording.error).toBe(abort);
+  });
+
+  it('a DOMException named NetworkError (some browsers) is a retried network error', async () => {
+    const fetchStandIn = vi
+      .spyOn(globalThis, 'fetch')
+      .mockImplementation(() => Promise.reject(new DOMException('A network error occurred.', 'NetworkError')));
+    const recording = record(new AsyncAPIClient({ baseUrl: 'http://api.test', retry: { baseDelay: 1 } }).request('GET', '/x'));
+    await until(recording.done);
+    expect(fetchStandIn).toHaveBeenCalledTimes(3);
+    expect(recording.error).toBeInstanceOf(NetworkError);
   });
 });
 
@@ -157,6 +194,37 @@ describe('cancellation', () => {
     recording.subscription.unsubscribe();
     await until(() => server!.hits[0]!.closedEarly);
     expect(recording.done()).toBe(false);
+  });
+
+  it('switchMap aborts the request in flight when the next value comes', async () => {
+    server = await startServer((req, res) => {
+      if (req.url === '/search?q=ab') res.writeHead(200, { 'content-type': 'application/json' }).end('"ab"');
+    });
+    const client = new AsyncAPIClient(server.origin);
+    const terms = new Subject<string>();
+    const recording = record(terms.pipe(switchMap((q) => client.getJson('/search', { q }))));
+    terms.next('a');
+    await until(() => server!.hits.length === 1);
+    terms.next('ab');
+    terms.complete();
+    await until(recording.done);
+    expect(recording.values).toEqual(['ab']);
+    await until(() => server!.hits[0]!.closedEarly);
+    expect(server.hits[1]!.closedEarly).toBe(false);
+  });
+
+  it('takeUntil aborts the request in flight', async () => {
+    server = await startServer(() => {
+      // Never answers.
+    });
+    const client = new AsyncAPIClient(server.origin);
+    const stop = new Subject<void>();
+    const recording = record(client.request('GET', '/hang').pipe(takeUntil(stop)));
+    await until(() => server!.hits.length === 1);
+    stop.next();
+    await until(() => server!.hits[0]!.closedEarly);
+    expect(recording.completed).toBe(true);
+    expect(recording.values).toEqual([]);
   });
 
   it('one request of a shared client is cancelled without touching another', async () => {

@@ -86,6 +86,9 @@ describe('joinUrl', () => {
     ['..%2f..%2fadmin', /climbs above/],
     ['items%2f..%2fadmin', /climbs above/],
     ['.%2E/admin', /climbs above/],
+    ['.\t./admin', /resolves outside the base URL/],
+    ['.\n./admin', /resolves outside the base URL/],
+    ['%2e\t%2e/admin', /resolves outside the base URL/],
   ])('refuses %j', (endpoint, message) => {
     expect(() => joinUrl(base, endpoint)).toThrow(ConfigurationError);
     expect(() => joinUrl(base, endpoint)).toThrow(message);

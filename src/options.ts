@@ -91,7 +91,7 @@ export interface RequestOptions {
   /** A value sent as JSON, with `content-type: application/json`. */
   json?: unknown;
   /** A raw body (string, `Blob`, `FormData`, `URLSearchParams`, `ArrayBuffer`...). Not with `json`. */
-  body?: BodyInit;
+  body?: BodyInit | null;
   /** Headers of this request; they win over auth headers and defaults. */
   headers?: HeadersLike;
   /** Overrides the client's retry policy field by field; `false` for one attempt. */
@@ -108,10 +108,11 @@ export interface RequestOptions {
  * DEFAULTS.retry.baseDelay; // 2000
  * ```
  */
-export const DEFAULTS = {
+export const DEFAULTS = Object.freeze({
   timeout: 30_000,
-  retry: { maxAttempts: 3, baseDelay: 2_000 } satisfies RetryPolicy,
-} as const;
+  // Frozen: clients share this object, and a change to it would change their policy.
+  retry: Object.freeze({ maxAttempts: 3, baseDelay: 2_000 }) satisfies RetryPolicy,
+} as const);
 
 /** The client's options with every field decided and checked. */
 export interface ResolvedClientOptions {

@@ -13,6 +13,8 @@ export interface PreparedRequest {
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
+// fetch refuses these outright; left to fetch, the refusal would look like a network error.
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /**
  * Checks a request and builds what `fetch` needs. Throws
@@ -59,7 +61,9 @@ function checkMethod(method: string): string {
   }
   // A method follows the same token rule as a header name.
   checkHeader(method, '', 'method');
-  return method.toUpperCase();
+  const verb = method.toUpperCase();
+  if (FORBIDDEN_METHODS.has(verb)) throw new ConfigurationError(`method ${verb} cannot be sent with fetch`);
+  return verb;
 }
 
 function encodeBody(options: RequestOptions, method: string): { body?: BodyInit; contentType?: string } {

@@ -70,7 +70,8 @@ export function joinUrl(base: URL, endpoint: string, params?: QueryParams): URL 
   // "./" keeps a first segment with a colon from being read as a scheme.
   const url = new URL(`./${endpoint.replace(/^[/\\]/, '')}`, base);
   if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
-    // Unreachable after the checks above, kept as the one invariant that matters.
+    // The invariant that matters. The checks above give clearer messages, but the URL parser
+    // also drops tabs and newlines (".\t./admin"), so only this check sees every climb.
     throw new ConfigurationError(`endpoint ${quoteSafely(endpoint)} resolves outside the base URL ${base.origin}${base.pathname}`);
   }
   if (params !== undefined) appendParams(url.searchParams, params);

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../src/errors.js';
+import { resolveClientOptions } from '../src/options.js';
+import { prepareRequest } from '../src/prepare.js';
+
+const config = resolveClientOptions({
+  baseUrl: 'https://h/v1',
+  headers: { 'X-Client': 'client', 'X-Shared': 'client' },
+  authHeaders: { Authorization: 'Bearer t', 'X-Shared': 'auth' },
+});
+
+describe('prepareRequest', () => {
+  it('upper-cases the method and keeps the query out of the target', () => {
+    const prepared = prepareRequest(config, 'post', 'items', { params: { key: 'k' } });
+    expect(prepared.target).toEqual({ method: 'POST', url: 'https://h/v1/items' });
+    expect(prepared.href).toBe('https://h/v1/items?key=k');
+    expect(prepared.init.method).toBe('POST');
+  });
+
+  it.each([
+    ['defaults only', {}, undefined, { accept: 'application/json' }],
+    ['client headers over defaults', { headers: {} }, { accept: 'x', 'x-client': 'd' }, { accept: 'x', 'x-client': 'client' }],
+    ['auth headers over client headers', {}, undefined, { 'x-shared': 'auth' }],
+    ['request headers over auth headers, any case', { headers: { authorization: 'Basic b', 'X-SHARED': 'req' } }, undefined, { authorization: 'Basic b', 'x-shared': 'req' }],
+  ])('header precedence: %s', (_name, options, defaults, expected) => {
+    const prepared = prepareRequest(config, 'GET', 'x', options, defaults ?? { accept: 'application/json' });
+    expect(prepared.init.headers).toMatchObject(expected);
+  });
+
+  it('serialises json with content-type: application/json', () => {
+    const prepared = prepareRequest(config, 'PUT', 'x', { json: { a: [1, 'b'], n: null } });
+    expect(prepared.init.body).toBe('{"a":[1,"b"],"n":null}');
+    expect(prepared.init.headers).toMatchObject({ 'content-type': 'application/json' });
+  });
+
+  it('sends a raw body as it is, with no content-type of its own', () => {
+    const form = new URLSearchParams({ a: '1' });
+    const prepared = prepareRequest(config, 'POST', 'x', { body: form });
+    expect(prepared.init.body).toBe(form);
+    expect(prepared.init.headers).not.toHaveProperty('content-type');
+    expect(prepared.init.duplex).toBeUndefined();
+  });
+
+  it('marks a stream body half-duplex, as Node requires', () => {
+    const prepared = prepareRequest(config, 'POST', 'x', { body: new ReadableStream() });
+    expect(prepared.init.duplex).toBe('half');
+  });
+
+  it.each([
+    ['TRACE', /method TRACE cannot be sent with fetch/],
+    ['connect', /method CONNECT cannot be sent/],
+    ['track', /method TRACK/],
+    ['', /method must be a non-empty string/],
+    ['G(ET', /method: "G\(ET" is not a valid header name/],
+  ])('refuses the method %j', (method, message) => {
+    expect(() => prepareRequest(config, method, 'x', {})).toThrow(ConfigurationError);
+    expect(() => prepareRequest(config, method, 'x', {})).toThrow(message);
+  });
+
+  it.each([
+    ['HEAD with a body', 'HEAD', { body: 'x' }, /a HEAD request cannot have a body/],
+    ['GET with json', 'GET', { json: { a: 1 } }, /a GET request cannot have a body/],
+    ['a symbol as json', 'POST', { json: Symbol('s') }, /a symbol has no JSON form/],
+  ])('refuses %s', (_name, method, options, message) => {
+    expect(() => prepareRequest(config, method, 'x', options as never)).toThrow(message);
+  });
+
+  it('treats json: undefined and body: null as no body', () => {
+    expect(prepareRequest(config, 'GET', 'x', { json: undefined, body: null }).init.body).toBeUndefined();
+  });
+});
