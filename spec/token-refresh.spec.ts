@@ -1,0 +1,230 @@
+import { defer, Observable, of, retry, throwError } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { HttpError, NetworkError } from '../src/errors.js';
+import { replayAfterRefresh, SharedTokenRefresh, type TokenRefresh } from '../src/token-refresh.js';
+
+const target = { method: 'GET', url: 'https://h/x' };
+const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+const status = (code: number) => new HttpError(new Response(null, { status: code }), target, 1);
+
+/** A refresh whose every call is recorded, with the signal it got. */
+function recorded(make: () => Observable<unknown>) {
+  const signals: AbortSignal[] = [];
+  const refresh: TokenRefresh = (signal) => {
+    signals.push(signal);
+    return make();
+  };
+  return { refresh, signals };
+}
+
+describe('SharedTokenRefresh (marbles, virtual time)', () => {
+  it('runs one refresh for requests that wait at the same time, and moves the generation on', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions, flush }) => {
+      const renew = cold('---a|');
+      const { refresh, signals } = recorded(() => renew);
+      const shared = new SharedTokenRefresh(refresh, Infinity, scheduler);
+      expectObservable(shared.after(0)).toBe('---|');
+      expectObservable(shared.after(0), '-^').toBe('---|');
+      expectSubscriptions(renew.subscriptions).toBe('^--!');
+      flush();
+      expect(signals).toHaveLength(1);
+      expect(signals[0]!.aborted).toBe(false);
+      expect(shared.generation).toBe(1);
+    });
+  });
+
+  it('the first value is enough: a refresh that never completes still ends the wait', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const renew = cold('--a---');
+      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+      expectObservable(shared.after(0)).toBe('--|');
+      expectSubscriptions(renew.subscriptions).toBe('^-!');
+    });
+  });
+
+  it('a request that saw an older generation than the last refresh does not start another one', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const renew = cold('-|');
+      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+      expectObservable(shared.after(0)).toBe('-|');
+      // After the first refresh: a straggler whose token predates it, then a request that used the new token.
+      expectObservable(shared.after(0), '---^').toBe('---|');
+      expectObservable(shared.after(1), '---^').toBe('----|');
+      expectSubscriptions(renew.subscriptions).toBe(['^!', '---^!']);
+    });
+  });
+
+  it('cancels the refresh (signal aborted, Observable unsubscribed) when every waiting request unsubscribes', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions, flush }) => {
+      const renew = cold('-----a|');
+      const { refresh, signals } = recorded(() => renew);
+      const shared = new SharedTokenRefresh(refresh, Infinity, scheduler);
+      expectObservable(shared.after(0), '^-!').toBe('');
+      expectObservable(shared.after(0), '^---!').toBe('');
+      expectSubscriptions(renew.subscriptions).toBe('^---!');
+      flush();
+      expect(signals[0]!.aborted).toBe(true);
+      expect(shared.generation).toBe(0);
+    });
+  });
+
+  it('keeps the refresh going while one request still waits', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions, flush }) => {
+      const renew = cold('-----a|');
+      const { refresh, signals } = recorded(() => renew);
+      const shared = new SharedTokenRefresh(refresh, Infinity, scheduler);
+      expectObservable(shared.after(0), '^-!').toBe('');
+      expectObservable(shared.after(0)).toBe('-----|');
+      expectSubscriptions(renew.subscriptions).toBe('^----!');
+      flush();
+      expect(signals[0]!.aborted).toBe(false);
+      expect(shared.generation).toBe(1);
+    });
+  });
+
+  it('a failed refresh fails every waiting request, and the next 401 may try again', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const failure = new Error('refresh token expired');
+      const renew = cold('--#', undefined, failure);
+      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+      expectObservable(shared.after(0)).toBe('--#', undefined, failure);
+      expectObservable(shared.after(0), '-^').toBe('--#', undefined, failure);
+      expectObservable(shared.after(0), '-----^').toBe('-------#', undefined, failure);
+      expectSubscriptions(renew.subscriptions).toBe(['^-!', '-----^-!']);
+    });
+  });
+
+  it('a refresh longer than the timeout fails, and is cancelled', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions, flush }) => {
+      const renew = cold('------a|');
+      const { refresh, signals } = recorded(() => renew);
+      const shared = new SharedTokenRefresh(refresh, 3, scheduler);
+      expectObservable(shared.after(0)).toBe('---#', undefined, new Error('the token refresh took longer than 3 ms'));
+      expectSubscriptions(renew.subscriptions).toBe('^--!');
+      flush();
+      expect(signals[0]!.aborted).toBe(true);
+    });
+  });
+
+  it('takes a Promise, or nothing at all (a synchronous refresh)', async () => {
+    let token = 'old';
+    const shared = new SharedTokenRefresh(
+      () => {
+        token = 'new';
+      },
+      Infinity,
+      newScheduler(),
+    );
+    await new Promise<void>((resolve, reject) => shared.after(0).subscribe({ complete: resolve, error: reject }));
+    expect(token).toBe('new');
+    const fromPromise = new SharedTokenRefresh(async () => 'done', Infinity, newScheduler());
+    await new Promise<void>((resolve, reject) => fromPromise.after(0).subscribe({ complete: resolve, error: reject }));
+    expect(fromPromise.generation).toBe(1);
+  });
+
+  it('a refresh that throws at once fails the wait', async () => {
+    const failure = new Error('no refresh token');
+    const shared = new SharedTokenRefresh(
+      () => {
+        throw failure;
+      },
+      Infinity,
+      newScheduler(),
+    );
+    await expect(new Promise((resolve, reject) => shared.after(0).subscribe({ complete: () => resolve(undefined), error: reject }))).rejects.toBe(
+      failure,
+    );
+  });
+});
+
+describe('replayAfterRefresh (marbles)', () => {
+  it('after a 401, waits for the refresh and replays once', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      let attempt = 0;
+      const answers = [cold('-#', undefined, status(401)), cold('-a|')];
+      const source = defer(() => answers[attempt++]!);
+      const renew = cold('--x|');
+      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+      expectObservable(source.pipe(replayAfterRefresh(shared, () => 0, (cause) => cause))).toBe('----a|');
+      expectSubscriptions(renew.subscriptions).toBe('-^-!');
+      expectSubscriptions(answers[1]!.subscriptions).toBe('---^-!');
+    });
+  });
+
+  it('a 401 after the replay is final, with no second refresh', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const second = status(401);
+      let attempt = 0;
+      const answers = [cold('-#', undefined, status(401)), cold('-#', undefined, second)];
+      const source = defer(() => answers[attempt++]!);
+      const renew = cold('-|');
+      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+      expectObservable(source.pipe(replayAfterRefresh(shared, () => shared.generation, (cause) => cause))).toBe('---#', undefined, second);
+      expectSubscriptions(renew.subscriptions).toBe('-^!');
+    });
+  });
+
+  it('other errors pass through at once', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const renew = cold('-|');
+      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+      for (const error of [status(403), status(500), new NetworkError(new TypeError('x'), target, 1)]) {
+        expectObservable(cold('-#', undefined, error).pipe(replayAfterRefresh(shared, () => 0, (cause) => cause))).toBe('-#', undefined, error);
+      }
+      expectSubscriptions(renew.subscriptions).toBe([]);
+    });
+  });
+
+  it('a failed refresh ends the request with the error it is turned into, without a replay', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, flush }) => {
+      const failure = new Error('refresh failed');
+      let attempts = 0;
+      const source = defer(() => {
+        attempts += 1;
+        return throwError(() => status(401));
+      });
+      const shared = new SharedTokenRefresh(() => cold('-#', undefined, failure), Infinity, scheduler);
+      expectObservable(source.pipe(replayAfterRefresh(shared, () => 0, (cause) => ({ wrapped: cause })))).toBe('-#', undefined, { wrapped: failure });
+      flush();
+      expect(attempts).toBe(1);
+    });
+  });
+
+  it('replays once per logical request, even when a retry re-subscribes it', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const last = status(401);
+      let attempt = 0;
+      const answers = [cold('-#', undefined, status(401)), cold('-#', undefined, status(503)), cold('-#', undefined, last)];
+      const source = defer(() => answers[attempt++]!);
+      const renew = cold('-|');
+      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+      const result = source.pipe(
+        replayAfterRefresh(shared, () => shared.generation, (cause) => cause),
+        retry({ count: 1 }),
+      );
+      // 401 at 1, refresh until 2, replay: 503 at 3, retry: 401 again at 4, and that one is final.
+      expectObservable(result).toBe('----#', undefined, last);
+      expectSubscriptions(renew.subscriptions).toBe('-^!');
+    });
+  });
+
+  it('passes values through untouched', () => {
+    const shared = new SharedTokenRefresh(() => of(1), Infinity, newScheduler());
+    const seen: number[] = [];
+    of(1, 2).pipe(replayAfterRefresh(shared, () => 0, (c) => c)).subscribe((v) => seen.push(v));
+    expect(seen).toEqual([1, 2]);
+  });
+});
