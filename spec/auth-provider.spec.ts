@@ -1,8 +1,9 @@
-import { EMPTY, lastValueFrom, Observable, of } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { EMPTY, lastValueFrom, NEVER, Observable, of } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
 import { credentialsOf, resolveAuthSource, type AuthHeaders } from '../src/auth-provider.js';
 import { ConfigurationError } from '../src/errors.js';
-import { apiKeyAuth, bearerTokenAuth } from '../src/index.js';
+import { apiKeyAuth, AsyncAPIClient, bearerTokenAuth, type ClientEvent } from '../src/index.js';
+import { startServer, type TestServer } from './support/server.js';
 
 const credentials = (auth: AuthHeaders) => lastValueFrom(credentialsOf(resolveAuthSource(auth)));
 
@@ -76,4 +77,85 @@ describe('resolveAuthSource and credentialsOf', () => {
     expect(() => resolveAuthSource({ Authorization: 'Bearer t\n' })).toThrow(/authHeaders: the value of header "Authorization"/);
   });
 
+});
+
+describe('an auth function in the client (real server)', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('is called for every attempt: a retried request sends the current token', async () => {
+    server = await startServer((_req, res) => res.writeHead(server!.hits.length < 3 ? 503 : 200).end('{}'));
+    let version = 0;
+    const client = new AsyncAPIClient({
+      baseUrl: server.origin,
+      authHeaders: () => Promise.resolve(bearerTokenAuth(`token-${(version += 1)}`)),
+      retry: { baseDelay: 1 },
+    });
+    await lastValueFrom(client.getJson('/x'));
+    expect(server.hits.map((hit) => hit.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2', 'Bearer token-3']);
+  });
+
+  it('is not called before subscribing, and never when the request is refused before sending', async () => {
+    let calls = 0;
+    const client = new AsyncAPIClient({ baseUrl: 'http://127.0.0.1:9', authHeaders: () => bearerTokenAuth(`t${(calls += 1)}`) });
+    const refused = client.request('GET', '//evil.test/x');
+    expect(calls).toBe(0);
+    await expect(lastValueFrom(refused)).rejects.toBeInstanceOf(ConfigurationError);
+    expect(calls).toBe(0);
+  });
+
+  it.each([
+    ['bad headers', () => ({ Authorization: 'Bearer t\r\nX-Evil: 1' }), ConfigurationError],
+    ['nothing', () => EMPTY, ConfigurationError],
+    ['an error of its own', () => Promise.reject(new RangeError('token store unavailable')), RangeError],
+    ['a TypeError of its own (not taken for a network error)', () => Promise.reject(new TypeError('store is undefined')), TypeError],
+  ])('that gives %s ends the request: nothing sent, no retry, no request event', async (_name, provider, type) => {
+    server = await startServer((_req, res) => res.writeHead(200).end('{}'));
+    const client = new AsyncAPIClient({ baseUrl: server.origin, authHeaders: provider as never, retry: { baseDelay: 1 } });
+    const events: ClientEvent[] = [];
+    client.events$.subscribe((event) => events.push(event));
+    const error = await lastValueFrom(client.getJson('/x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(type);
+    expect(server.hits).toEqual([]);
+    expect(events.map((e) => e.type)).toEqual(['giveUp']);
+  });
+
+  it('that does not answer is ended by the per-attempt timeout, and retried', async () => {
+    server = await startServer((_req, res) => res.writeHead(200).end('{}'));
+    let calls = 0;
+    const client = new AsyncAPIClient({
+      baseUrl: server.origin,
+      authHeaders: () => (++calls === 1 ? NEVER : of(bearerTokenAuth('second'))),
+      timeout: 20,
+      retry: { baseDelay: 1 },
+    });
+    expect(await lastValueFrom(client.getJson('/x'))).toEqual({});
+    expect(calls).toBe(2);
+    expect(server.hits.map((hit) => hit.headers.authorization)).toEqual(['Bearer second']);
+  });
+
+  it('shows its headers redacted in request events, whatever their names', async () => {
+    server = await startServer((_req, res) => res.writeHead(200, { 'set-cookie': 'sid=set-cookie-SECRET' }).end('{}'));
+    const client = new AsyncAPIClient({
+      baseUrl: server.origin,
+      headers: { 'X-Trace': 't-1' },
+      authHeaders: () => ({ 'X-Tenant': 'tenant-SECRET', ...bearerTokenAuth('token-SECRET') }),
+    });
+    const events: ClientEvent[] = [];
+    client.events$.subscribe((event) => events.push(event));
+    await lastValueFrom(client.getJson('/x', undefined, { headers: { Cookie: 'sid=cookie-SECRET' } }));
+    expect(events[0]).toEqual({
+      type: 'request',
+      method: 'GET',
+      url: `${server.origin}/x`,
+      attempt: 1,
+      headers: { accept: 'application/json', 'x-trace': 't-1', 'x-tenant': '[redacted]', authorization: '[redacted]', cookie: '[redacted]' },
+    });
+    expect(events[1]).toMatchObject({ type: 'response', status: 200, headers: { 'set-cookie': '[redacted]' } });
+    expect(JSON.stringify(events)).not.toMatch(/SECRET/);
+    expect(server.hits[0]!.headers['x-tenant']).toBe('tenant-SECRET');
+  });
 });

@@ -1,8 +1,12 @@
-import { defer, Observable, of, retry, throwError } from 'rxjs';
+import { defer, lastValueFrom, Observable, of, retry, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError, NetworkError } from '../src/errors.js';
+import { AsyncAPIClient, bearerTokenAuth, isTokenRefreshError, TokenRefreshError, type ClientEvent } from '../src/index.js';
 import { replayAfterRefresh, SharedTokenRefresh, type TokenRefresh } from '../src/token-refresh.js';
+import { record } from './support/record.js';
+import { startServer, type TestServer } from './support/server.js';
+import { until } from './support/until.js';
 
 const target = { method: 'GET', url: 'https://h/x' };
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -226,5 +230,133 @@ describe('replayAfterRefresh (marbles)', () => {
     const seen: number[] = [];
     of(1, 2).pipe(replayAfterRefresh(shared, () => 0, (c) => c)).subscribe((v) => seen.push(v));
     expect(seen).toEqual([1, 2]);
+  });
+});
+
+describe('tokenRefresh in the client (real server)', () => {
+  let server: TestServer;
+  /** The one token the server accepts. */
+  let accepted: string;
+
+  beforeEach(async () => {
+    accepted = 'fresh-SECRET';
+    server = await startServer((req, res) => {
+      if (req.headers.authorization === `Bearer ${accepted}`) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      else res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end('{"error":"invalid token"}');
+    });
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  /** Lets the promise callbacks already queued (a 401 reaching the refresh) run. */
+  const afterPendingCallbacks = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  /** A client whose token starts stale; its refresh waits for `release()` and counts its calls. */
+  function refreshingClient(outcome: 'renew' | 'fail' | 'stay-stale' = 'renew') {
+    let token = 'stale-SECRET';
+    const calls: AbortSignal[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const client = new AsyncAPIClient({
+      baseUrl: server.origin,
+      authHeaders: () => bearerTokenAuth(token),
+      tokenRefresh: async (signal) => {
+        calls.push(signal);
+        await released;
+        if (outcome === 'fail') throw new Error('refresh-token-SECRET was revoked');
+        if (outcome === 'renew') token = accepted;
+      },
+      retry: { baseDelay: 1 },
+    });
+    const events: ClientEvent[] = [];
+    client.events$.subscribe((event) => events.push(event));
+    return { client, calls, release, events };
+  }
+
+  it('a 401 refreshes the token once and replays the request with the new one', async () => {
+    const { client, calls, release } = refreshingClient();
+    release();
+    expect(await lastValueFrom(client.getJson('/me'))).toEqual({ ok: true });
+    expect(calls).toHaveLength(1);
+    expect(server.hits.map((hit) => hit.headers.authorization)).toEqual(['Bearer stale-SECRET', 'Bearer fresh-SECRET']);
+  });
+
+  it('concurrent requests that hit 401 share one refresh, then all replay', async () => {
+    const { client, calls, release, events } = refreshingClient();
+    const recordings = [record(client.getJson('/a')), record(client.getJson('/b')), record(client.getJson('/c'))];
+    // The three 401s land while the refresh is held.
+    await until(() => calls.length === 1 && events.filter((e) => e.type === 'response').length === 3);
+    await afterPendingCallbacks();
+    expect(recordings.some((r) => r.done())).toBe(false);
+    release();
+    await until(() => recordings.every((r) => r.done()));
+    expect(calls).toHaveLength(1);
+    expect(recordings.map((r) => r.values)).toEqual([[{ ok: true }], [{ ok: true }], [{ ok: true }]]);
+    expect(server.hits.filter((hit) => hit.headers.authorization === 'Bearer fresh-SECRET')).toHaveLength(3);
+    expect(server.hits).toHaveLength(6);
+  });
+
+  it('a failed refresh ends every waiting request with TokenRefreshError: no replay, no retry, no secret', async () => {
+    const { client, calls, release, events } = refreshingClient('fail');
+    const recordings = [record(client.getJson('/a')), record(client.getJson('/b'))];
+    // Both 401s must be waiting for the refresh before it fails: a 401 that comes later may start a new one.
+    await until(() => calls.length === 1 && events.filter((e) => e.type === 'response').length === 2);
+    await afterPendingCallbacks();
+    release();
+    await until(() => recordings.every((r) => r.done()));
+    for (const recording of recordings) {
+      const error = recording.error as TokenRefreshError;
+      expect(error).toBeInstanceOf(TokenRefreshError);
+      expect(isTokenRefreshError(error)).toBe(true);
+      expect(error.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/[ab] got status 401 and the token refresh failed; the request was not replayed/);
+      expect((error.cause as Error).message).toContain('revoked');
+      for (const text of [error.message, String(error.stack), JSON.stringify(error)]) expect(text).not.toContain('SECRET');
+    }
+    expect(calls).toHaveLength(1);
+    expect(server.hits).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'retry')).toEqual([]);
+    expect(JSON.stringify(events.filter((e) => e.type !== 'giveUp'))).not.toContain('SECRET');
+  });
+
+  it('a 401 after the replay is final: HttpError 401, one refresh, two attempts', async () => {
+    const { client, calls, release } = refreshingClient('stay-stale');
+    release();
+    const error = await lastValueFrom(client.getJson('/me')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status: 401, attempts: 2 });
+    expect(calls).toHaveLength(1);
+    expect(server.hits).toHaveLength(2);
+  });
+
+  it('unsubscribing from every waiting request cancels the refresh; from only one does not', async () => {
+    const first = refreshingClient();
+    const kept = record(first.client.getJson('/a'));
+    const dropped = record(first.client.getJson('/b'));
+    await until(() => first.calls.length === 1 && server.hits.length === 2);
+    dropped.subscription.unsubscribe();
+    expect(first.calls[0]!.aborted).toBe(false);
+    first.release();
+    await until(kept.done);
+    expect(kept.values).toEqual([{ ok: true }]);
+
+    const second = refreshingClient();
+    const a = record(second.client.getJson('/a'));
+    const b = record(second.client.getJson('/b'));
+    await until(() => second.calls.length === 1 && second.events.filter((e) => e.type === 'response').length === 2);
+    await afterPendingCallbacks();
+    a.subscription.unsubscribe();
+    b.subscription.unsubscribe();
+    expect(second.calls[0]!.aborted).toBe(true);
+    second.release();
+    expect(a.done() || b.done()).toBe(false);
+  });
+
+  it('without tokenRefresh a 401 is final at once', async () => {
+    const client = new AsyncAPIClient({ baseUrl: server.origin, authHeaders: () => bearerTokenAuth('stale') });
+    const error = await lastValueFrom(client.getJson('/me')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 401, attempts: 1 });
+    expect(server.hits).toHaveLength(1);
   });
 });
