@@ -6,7 +6,6 @@
 import { filter, firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
 import {
   AsyncAPIClient,
-  ConfigurationError,
   HttpError,
   ParseError,
   apiKeyAuth,
@@ -229,14 +228,5 @@ describe('AsyncAPIClient in the browser (real HTTP against the Karma server)', (
     );
     expect(values).toEqual([undefined]);
     expect((await serverHits(key)).hits).toBe(1);
-  });
-
-  it('refuses an absolute endpoint with ConfigurationError before sending anything (0 hits)', async () => {
-    const key = uniqueKey('absolute');
-    const error = await errorOf(lastValueFrom(newClient().getJson(`${API}/echo`, { key })));
-    expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toContain('absolute URL');
-    await sleep(50);
-    expect((await serverHits(key)).hits).toBe(0);
   });
 });
