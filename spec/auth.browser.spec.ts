@@ -4,15 +4,14 @@
 // sent is checked on the server: /api/hits and /api/seen count per key.
 import { lastValueFrom, Observable, of } from 'rxjs';
 import {
-  AsyncAPIClient,
   ConfigurationError,
   TokenRefreshError,
   apiKeyAuth,
   basicAuth,
   bearerTokenAuth,
   type ClientEvent,
-  type ClientOptions,
 } from '../src/index';
+import { API, errorOf, newClient, serverHits, uniqueKey } from './support/browser';
 
 interface Echo {
   method: string;
@@ -21,28 +20,13 @@ interface Echo {
   headers: Record<string, string>;
 }
 
-const API = `${location.origin}/api`;
-let counter = 0;
-const uniqueKey = (label: string): string => `${label}-${Date.now()}-${(counter += 1)}`;
+const hitsOf = async (key: string) => (await serverHits(key)).hits;
 
-async function serverGet<T>(route: string, key: string): Promise<T> {
-  const res = await fetch(`${API}/${route}?key=${encodeURIComponent(key)}`, { cache: 'no-store' });
-  return (await res.json()) as T;
+/** The Authorization header of every request the server saw for a key (null where there was none). */
+async function authorizationsOf(key: string): Promise<(string | null)[]> {
+  const res = await fetch(`${API}/seen?key=${encodeURIComponent(key)}`, { cache: 'no-store' });
+  return ((await res.json()) as { authorizations: (string | null)[] }).authorizations;
 }
-const hitsOf = async (key: string) => (await serverGet<{ hits: number }>('hits', key)).hits;
-const authorizationsOf = async (key: string) => (await serverGet<{ authorizations: (string | null)[] }>('seen', key)).authorizations;
-
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    fail(`expected an error, got the value ${JSON.stringify(await promise)}`);
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
-const newClient = (options: Partial<ClientOptions> = {}) =>
-  new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: 5000, ...options });
 
 describe('auth in the browser', () => {
   it('calls an auth function for every attempt: the retry sends the current token', async () => {

@@ -1,9 +1,9 @@
-import { defer, lastValueFrom, Observable, of, retry, throwError } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import { defer, lastValueFrom, of, retry, type Observable } from 'rxjs';
+import { TestScheduler, type RunHelpers } from 'rxjs/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError, NetworkError } from '../src/errors.js';
 import { AsyncAPIClient, bearerTokenAuth, isTokenRefreshError, TokenRefreshError, type ClientEvent } from '../src/index.js';
-import { replayAfterRefresh, SharedTokenRefresh, type TokenRefresh } from '../src/token-refresh.js';
+import { replayAfterRefresh, SharedTokenRefresh } from '../src/token-refresh.js';
 import { record } from './support/record.js';
 import { startServer, type TestServer } from './support/server.js';
 import { until } from './support/until.js';
@@ -12,23 +12,41 @@ const target = { method: 'GET', url: 'https://h/x' };
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 const status = (code: number) => new HttpError(new Response(null, { status: code }), target, 1);
 
-/** A refresh whose every call is recorded, with the signal it got. */
-function recorded(make: () => Observable<unknown>) {
-  const signals: AbortSignal[] = [];
-  const refresh: TokenRefresh = (signal) => {
-    signals.push(signal);
-    return make();
-  };
-  return { refresh, signals };
+type Marbles = RunHelpers & {
+  /** The cold Observable that every refresh returns. */
+  renew: ReturnType<RunHelpers['cold']>;
+  shared: SharedTokenRefresh;
+  /** The signal of each call of the refresh. */
+  signals: AbortSignal[];
+  /** One attempt per subscription, answering with the next of `answers`. */
+  attempts: (...answers: ReturnType<RunHelpers['cold']>[]) => Observable<unknown>;
+};
+
+/** Runs `body` in virtual time, with a shared refresh that returns `cold(refresh, undefined, error)`. */
+function marbles(refresh: string, body: (helpers: Marbles) => void, options: { error?: unknown; timeoutMs?: number } = {}): void {
+  const scheduler = newScheduler();
+  scheduler.run((helpers) => {
+    const renew = helpers.cold(refresh, undefined, options.error);
+    const signals: AbortSignal[] = [];
+    const shared = new SharedTokenRefresh(
+      (signal) => {
+        signals.push(signal);
+        return renew;
+      },
+      options.timeoutMs ?? Infinity,
+      scheduler,
+    );
+    const attempts: Marbles['attempts'] = (...answers) => {
+      let attempt = 0;
+      return defer(() => answers[attempt++]!);
+    };
+    body({ ...helpers, renew, shared, signals, attempts });
+  });
 }
 
 describe('SharedTokenRefresh (marbles, virtual time)', () => {
   it('runs one refresh for requests that wait at the same time, and moves the generation on', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions, flush }) => {
-      const renew = cold('---a|');
-      const { refresh, signals } = recorded(() => renew);
-      const shared = new SharedTokenRefresh(refresh, Infinity, scheduler);
+    marbles('---a|', ({ shared, renew, signals, expectObservable, expectSubscriptions, flush }) => {
       expectObservable(shared.after(0)).toBe('---|');
       expectObservable(shared.after(0), '-^').toBe('---|');
       expectSubscriptions(renew.subscriptions).toBe('^--!');
@@ -40,20 +58,14 @@ describe('SharedTokenRefresh (marbles, virtual time)', () => {
   });
 
   it('the first value is enough: a refresh that never completes still ends the wait', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const renew = cold('--a---');
-      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+    marbles('--a---', ({ shared, renew, expectObservable, expectSubscriptions }) => {
       expectObservable(shared.after(0)).toBe('--|');
       expectSubscriptions(renew.subscriptions).toBe('^-!');
     });
   });
 
   it('a request that saw an older generation than the last refresh does not start another one', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const renew = cold('-|');
-      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+    marbles('-|', ({ shared, renew, expectObservable, expectSubscriptions }) => {
       expectObservable(shared.after(0)).toBe('-|');
       // After the first refresh: a straggler whose token predates it, then a request that used the new token.
       expectObservable(shared.after(0), '---^').toBe('---|');
@@ -63,11 +75,7 @@ describe('SharedTokenRefresh (marbles, virtual time)', () => {
   });
 
   it('cancels the refresh (signal aborted, Observable unsubscribed) when every waiting request unsubscribes', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions, flush }) => {
-      const renew = cold('-----a|');
-      const { refresh, signals } = recorded(() => renew);
-      const shared = new SharedTokenRefresh(refresh, Infinity, scheduler);
+    marbles('-----a|', ({ shared, renew, signals, expectObservable, expectSubscriptions, flush }) => {
       expectObservable(shared.after(0), '^-!').toBe('');
       expectObservable(shared.after(0), '^---!').toBe('');
       expectSubscriptions(renew.subscriptions).toBe('^---!');
@@ -78,11 +86,7 @@ describe('SharedTokenRefresh (marbles, virtual time)', () => {
   });
 
   it('keeps the refresh going while one request still waits', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions, flush }) => {
-      const renew = cold('-----a|');
-      const { refresh, signals } = recorded(() => renew);
-      const shared = new SharedTokenRefresh(refresh, Infinity, scheduler);
+    marbles('-----a|', ({ shared, renew, signals, expectObservable, expectSubscriptions, flush }) => {
       expectObservable(shared.after(0), '^-!').toBe('');
       expectObservable(shared.after(0)).toBe('-----|');
       expectSubscriptions(renew.subscriptions).toBe('^----!');
@@ -93,29 +97,30 @@ describe('SharedTokenRefresh (marbles, virtual time)', () => {
   });
 
   it('a failed refresh fails every waiting request, and the next 401 may try again', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const failure = new Error('refresh token expired');
-      const renew = cold('--#', undefined, failure);
-      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
-      expectObservable(shared.after(0)).toBe('--#', undefined, failure);
-      expectObservable(shared.after(0), '-^').toBe('--#', undefined, failure);
-      expectObservable(shared.after(0), '-----^').toBe('-------#', undefined, failure);
-      expectSubscriptions(renew.subscriptions).toBe(['^-!', '-----^-!']);
-    });
+    const failure = new Error('refresh token expired');
+    marbles(
+      '--#',
+      ({ shared, renew, expectObservable, expectSubscriptions }) => {
+        expectObservable(shared.after(0)).toBe('--#', undefined, failure);
+        expectObservable(shared.after(0), '-^').toBe('--#', undefined, failure);
+        expectObservable(shared.after(0), '-----^').toBe('-------#', undefined, failure);
+        expectSubscriptions(renew.subscriptions).toBe(['^-!', '-----^-!']);
+      },
+      { error: failure },
+    );
   });
 
   it('a refresh longer than the timeout fails, and is cancelled', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions, flush }) => {
-      const renew = cold('------a|');
-      const { refresh, signals } = recorded(() => renew);
-      const shared = new SharedTokenRefresh(refresh, 3, scheduler);
-      expectObservable(shared.after(0)).toBe('---#', undefined, new Error('the token refresh took longer than 3 ms'));
-      expectSubscriptions(renew.subscriptions).toBe('^--!');
-      flush();
-      expect(signals[0]!.aborted).toBe(true);
-    });
+    marbles(
+      '------a|',
+      ({ shared, renew, signals, expectObservable, expectSubscriptions, flush }) => {
+        expectObservable(shared.after(0)).toBe('---#', undefined, new Error('the token refresh took longer than 3 ms'));
+        expectSubscriptions(renew.subscriptions).toBe('^--!');
+        flush();
+        expect(signals[0]!.aborted).toBe(true);
+      },
+      { timeoutMs: 3 },
+    );
   });
 
   it('takes a Promise, or nothing at all (a synchronous refresh)', async () => {
@@ -151,38 +156,26 @@ describe('SharedTokenRefresh (marbles, virtual time)', () => {
 
 describe('replayAfterRefresh (marbles)', () => {
   it('after a 401, waits for the refresh and replays once', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      let attempt = 0;
-      const answers = [cold('-#', undefined, status(401)), cold('-a|')];
-      const source = defer(() => answers[attempt++]!);
-      const renew = cold('--x|');
-      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+    marbles('--x|', ({ shared, renew, attempts, cold, expectObservable, expectSubscriptions }) => {
+      const replay = cold('-a|');
+      const source = attempts(cold('-#', undefined, status(401)), replay);
       expectObservable(source.pipe(replayAfterRefresh(shared, () => 0, (cause) => cause))).toBe('----a|');
       expectSubscriptions(renew.subscriptions).toBe('-^-!');
-      expectSubscriptions(answers[1]!.subscriptions).toBe('---^-!');
+      expectSubscriptions(replay.subscriptions).toBe('---^-!');
     });
   });
 
   it('a 401 after the replay is final, with no second refresh', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    marbles('-|', ({ shared, renew, attempts, cold, expectObservable, expectSubscriptions }) => {
       const second = status(401);
-      let attempt = 0;
-      const answers = [cold('-#', undefined, status(401)), cold('-#', undefined, second)];
-      const source = defer(() => answers[attempt++]!);
-      const renew = cold('-|');
-      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+      const source = attempts(cold('-#', undefined, status(401)), cold('-#', undefined, second));
       expectObservable(source.pipe(replayAfterRefresh(shared, () => shared.generation, (cause) => cause))).toBe('---#', undefined, second);
       expectSubscriptions(renew.subscriptions).toBe('-^!');
     });
   });
 
   it('other errors pass through at once', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const renew = cold('-|');
-      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+    marbles('-|', ({ shared, renew, cold, expectObservable, expectSubscriptions }) => {
       for (const error of [status(403), status(500), new NetworkError(new TypeError('x'), target, 1)]) {
         expectObservable(cold('-#', undefined, error).pipe(replayAfterRefresh(shared, () => 0, (cause) => cause))).toBe('-#', undefined, error);
       }
@@ -191,30 +184,23 @@ describe('replayAfterRefresh (marbles)', () => {
   });
 
   it('a failed refresh ends the request with the error it is turned into, without a replay', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, flush }) => {
-      const failure = new Error('refresh failed');
-      let attempts = 0;
-      const source = defer(() => {
-        attempts += 1;
-        return throwError(() => status(401));
-      });
-      const shared = new SharedTokenRefresh(() => cold('-#', undefined, failure), Infinity, scheduler);
-      expectObservable(source.pipe(replayAfterRefresh(shared, () => 0, (cause) => ({ wrapped: cause })))).toBe('-#', undefined, { wrapped: failure });
-      flush();
-      expect(attempts).toBe(1);
-    });
+    const failure = new Error('refresh failed');
+    marbles(
+      '-#',
+      ({ shared, attempts, cold, expectObservable, expectSubscriptions }) => {
+        const replay = cold('-a|');
+        const source = attempts(cold('#', undefined, status(401)), replay);
+        expectObservable(source.pipe(replayAfterRefresh(shared, () => 0, (cause) => ({ wrapped: cause })))).toBe('-#', undefined, { wrapped: failure });
+        expectSubscriptions(replay.subscriptions).toBe([]);
+      },
+      { error: failure },
+    );
   });
 
   it('replays once per logical request, even when a retry re-subscribes it', () => {
-    const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    marbles('-|', ({ shared, renew, attempts, cold, expectObservable, expectSubscriptions }) => {
       const last = status(401);
-      let attempt = 0;
-      const answers = [cold('-#', undefined, status(401)), cold('-#', undefined, status(503)), cold('-#', undefined, last)];
-      const source = defer(() => answers[attempt++]!);
-      const renew = cold('-|');
-      const shared = new SharedTokenRefresh(() => renew, Infinity, scheduler);
+      const source = attempts(cold('-#', undefined, status(401)), cold('-#', undefined, status(503)), cold('-#', undefined, last));
       const result = source.pipe(
         replayAfterRefresh(shared, () => shared.generation, (cause) => cause),
         retry({ count: 1 }),

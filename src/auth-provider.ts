@@ -2,14 +2,28 @@ import { defer, from, isObservable, map, of, take, throwIfEmpty, type Observable
 import { ConfigurationError } from './errors.js';
 import { QUERY_CREDENTIAL, toHeaderRecord, type HeadersLike } from './headers.js';
 
-/** An API key sent in the query string, from `apiKeyAuth(key, { in: 'query' })`. */
+/**
+ * An API key sent in the query string, from `apiKeyAuth(key, { in: 'query' })`.
+ *
+ * @example
+ * ```ts
+ * const credential: QueryCredential = { name: 'api_key', value: 'k-123' }; // sent as ?api_key=k-123
+ * ```
+ */
 export interface QueryCredential {
   /** The query parameter's name. */
   readonly name: string;
   readonly value: string;
 }
 
-/** Headers that may also carry a query-string API key (see `apiKeyAuth`). */
+/**
+ * Headers that may also carry a query-string API key (see `apiKeyAuth`).
+ *
+ * @example
+ * ```ts
+ * const auth: AuthRecord = { ...bearerTokenAuth(token), ...apiKeyAuth(key, { in: 'query' }) };
+ * ```
+ */
 export type AuthRecord = Readonly<Record<string, string>> & { readonly [QUERY_CREDENTIAL]?: QueryCredential };
 
 /**
@@ -25,7 +39,15 @@ export type AuthRecord = Readonly<Record<string, string>> & { readonly [QUERY_CR
  */
 export type AuthProvider = () => HeadersLike | AuthRecord | PromiseLike<HeadersLike | AuthRecord> | Observable<HeadersLike | AuthRecord>;
 
-/** What `authHeaders` accepts: fixed headers, or a function called for every attempt. */
+/**
+ * What `authHeaders` accepts: fixed headers, or a function called for every attempt.
+ *
+ * @example
+ * ```ts
+ * const fixed: AuthHeaders = bearerTokenAuth(token);
+ * const current: AuthHeaders = () => bearerTokenAuth(store.token);
+ * ```
+ */
 export type AuthHeaders = HeadersLike | AuthRecord | AuthProvider;
 
 /** The credentials of one attempt, checked. */

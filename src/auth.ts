@@ -24,7 +24,14 @@ export function bearerTokenAuth(token: string): { Authorization: string } {
   return { Authorization: `Bearer ${token}` };
 }
 
-/** Where `apiKeyAuth` puts the key, and under which name. */
+/**
+ * Where `apiKeyAuth` puts the key, and under which name.
+ *
+ * @example
+ * ```ts
+ * apiKeyAuth(key, { in: 'query', name: 'key' } satisfies ApiKeyOptions);
+ * ```
+ */
 export interface ApiKeyOptions {
   /**
    * `'header'`, or `'query'` for APIs that only take the key in the query

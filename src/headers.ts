@@ -7,6 +7,11 @@ export type HeadersLike = Readonly<Record<string, string>> | Headers | ReadonlyA
  * The key under which `apiKeyAuth(key, { in: 'query' })` puts its query-string
  * credential in a header record: a symbol, so that spreading helpers together
  * keeps it and `JSON.stringify` never shows it.
+ *
+ * @example
+ * ```ts
+ * apiKeyAuth('k', { in: 'query' })[QUERY_CREDENTIAL]; // { name: 'api_key', value: 'k' }
+ * ```
  */
 export const QUERY_CREDENTIAL: unique symbol = Symbol('rx-api-client query credential');
 

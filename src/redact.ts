@@ -1,9 +1,21 @@
-/** What a redacted header value is shown as. */
+/**
+ * What a redacted header value is shown as.
+ *
+ * @example
+ * ```ts
+ * client.events$.subscribe((e) => e.type === 'request' && e.headers.authorization === REDACTED); // true with bearerTokenAuth
+ * ```
+ */
 export const REDACTED = '[redacted]';
 
 /**
  * Header names that always carry a credential, lower case: the names the auth
  * helpers use and the ones browsers and proxies treat as credentials.
+ *
+ * @example
+ * ```ts
+ * SENSITIVE_HEADERS.has('cookie'); // true
+ * ```
  */
 export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 

@@ -1,6 +1,13 @@
 import { SENSITIVE_HEADERS } from './redact.js';
 
-/** The statuses fetch follows: 301, 302, 303, 307 and 308. */
+/**
+ * The statuses fetch follows: 301, 302, 303, 307 and 308.
+ *
+ * @example
+ * ```ts
+ * REDIRECT_STATUSES.has(304); // false: "not modified" is an answer, not a redirect
+ * ```
+ */
 export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /** What to do with a response that may be a redirect. */
