@@ -4,20 +4,8 @@
 // Every assertion about retries or cancellation is checked on the server side
 // too: GET /api/hits?key=... says how many requests arrived for a key.
 import { filter, firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
-import {
-  AsyncAPIClient,
-  ConfigurationError,
-  HttpError,
-  ParseError,
-  apiKeyAuth,
-  bearerTokenAuth,
-  type ClientOptions,
-} from '../src/index';
-
-interface Hits {
-  hits: number;
-  aborted: boolean;
-}
+import { HttpError, ParseError, apiKeyAuth, bearerTokenAuth } from '../src/index';
+import { API, errorOf, newClient, serverHits, uniqueKey, type Hits } from './support/browser';
 
 interface Echo {
   method: string;
@@ -25,18 +13,6 @@ interface Echo {
   query: [string, string][];
   search: string;
   headers: Record<string, string>;
-}
-
-const API = `${location.origin}/api`;
-
-let counter = 0;
-/** A key no other spec uses, so server-side counts start at 0. */
-const uniqueKey = (label: string): string => `${label}-${Date.now()}-${(counter += 1)}`;
-
-/** What the server saw for a key, read with plain fetch (not the client under test). */
-async function serverHits(key: string): Promise<Hits> {
-  const res = await fetch(`${API}/hits?key=${encodeURIComponent(key)}`, { cache: 'no-store' });
-  return (await res.json()) as Hits;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -51,20 +27,6 @@ async function waitForServer(key: string, predicate: (h: Hits) => boolean, timeo
     await sleep(20);
   }
 }
-
-/** Resolves with the error the Observable ends with; fails the spec if it emits a value or completes. */
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    const value = await promise;
-    fail(`expected an error, got the value ${JSON.stringify(value)}`);
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
-const newClient = (options: Partial<ClientOptions> = {}) =>
-  new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: 5000, ...options });
 
 describe('AsyncAPIClient in the browser (real HTTP against the Karma server)', () => {
   it('getJson emits the parsed body and completes', async () => {
@@ -229,14 +191,5 @@ describe('AsyncAPIClient in the browser (real HTTP against the Karma server)', (
     );
     expect(values).toEqual([undefined]);
     expect((await serverHits(key)).hits).toBe(1);
-  });
-
-  it('refuses an absolute endpoint with ConfigurationError before sending anything (0 hits)', async () => {
-    const key = uniqueKey('absolute');
-    const error = await errorOf(lastValueFrom(newClient().getJson(`${API}/echo`, { key })));
-    expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toContain('absolute URL');
-    await sleep(50);
-    expect((await serverHits(key)).hits).toBe(0);
   });
 });

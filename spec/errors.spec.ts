@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   apiKeyAuth,
   AsyncAPIClient,
+  basicAuth,
   bearerTokenAuth,
   ConfigurationError,
   HttpError,
@@ -12,11 +13,15 @@ import {
   isHttpError,
   isNetworkError,
   isParseError,
+  isRedirectError,
   isTimeoutError,
+  isTokenRefreshError,
   NetworkError,
   ParseError,
+  RedirectError,
   RequestError,
   TimeoutError,
+  TokenRefreshError,
   type ClientEvent,
 } from '../src/index.js';
 import { closedPort, startServer, type TestServer } from './support/server.js';
@@ -38,10 +43,15 @@ function renderings(value: unknown): string[] {
   ];
 }
 
+const PASSWORD = 'pw-8d4c0a-SECRET';
+const QUERY_KEY = 'qk-1e9f77-SECRET';
+const COOKIE = 'sid=ck-3a1b2c-SECRET';
+const SET_COOKIE = 'session=sc-6d5e4f-SECRET; HttpOnly';
+const BASIC = basicAuth('user', PASSWORD).Authorization.slice('Basic '.length);
+
 function expectNoSecret(value: unknown): void {
   for (const text of renderings(value)) {
-    expect(text).not.toContain(TOKEN);
-    expect(text).not.toContain(API_KEY);
+    for (const secret of [TOKEN, API_KEY, PASSWORD, QUERY_KEY, COOKIE, SET_COOKIE, BASIC, 'SECRET']) expect(text).not.toContain(secret);
   }
 }
 
@@ -60,6 +70,8 @@ describe('error types', () => {
     ['NetworkError', new NetworkError(new TypeError('fetch failed'), target, 2), isNetworkError],
     ['TimeoutError', new TimeoutError(10, target, 3), isTimeoutError],
     ['ParseError', new ParseError(new SyntaxError('x'), '<', 200, target, 1), isParseError],
+    ['RedirectError', new RedirectError('was redirected more than 20 times (maxRedirects)', target, 1), isRedirectError],
+    ['TokenRefreshError', new TokenRefreshError(new Error('x'), target, 1), isTokenRefreshError],
   ])('%s is an Error and a RequestError with its name, guard and target', (name, error, guard) => {
     expect(error).toBeInstanceOf(Error);
     expect(error).toBeInstanceOf(RequestError);
@@ -122,11 +134,44 @@ describe('secrets never show in errors or events', () => {
     server = await startServer(() => {
       // Never answers.
     });
-    const client = new AsyncAPIClient({ baseUrl: server.origin, authHeaders, retry: false, timeout: 20 });
+    // Long enough for the request to reach the server on a loaded machine, so the last line can check it.
+    const client = new AsyncAPIClient({ baseUrl: server.origin, authHeaders, retry: false, timeout: 400 });
     const error = await failureOf(lastValueFrom(client.request('GET', '/hang', { headers: { 'X-Other': TOKEN } })));
     expect(error).toBeInstanceOf(TimeoutError);
     expectNoSecret(error);
     expect(server.hits[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('with every kind of credential, from an auth function, in errors and in every event', async () => {
+    nock('http://api.test')
+      .get('/v1/me')
+      .query(true)
+      .reply(function () {
+        // The credentials did go out: only errors and events must not show them.
+        expect(this.req.headers.authorization).toBe(`Basic ${BASIC}`);
+        return [401, { error: 'no' }, { 'set-cookie': SET_COOKIE }];
+      });
+    const client = new AsyncAPIClient({
+      baseUrl: 'http://api.test/v1',
+      headers: { Cookie: COOKIE },
+      authHeaders: async () => ({ ...basicAuth('user', PASSWORD), ...apiKeyAuth(API_KEY, 'X-Custom-Key'), ...apiKeyAuth(QUERY_KEY, { in: 'query', name: 'key' }) }),
+    });
+    const events: ClientEvent[] = [];
+    client.events$.subscribe((e) => events.push(e));
+    const error = await failureOf(lastValueFrom(client.getJson('/me', { other: 'x' })));
+    expect(error).toBeInstanceOf(HttpError);
+    expect(events.map((e) => e.type)).toEqual(['request', 'response', 'giveUp']);
+    expect(events[0]).toMatchObject({ headers: { authorization: '[redacted]', 'x-custom-key': '[redacted]', cookie: '[redacted]' } });
+    expect(events[1]).toMatchObject({ headers: { 'set-cookie': '[redacted]' } });
+    expectNoSecret(error);
+    for (const event of events) expectNoSecret(event);
+  });
+
+  it('in a TokenRefreshError whose refresh failed with a secret in its message (kept only in the cause)', () => {
+    const refreshError = new Error(`refresh token ${TOKEN} revoked`);
+    const error = new TokenRefreshError(refreshError, target, 1);
+    for (const text of [error.message, String(error.stack), String(error), JSON.stringify(error)]) expect(text).not.toContain(TOKEN);
+    expect(error.cause).toBe(refreshError);
   });
 
   it('in a ConfigurationError about a bad header value', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventStream, type ClientEvent } from '../src/events.js';
 
-const event: ClientEvent = { type: 'request', method: 'GET', url: 'https://h/x', attempt: 1 };
+const event: ClientEvent = { type: 'request', method: 'GET', url: 'https://h/x', attempt: 1, headers: {} };
 
 describe('EventStream', () => {
   it('builds no event while nobody listens', () => {

@@ -2,6 +2,7 @@ import { asyncScheduler, queueScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { AsyncAPIClient, ConfigurationError, DEFAULTS } from '../src/index.js';
 import { resolveClientOptions, resolveRetry, resolveTimeout } from '../src/options.js';
+import { authorize, prepareRequest } from '../src/prepare.js';
 
 describe('resolveClientOptions', () => {
   it('fills in the defaults', () => {
@@ -10,18 +11,39 @@ describe('resolveClientOptions', () => {
     expect(resolved.retry).toEqual({ maxAttempts: 3, baseDelay: 2000 });
     expect(resolved.scheduler).toBe(asyncScheduler);
     expect(resolved.baseUrl.href).toBe('https://h/api/');
-    expect(DEFAULTS).toEqual({ timeout: 30_000, retry: { maxAttempts: 3, baseDelay: 2000 } });
+    expect(resolved.maxRedirects).toBe(20);
+    expect(resolved.allowedOrigins).toEqual(new Set());
+    expect(resolved.tokenRefresh).toBeUndefined();
+    expect(DEFAULTS).toEqual({ timeout: 30_000, retry: { maxAttempts: 3, baseDelay: 2000 }, maxRedirects: 20 });
   });
 
-  it('merges client headers under auth headers, case-insensitively', () => {
+  it('keeps client headers and auth apart, and auth wins over client headers case-insensitively', () => {
     const resolved = resolveClientOptions({
       baseUrl: 'https://h',
       headers: { 'X-Trace': 'a', authorization: 'from headers' },
       authHeaders: { Authorization: 'Bearer t' },
       scheduler: queueScheduler,
     });
-    expect(resolved.headers).toEqual({ 'x-trace': 'a', authorization: 'Bearer t' });
+    expect(resolved.headers).toEqual({ 'x-trace': 'a', authorization: 'from headers' });
+    expect(resolved.auth).toEqual({ kind: 'fixed', credentials: { headers: { authorization: 'Bearer t' } } });
     expect(resolved.scheduler).toBe(queueScheduler);
+    const credentials = resolved.auth.kind === 'fixed' ? resolved.auth.credentials : { headers: {} };
+    expect(authorize(prepareRequest(resolved, 'GET', '/x', {}), credentials).init.headers).toEqual({ 'x-trace': 'a', authorization: 'Bearer t' });
+  });
+
+  it('keeps an auth function to call per attempt, and normalises allowedOrigins', () => {
+    const provider = () => ({ Authorization: 'Bearer t' });
+    const resolved = resolveClientOptions({
+      baseUrl: 'https://h',
+      authHeaders: provider,
+      tokenRefresh: () => undefined,
+      allowedOrigins: ['https://cdn.test:443/', 'http://127.0.0.1:8080'],
+      maxRedirects: 0,
+    });
+    expect(resolved.auth).toEqual({ kind: 'provider', provider });
+    expect(resolved.allowedOrigins).toEqual(new Set(['https://cdn.test', 'http://127.0.0.1:8080']));
+    expect(resolved.maxRedirects).toBe(0);
+    expect(resolved.tokenRefresh).toBeTypeOf('function');
   });
 });
 
@@ -79,6 +101,15 @@ describe('AsyncAPIClient construction', () => {
     ['a header value with CR/LF', () => new AsyncAPIClient('https://h', { 'X-Key': 'a\r\nInjected: 1' }), /header "X-Key"/],
     ['a header name with a space', () => new AsyncAPIClient({ baseUrl: 'https://h', headers: { 'X Key': 'v' } }), /not a valid header name/],
     ['no options at all', () => new AsyncAPIClient(undefined as never), /needs a base URL/],
+    ['maxRedirects below 0', () => new AsyncAPIClient({ baseUrl: 'https://h', maxRedirects: -1 }), /maxRedirects must be a whole number of 0 or more/],
+    ['maxRedirects not whole', () => new AsyncAPIClient({ baseUrl: 'https://h', maxRedirects: 1.5 }), /maxRedirects/],
+    ['allowedOrigins not an array', () => new AsyncAPIClient({ baseUrl: 'https://h', allowedOrigins: 'https://a.test' as never }), /allowedOrigins must be an array/],
+    ['an allowed origin with a path', () => new AsyncAPIClient({ baseUrl: 'https://h', allowedOrigins: ['https://a.test/api'] }), /not an http\(s\) origin/],
+    ['an allowed origin that is not http(s)', () => new AsyncAPIClient({ baseUrl: 'https://h', allowedOrigins: ['ftp://a.test'] }), /not an http\(s\) origin/],
+    ['an allowed origin that is not a URL', () => new AsyncAPIClient({ baseUrl: 'https://h', allowedOrigins: ['a.test'] }), /not an http\(s\) origin/],
+    ['an allowed origin with credentials', () => new AsyncAPIClient({ baseUrl: 'https://h', allowedOrigins: ['https://u:p@a.test'] }), /not shown/],
+    ['tokenRefresh with fixed authHeaders', () => new AsyncAPIClient({ baseUrl: 'https://h', authHeaders: { 'X-Key': 'k' }, tokenRefresh: () => undefined }), /tokenRefresh needs authHeaders to be a function/],
+    ['tokenRefresh that is not a function', () => new AsyncAPIClient({ baseUrl: 'https://h', authHeaders: () => ({}), tokenRefresh: 'yes' as never }), /tokenRefresh must be a function/],
   ])('throws at once for %s', (_name, make, message) => {
     expect(make).toThrow(ConfigurationError);
     expect(make).toThrow(message);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../src/errors.js';
 import { resolveClientOptions } from '../src/options.js';
-import { prepareRequest } from '../src/prepare.js';
+import { authorize, prepareRequest } from '../src/prepare.js';
 
 const config = resolveClientOptions({
   baseUrl: 'https://h/v1',
@@ -13,7 +13,7 @@ describe('prepareRequest', () => {
   it('upper-cases the method and keeps the query out of the target', () => {
     const prepared = prepareRequest(config, 'post', 'items', { params: { key: 'k' } });
     expect(prepared.target).toEqual({ method: 'POST', url: 'https://h/v1/items' });
-    expect(prepared.href).toBe('https://h/v1/items?key=k');
+    expect(prepared.url.href).toBe('https://h/v1/items?key=k');
     expect(prepared.init.method).toBe('POST');
   });
 
@@ -24,7 +24,10 @@ describe('prepareRequest', () => {
     ['request headers over auth headers, any case', { headers: { authorization: 'Basic b', 'X-SHARED': 'req' } }, undefined, { authorization: 'Basic b', 'x-shared': 'req' }],
   ])('header precedence: %s', (_name, options, defaults, expected) => {
     const prepared = prepareRequest(config, 'GET', 'x', options, defaults ?? { accept: 'application/json' });
-    expect(prepared.init.headers).toMatchObject(expected);
+    const auth = resolveClientOptions({ baseUrl: 'https://h', authHeaders: { Authorization: 'Bearer t', 'X-Shared': 'auth' } }).auth;
+    expect(auth.kind).toBe('fixed');
+    const sendable = authorize(prepared, auth.kind === 'fixed' ? auth.credentials : { headers: {} });
+    expect(sendable.init.headers).toMatchObject(expected);
   });
 
   it('serialises json with content-type: application/json', () => {

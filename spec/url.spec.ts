@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../src/errors.js';
-import { displayUrl, joinUrl, parseBaseUrl } from '../src/url.js';
+import { displayUrl, joinUrl, parseAllowedOrigins, parseBaseUrl } from '../src/url.js';
 
 describe('parseBaseUrl', () => {
   it.each([
@@ -101,6 +101,63 @@ describe('joinUrl', () => {
   ])('refuses params %#', (params, message) => {
     expect(() => joinUrl(base, 'x', params as never)).toThrow(message);
   });
+});
+
+describe('joinUrl with absolute endpoints', () => {
+  const base = parseBaseUrl('https://h/api/v1');
+  const allowed = parseAllowedOrigins(['https://cdn.test', 'http://127.0.0.1:8080']);
+
+  it.each([
+    ['https://h/api/v1/items', 'https://h/api/v1/items'],
+    ['https://h:443/api/v1/items?x=1', 'https://h/api/v1/items?x=1'],
+    ['//h/api/v1/items', 'https://h/api/v1/items'],
+    ['https://cdn.test/files/a.png', 'https://cdn.test/files/a.png'],
+    ['//cdn.test/a', 'https://cdn.test/a'],
+    ['HTTPS://CDN.TEST/a', 'https://cdn.test/a'],
+    ['http://127.0.0.1:8080/anywhere', 'http://127.0.0.1:8080/anywhere'],
+  ])('sends %j to %s', (endpoint, href) => {
+    expect(joinUrl(base, endpoint, undefined, allowed).href).toBe(href);
+  });
+
+  it.each([
+    ['https://evil.test/x', /is an absolute URL to another origin \(https:\/\/evil\.test\) than the base URL https:\/\/h\/api\/v1\/: nothing was sent/],
+    ['http://cdn.test/a', /another origin \(http:\/\/cdn\.test\)/],
+    ['https://cdn.test:8443/a', /another origin \(https:\/\/cdn\.test:8443\)/],
+    ['http://127.0.0.1:8081/x', /another origin \(http:\/\/127\.0\.0\.1:8081\)/],
+    ['//evil.test/x', /list https:\/\/evil\.test in allowedOrigins/],
+    ['https://h/admin', /resolves outside the base URL/],
+    ['https://h/api/v1/../../admin', /climbs above/],
+    ['https://cdn.test/a/..%2f..%2fb', /climbs above/],
+    ['https://user:hunter2@cdn.test/a', /holds credentials/],
+    ['ws://cdn.test/a', /with ws:; only http: and https: are sent/],
+    ['http://[::1/x', /cannot be parsed/],
+  ])('refuses %j', (endpoint, message) => {
+    expect(() => joinUrl(base, endpoint, undefined, allowed)).toThrow(ConfigurationError);
+    expect(() => joinUrl(base, endpoint, undefined, allowed)).toThrow(message);
+  });
+
+  it('never echoes credentials or a query of an absolute endpoint', () => {
+    for (const endpoint of ['https://user:hunter2@evil.test/x', 'https://evil.test/x?key=hunter2']) {
+      expect(() => joinUrl(base, endpoint)).toThrow(ConfigurationError);
+      expect(() => joinUrl(base, endpoint)).not.toThrow(/hunter2/);
+    }
+  });
+});
+
+describe('parseAllowedOrigins', () => {
+  it('normalises origins', () => {
+    expect(parseAllowedOrigins(['https://A.test/', 'https://b.test:443', 'http://127.0.0.1:8080'])).toEqual(
+      new Set(['https://a.test', 'https://b.test', 'http://127.0.0.1:8080']),
+    );
+    expect(parseAllowedOrigins(undefined)).toEqual(new Set());
+  });
+
+  it.each([['https://a.test/path'], ['https://a.test?x=1'], ['https://a.test#f'], ['ftp://a.test'], ['a.test'], [''], ['https://u:p@a.test'], [42]])(
+    'refuses %j',
+    (origin) => {
+      expect(() => parseAllowedOrigins([origin as string])).toThrow(/allowedOrigins: .* is not an http\(s\) origin/);
+    },
+  );
 });
 
 describe('displayUrl', () => {

@@ -1,7 +1,8 @@
-import { defer, finalize, tap, type Observable } from 'rxjs';
-import { HttpError, NetworkError, TimeoutError } from './errors.js';
+import { defer, finalize, map, tap, type Observable } from 'rxjs';
+import { credentialsOf, type AuthHeaders } from './auth-provider.js';
+import { HttpError, NetworkError, TimeoutError, TokenRefreshError } from './errors.js';
 import { EventStream, type ClientEvent } from './events.js';
-import type { HeadersLike } from './headers.js';
+import { runtimeShowsRedirects, type RedirectOptions } from './follow-redirects.js';
 import {
   resolveClientOptions,
   resolveRetry,
@@ -11,12 +12,16 @@ import {
   type RequestOptions,
   type ResolvedClientOptions,
 } from './options.js';
-import { prepareRequest } from './prepare.js';
+import { authorize, prepareRequest } from './prepare.js';
+import { redactHeaders } from './redact.js';
 import { emitResponse, readJson, type ResponseReader } from './response.js';
 import { retryWithPolicy, type RetryInfo } from './retry/operator.js';
+import { replayAfterRefresh, SharedTokenRefresh } from './token-refresh.js';
 import { send } from './transport.js';
+import { displayUrl } from './url.js';
 
 const JSON_ACCEPT = { accept: 'application/json' } as const;
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /**
  * An HTTP client whose calls are cold Observables: nothing is sent until you
@@ -36,6 +41,7 @@ export class AsyncAPIClient {
   // Private fields: util.inspect() and JSON.stringify() cannot reach the auth headers.
   readonly #config: ResolvedClientOptions;
   readonly #events = new EventStream();
+  readonly #refresh: SharedTokenRefresh | undefined;
 
   /**
    * Lifecycle events of every request of this client (`request`, `response`,
@@ -52,17 +58,19 @@ export class AsyncAPIClient {
 
   /**
    * @param baseUrl an absolute http(s) URL; its path is kept
-   * @param authHeaders headers sent with every request (see `bearerTokenAuth`)
+   * @param authHeaders headers sent with every request (see `bearerTokenAuth`), or a function giving them per attempt
    * @param timeout the limit of one attempt, in milliseconds
    * @default timeout 30000
    */
-  constructor(baseUrl: string, authHeaders?: HeadersLike, timeout?: number | false);
+  constructor(baseUrl: string, authHeaders?: AuthHeaders, timeout?: number | false);
   /** @param options the client's options; only `baseUrl` is required */
   constructor(options: ClientOptions);
-  constructor(baseUrlOrOptions: string | ClientOptions, authHeaders?: HeadersLike, timeout?: number | false) {
+  constructor(baseUrlOrOptions: string | ClientOptions, authHeaders?: AuthHeaders, timeout?: number | false) {
     this.#config = resolveClientOptions(
       typeof baseUrlOrOptions === 'string' ? { baseUrl: baseUrlOrOptions, authHeaders, timeout } : baseUrlOrOptions,
     );
+    const { tokenRefresh, timeout: refreshTimeout, scheduler } = this.#config;
+    this.#refresh = tokenRefresh && new SharedTokenRefresh(tokenRefresh, refreshTimeout, scheduler);
   }
 
   /** The base URL that endpoints are resolved under, with a trailing `/`. */
@@ -113,6 +121,7 @@ export class AsyncAPIClient {
   ): Observable<T> {
     const config = this.#config;
     const events = this.#events;
+    const refresh = this.#refresh;
     return defer(() => {
       // Inside defer: a bad request errors the Observable before anything is sent, outside the retry.
       const request = prepareRequest(config, method, endpoint, options, defaults);
@@ -120,18 +129,48 @@ export class AsyncAPIClient {
       const timeoutMs = resolveTimeout(options.timeout, config.timeout);
       const { method: verb, url } = request.target;
       const observedRead: ResponseReader<T> = (response, context) => {
-        events.emit(() => ({ type: 'response', method: verb, url, attempt: context.attempt, status: response.status }));
+        events.emit(() => ({
+          type: 'response',
+          method: verb,
+          url,
+          attempt: context.attempt,
+          status: response.status,
+          headers: redactHeaders(response.headers, NO_NAMES),
+        }));
         return read(response, context);
       };
-      const onRetry = ({ attempt, delayMs, error }: RetryInfo) =>
+      // `attempt` counts every attempt, replays after a token refresh included.
+      const onRetry = ({ delayMs, error }: RetryInfo) =>
         events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, reason: describeFailure(error), error }));
+      const redirects: RedirectOptions = {
+        manual: runtimeShowsRedirects(),
+        maxRedirects: config.maxRedirects,
+        onRedirect: ({ status, from, to, dropped }) =>
+          events.emit(() => ({ type: 'redirect', method: verb, url: displayUrl(from), attempt, status, location: displayUrl(to), dropped })),
+      };
       let attempt = 0;
       let ended = false;
-      return defer(() => {
+      let seenGeneration = 0;
+      const attempt$ = defer(() => {
         attempt += 1;
-        events.emit(() => ({ type: 'request', method: verb, url, attempt }));
-        return send(request, observedRead, attempt, timeoutMs, config.scheduler);
-      }).pipe(
+        const context = { target: request.target, attempt };
+        seenGeneration = refresh?.generation ?? 0;
+        // Per attempt: a retry or a replay asks an auth function for the current token.
+        const request$ = credentialsOf(config.auth).pipe(
+          map((credentials) => {
+            const sendable = authorize(request, credentials);
+            const headers = redactHeaders(sendable.init.headers, sendable.authNames);
+            events.emit(() => ({ type: 'request', method: verb, url, attempt: context.attempt, headers }));
+            return sendable;
+          }),
+        );
+        return send(request$, observedRead, { context, timeoutMs, scheduler: config.scheduler, redirects });
+      });
+      const withRefresh$ =
+        refresh === undefined
+          ? attempt$
+          : attempt$.pipe(replayAfterRefresh(refresh, () => seenGeneration, (cause) => new TokenRefreshError(cause, request.target, attempt)));
+      return withRefresh$.pipe(
         retryWithPolicy(policy, config.scheduler, onRetry),
         tap({
           // One value is the whole answer: a `first()` downstream that unsubscribes after it is no cancel.

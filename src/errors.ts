@@ -166,6 +166,51 @@ export class ParseError extends RequestError {
 }
 
 /**
+ * A redirect could not be followed: more redirects than `maxRedirects`, a
+ * `Location` that is not a valid http(s) URL or that holds credentials, or a
+ * 307/308 that needs a stream body sent a second time. Never retried: the
+ * server would answer the same.
+ *
+ * @example
+ * ```ts
+ * client.getJson('/loop').subscribe({ error: (e) => isRedirectError(e) && console.log(e.message) });
+ * ```
+ */
+export class RedirectError extends RequestError {
+  override get name(): string {
+    return 'RedirectError';
+  }
+
+  /** @param reason completes "GET https://h/x ...", as in "was redirected more than 20 times" */
+  constructor(reason: string, target: RequestTarget, attempts: number) {
+    super(`${target.method} ${target.url} ${reason}`, target, attempts);
+  }
+}
+
+/**
+ * A request got a 401, and the `tokenRefresh` that should have renewed the
+ * token failed (its error is the `cause`). Every request that was waiting for
+ * that refresh ends with this error; none is replayed or retried.
+ *
+ * @example
+ * ```ts
+ * client.getJson('/me').subscribe({ error: (e) => isTokenRefreshError(e) && signInAgain() });
+ * ```
+ */
+export class TokenRefreshError extends RequestError {
+  override get name(): string {
+    return 'TokenRefreshError';
+  }
+
+  constructor(cause: unknown, target: RequestTarget, attempts: number) {
+    // The cause's message is left out: a refresh error may quote a refresh token or a credentialed URL.
+    super(`${target.method} ${target.url} got status 401 and the token refresh failed; the request was not replayed (see cause)`, target, attempts, {
+      cause,
+    });
+  }
+}
+
+/**
  * The client or a request was set up wrongly (a bad base URL, an invalid
  * header, a body that cannot be serialised...). Raised before anything is
  * sent and never retried; the message says what to fix.
@@ -220,6 +265,24 @@ export const isTimeoutError = (error: unknown): error is TimeoutError => error i
  * ```
  */
 export const isParseError = (error: unknown): error is ParseError => error instanceof ParseError;
+
+/**
+ * Whether `error` is a {@link RedirectError}.
+ * @example
+ * ```ts
+ * if (isRedirectError(e)) console.log('the server redirects in a loop or to a bad URL');
+ * ```
+ */
+export const isRedirectError = (error: unknown): error is RedirectError => error instanceof RedirectError;
+
+/**
+ * Whether `error` is a {@link TokenRefreshError}.
+ * @example
+ * ```ts
+ * if (isTokenRefreshError(e)) signInAgain();
+ * ```
+ */
+export const isTokenRefreshError = (error: unknown): error is TokenRefreshError => error instanceof TokenRefreshError;
 
 /**
  * Whether `error` is a {@link ConfigurationError}.

@@ -12,6 +12,12 @@ export interface RequestEvent extends EventBase {
   readonly type: 'request';
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /**
+   * The headers sent, lower-case names; credentials redacted (auth headers
+   * whatever their name, `Authorization`, `Cookie`, and names with `token`,
+   * `key`, `secret`...).
+   */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** An attempt got response headers (any status). */
@@ -19,6 +25,20 @@ export interface ResponseEvent extends EventBase {
   readonly type: 'response';
   readonly attempt: number;
   readonly status: number;
+  /** The response headers, lower-case names, `Set-Cookie` and other credentials redacted. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** An attempt was redirected, and the client follows (Node only: browsers follow redirects unseen). */
+export interface RedirectEvent extends EventBase {
+  readonly type: 'redirect';
+  readonly attempt: number;
+  /** 301, 302, 303, 307 or 308. */
+  readonly status: number;
+  /** Where the next hop goes, without its query string. `url` is where this hop went. */
+  readonly location: string;
+  /** Lower-case names of the headers not sent to `location`: credentials when the origin changes, body headers when it becomes a GET. */
+  readonly dropped: readonly string[];
 }
 
 /** An attempt failed and another one is scheduled. */
@@ -49,7 +69,7 @@ export interface CancelEvent extends EventBase {
 }
 
 /** What `client.events$` emits. */
-export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | GiveUpEvent | CancelEvent;
+export type ClientEvent = RequestEvent | ResponseEvent | RedirectEvent | RetryEvent | GiveUpEvent | CancelEvent;
 
 /**
  * The client's lifecycle events. Emitting costs one check when nobody
@@ -58,7 +78,7 @@ export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | GiveUpEven
  * @example
  * ```ts
  * const events = new EventStream();
- * events.emit(() => ({ type: 'request', method: 'GET', url: 'https://h/x', attempt: 1 }));
+ * events.emit(() => ({ type: 'request', method: 'GET', url: 'https://h/x', attempt: 1, headers: {} }));
  * ```
  */
 export class EventStream {

@@ -3,6 +3,18 @@ import { ConfigurationError } from './errors.js';
 /** Headers as a record, a `Headers` object or a list of pairs. */
 export type HeadersLike = Readonly<Record<string, string>> | Headers | ReadonlyArray<readonly [string, string]>;
 
+/**
+ * The key under which `apiKeyAuth(key, { in: 'query' })` puts its query-string
+ * credential in a header record: a symbol, so that spreading helpers together
+ * keeps it and `JSON.stringify` never shows it.
+ *
+ * @example
+ * ```ts
+ * apiKeyAuth('k', { in: 'query' })[QUERY_CREDENTIAL]; // { name: 'api_key', value: 'k' }
+ * ```
+ */
+export const QUERY_CREDENTIAL: unique symbol = Symbol('rx-api-client query credential');
+
 // RFC 9110 token: what a header name may be made of.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 9110 field-value characters: visible ASCII, space, tab and obs-text. No CR, LF or NUL.
@@ -51,6 +63,9 @@ export function toHeaderRecord(headers: HeadersLike | undefined, where: string):
   if (headers === undefined) return record;
   if (headers === null || typeof headers !== 'object') {
     throw new ConfigurationError(`${where} must be an object of header names to string values`);
+  }
+  if (QUERY_CREDENTIAL in headers) {
+    throw new ConfigurationError(`${where}: a query-string API key (apiKeyAuth(key, { in: 'query' })) works only in authHeaders`);
   }
   const entries: Iterable<readonly [string, string]> =
     Array.isArray(headers) || (typeof Headers !== 'undefined' && headers instanceof Headers)

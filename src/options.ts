@@ -1,7 +1,9 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { resolveAuthSource, type AuthHeaders, type AuthSource } from './auth-provider.js';
 import { ConfigurationError } from './errors.js';
 import { toHeaderRecord, type HeadersLike } from './headers.js';
-import { parseBaseUrl } from './url.js';
+import type { TokenRefresh } from './token-refresh.js';
+import { parseAllowedOrigins, parseBaseUrl } from './url.js';
 
 /**
  * How failed attempts are retried. Every field is optional; what is left out
@@ -54,8 +56,34 @@ export type QueryParams = Readonly<Record<string, QueryValue | readonly QueryVal
 export interface ClientOptions {
   /** An absolute http(s) URL; its path is kept (`/v1` + `items` → `/v1/items`). */
   baseUrl: string;
-  /** Headers sent with every request, for credentials: see `bearerTokenAuth` and friends. */
-  authHeaders?: HeadersLike;
+  /**
+   * Credentials for every request: headers from `bearerTokenAuth` and friends,
+   * or a function returning them (or a Promise or an Observable of them),
+   * called for every attempt so that a retry or a replay sends the current token.
+   * They are only sent to the base URL's origin (and `allowedOrigins`), and
+   * dropped when a redirect leaves the origin.
+   */
+  authHeaders?: AuthHeaders;
+  /**
+   * Renews the token after a 401: one refresh at a time for the whole client,
+   * then each waiting request is replayed once (a 401 after the replay is
+   * final). Needs `authHeaders` to be a function that reads the new token.
+   */
+  tokenRefresh?: TokenRefresh;
+  /**
+   * Origins other than the base URL's that absolute endpoints may point to,
+   * such as `['https://uploads.example.com']`; requests there carry the auth
+   * headers. Any other absolute endpoint is refused before anything is sent.
+   * @default []
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * How many redirects one attempt follows (in Node, where the client follows
+   * them itself); 0 emits the 3xx response as it is. Browsers follow up to 20
+   * whatever this says.
+   * @default 20
+   */
+  maxRedirects?: number;
   /** Other headers sent with every request; auth headers and per-request headers win over them. */
   headers?: HeadersLike;
   /**
@@ -112,13 +140,18 @@ export const DEFAULTS = Object.freeze({
   timeout: 30_000,
   // Frozen: clients share this object, and a change to it would change their policy.
   retry: Object.freeze({ maxAttempts: 3, baseDelay: 2_000 }) satisfies RetryPolicy,
+  maxRedirects: 20,
 } as const);
 
 /** The client's options with every field decided and checked. */
 export interface ResolvedClientOptions {
   readonly baseUrl: URL;
-  /** Client headers then auth headers, already validated, lower-case names. */
+  /** The client's headers (not auth), validated, lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
+  readonly auth: AuthSource;
+  readonly tokenRefresh?: TokenRefresh;
+  readonly allowedOrigins: ReadonlySet<string>;
+  readonly maxRedirects: number;
   readonly timeout: number;
   readonly retry: RetryPolicy;
   readonly scheduler: SchedulerLike;
@@ -140,9 +173,14 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   if (options === null || typeof options !== 'object') {
     throw new ConfigurationError('AsyncAPIClient needs a base URL string or an options object with `baseUrl`');
   }
+  const auth = resolveAuthSource(options.authHeaders);
   return {
     baseUrl: parseBaseUrl(options.baseUrl),
-    headers: { ...toHeaderRecord(options.headers, 'headers'), ...toHeaderRecord(options.authHeaders, 'authHeaders') },
+    headers: toHeaderRecord(options.headers, 'headers'),
+    auth,
+    tokenRefresh: checkTokenRefresh(options.tokenRefresh, auth),
+    allowedOrigins: parseAllowedOrigins(options.allowedOrigins),
+    maxRedirects: checkMaxRedirects(options.maxRedirects),
     timeout: resolveTimeout(options.timeout, DEFAULTS.timeout),
     retry: resolveRetry(options.retry, DEFAULTS.retry),
     scheduler: options.scheduler ?? asyncScheduler,
@@ -190,6 +228,25 @@ export function resolveTimeout(value: number | false | undefined, base: number):
     throw new ConfigurationError(
       `timeout must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}, or false for none, not ${String(value)}`,
     );
+  }
+  return value;
+}
+
+function checkTokenRefresh(refresh: TokenRefresh | undefined, auth: AuthSource): TokenRefresh | undefined {
+  if (refresh === undefined) return undefined;
+  if (typeof refresh !== 'function') throw new ConfigurationError('tokenRefresh must be a function that renews the token');
+  if (auth.kind !== 'provider') {
+    throw new ConfigurationError(
+      'tokenRefresh needs authHeaders to be a function that reads the current token, such as () => bearerTokenAuth(store.token): fixed headers would replay the old token',
+    );
+  }
+  return refresh;
+}
+
+function checkMaxRedirects(value: number | undefined): number {
+  if (value === undefined) return DEFAULTS.maxRedirects;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigurationError(`maxRedirects must be a whole number of 0 or more (0 does not follow redirects), not ${String(value)}`);
   }
   return value;
 }

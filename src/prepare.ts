@@ -1,15 +1,29 @@
+import type { Credentials, QueryCredential } from './auth-provider.js';
 import { ConfigurationError, type RequestTarget } from './errors.js';
 import { checkHeader, toHeaderRecord } from './headers.js';
 import type { RequestOptions, ResolvedClientOptions } from './options.js';
 import { displayUrl, joinUrl } from './url.js';
 
-/** A request checked and built once, sent as it is by every attempt. */
+/** A request checked and built once; every attempt adds its credentials ({@link authorize}). */
 export interface PreparedRequest {
   /** Method and URL without query, for errors and events. */
   readonly target: RequestTarget;
-  /** The full URL, query included. */
-  readonly href: string;
-  readonly init: RequestInit & { duplex?: 'half' };
+  /** The full URL, params included, credentials not. */
+  readonly url: URL;
+  /** Method, body, and the headers that auth overrides: the method's defaults, the content type, the client's headers. */
+  readonly init: RequestInit & { method: string; headers: Record<string, string>; duplex?: 'half' };
+  /** The request's own headers, lower-case names: they win over auth. */
+  readonly ownHeaders: Readonly<Record<string, string>>;
+}
+
+/** One attempt's request: the prepared request with the credentials of that attempt. */
+export interface SendableRequest {
+  readonly url: URL;
+  readonly init: PreparedRequest['init'];
+  /** Lower-case names of the headers that came from auth: redacted in events, dropped on a cross-origin redirect. */
+  readonly authNames: ReadonlySet<string>;
+  /** A query-string API key, to add again on a same-origin redirect. */
+  readonly query?: QueryCredential;
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
@@ -17,15 +31,15 @@ const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /**
- * Checks a request and builds what `fetch` needs. Throws
+ * Checks a request and builds what `fetch` needs, but its credentials. Throws
  * {@link ConfigurationError} before anything is sent when the method, endpoint,
  * params, headers or body are not usable. Header precedence, lowest first:
- * `defaults`, the client's headers, its auth headers, the request's headers.
+ * `defaults`, the client's headers, its auth headers ({@link authorize}), the request's headers.
  *
  * @param defaults headers the calling method adds (`accept` for `getJson`)
  * @example
  * ```ts
- * prepareRequest(resolveClientOptions({ baseUrl: 'https://h/v1' }), 'post', 'items', { json: { a: 1 } }).href;
+ * prepareRequest(resolveClientOptions({ baseUrl: 'https://h/v1' }), 'post', 'items', { json: { a: 1 } }).url.href;
  * // 'https://h/v1/items'
  * ```
  */
@@ -37,14 +51,13 @@ export function prepareRequest(
   defaults?: Readonly<Record<string, string>>,
 ): PreparedRequest {
   const verb = checkMethod(method);
-  const url = joinUrl(config.baseUrl, endpoint, options.params);
+  const url = joinUrl(config.baseUrl, endpoint, options.params, config.allowedOrigins);
   const target: RequestTarget = { method: verb, url: displayUrl(url) };
   const { body, contentType } = encodeBody(options, verb);
   const headers: Record<string, string> = {
     ...defaults,
     ...(contentType === undefined ? undefined : { 'content-type': contentType }),
     ...config.headers,
-    ...toHeaderRecord(options.headers, 'headers'),
   };
   const init: PreparedRequest['init'] = { method: verb, headers };
   if (body !== undefined) {
@@ -52,7 +65,27 @@ export function prepareRequest(
     // Node's fetch sends a stream body only when told it is half-duplex.
     if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) init.duplex = 'half';
   }
-  return { target, href: url.href, init };
+  return { target, url, init, ownHeaders: toHeaderRecord(options.headers, 'headers') };
+}
+
+/**
+ * Adds one attempt's credentials to a prepared request: the auth headers over
+ * the client's headers and under the request's own, a query-string API key in
+ * the URL.
+ *
+ * @example
+ * ```ts
+ * authorize(prepared, { headers: { authorization: 'Bearer t' } }).init.headers.authorization; // 'Bearer t'
+ * ```
+ */
+export function authorize(request: PreparedRequest, credentials: Credentials): SendableRequest {
+  const headers = { ...request.init.headers, ...credentials.headers, ...request.ownHeaders };
+  let url = request.url;
+  if (credentials.query !== undefined) {
+    url = new URL(url);
+    url.searchParams.set(credentials.query.name, credentials.query.value);
+  }
+  return { url, init: { ...request.init, headers }, authNames: new Set(Object.keys(credentials.headers)), query: credentials.query };
 }
 
 function checkMethod(method: string): string {

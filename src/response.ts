@@ -31,7 +31,7 @@ export function checkStatus(response: Response, context: AttemptContext): void {
  *
  * @example
  * ```ts
- * send(prepared, emitResponse, 1, 30_000, asyncScheduler); // Observable<Response>
+ * send(request$, emitResponse, attemptOptions); // Observable<Response>
  * ```
  */
 export const emitResponse: ResponseReader<Response> = (response, context) => {
@@ -45,7 +45,7 @@ export const emitResponse: ResponseReader<Response> = (response, context) => {
  *
  * @example
  * ```ts
- * send(prepared, readJson, 1, 30_000, asyncScheduler); // Observable<unknown>
+ * send(request$, readJson, attemptOptions); // Observable<unknown>
  * ```
  */
 export const readJson: ResponseReader<unknown> = async (response, context) => {

@@ -45,37 +45,95 @@ const PROTOCOL_RELATIVE = /^[/\\]{2}/;
 /**
  * Resolves an endpoint under the base URL and appends the query parameters.
  * The base path is kept (`/v1/` + `/items` or `items` → `/v1/items`). An
- * endpoint that is an absolute URL, starts with `//`, or climbs with `..` is
- * refused: credentials must not travel anywhere but the base URL.
+ * endpoint that climbs with `..` (also percent-encoded) is refused, and so is
+ * an absolute URL (or `//host`) unless it stays under the base URL or its
+ * origin is one of `allowedOrigins`: credentials must not travel anywhere else.
  *
  * @param base a URL from {@link parseBaseUrl}
+ * @param allowedOrigins origins (from {@link parseAllowedOrigins}) that absolute endpoints may point to
  * @example
  * ```ts
  * joinUrl(parseBaseUrl('https://h/api/v1'), 'items', { tag: ['a', 'b'], q: undefined }).href;
  * // 'https://h/api/v1/items?tag=a&tag=b'
+ * joinUrl(parseBaseUrl('https://h/api'), 'https://cdn.test/f.png', undefined, new Set(['https://cdn.test'])).href;
+ * // 'https://cdn.test/f.png'
  * ```
  */
-export function joinUrl(base: URL, endpoint: string, params?: QueryParams): URL {
+export function joinUrl(base: URL, endpoint: string, params?: QueryParams, allowedOrigins: ReadonlySet<string> = NO_ORIGINS): URL {
   if (typeof endpoint !== 'string') {
     throw new ConfigurationError(`endpoint must be a string such as "/items", not ${typeof endpoint}`);
   }
-  if (ABSOLUTE.test(endpoint) || PROTOCOL_RELATIVE.test(endpoint)) {
-    throw new ConfigurationError(
-      `endpoint ${quoteSafely(endpoint)} is an absolute URL: pass a path under the base URL ${base.origin}${base.pathname}`,
-    );
-  }
+  const under = `${base.origin}${base.pathname}`;
   if (CLIMB.test(endpoint.split(/[?#]/, 1)[0]!)) {
-    throw new ConfigurationError(`endpoint ${quoteSafely(endpoint)} climbs above the base URL with "..": pass a path under ${base.origin}${base.pathname}`);
+    throw new ConfigurationError(`endpoint ${quoteSafely(endpoint)} climbs above the base URL with "..": pass a path under ${under}`);
   }
+  const absolute = ABSOLUTE.test(endpoint) || PROTOCOL_RELATIVE.test(endpoint);
   // "./" keeps a first segment with a colon from being read as a scheme.
-  const url = new URL(`./${endpoint.replace(/^[/\\]/, '')}`, base);
-  if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+  const url = absolute ? absoluteEndpoint(base, endpoint, allowedOrigins) : new URL(`./${endpoint.replace(/^[/\\]/, '')}`, base);
+  const listed = absolute && allowedOrigins.has(url.origin);
+  if (!listed && (url.origin !== base.origin || !url.pathname.startsWith(base.pathname))) {
     // The invariant that matters. The checks above give clearer messages, but the URL parser
     // also drops tabs and newlines (".\t./admin"), so only this check sees every climb.
-    throw new ConfigurationError(`endpoint ${quoteSafely(endpoint)} resolves outside the base URL ${base.origin}${base.pathname}`);
+    throw new ConfigurationError(`endpoint ${quoteSafely(endpoint)} resolves outside the base URL ${under}`);
   }
   if (params !== undefined) appendParams(url.searchParams, params);
   return url;
+}
+
+const NO_ORIGINS: ReadonlySet<string> = new Set();
+
+function absoluteEndpoint(base: URL, endpoint: string, allowedOrigins: ReadonlySet<string>): URL {
+  const under = `${base.origin}${base.pathname}`;
+  let url: URL;
+  try {
+    // "//host/x" takes the base's scheme; "http:host/x" is read as the absolute URL it looks like.
+    url = PROTOCOL_RELATIVE.test(endpoint) ? new URL(endpoint, base) : new URL(endpoint);
+  } catch {
+    throw new ConfigurationError(`endpoint ${quoteSafely(endpoint)} is an absolute URL that cannot be parsed: pass a path under ${under}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(`endpoint ${quoteSafely(endpoint)} is an absolute URL with ${url.protocol}; only http: and https: are sent`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigurationError('endpoint is an absolute URL that holds credentials (user:password@): nothing was sent; use authHeaders');
+  }
+  if (url.origin === base.origin || allowedOrigins.has(url.origin)) return url;
+  throw new ConfigurationError(
+    `endpoint ${quoteSafely(endpoint)} is an absolute URL to another origin (${url.origin}) than the base URL ${under}: nothing was sent. ` +
+      `Pass a path under the base URL, or list ${url.origin} in allowedOrigins to send this client's requests, credentials included, there`,
+  );
+}
+
+/**
+ * Checks the `allowedOrigins` option: each entry an http(s) origin such as
+ * `https://cdn.example.com` (a trailing `/` is fine; a path, query or
+ * credentials are not). Returns them normalised (`https://h:443` → `https://h`).
+ *
+ * @example
+ * ```ts
+ * parseAllowedOrigins(['https://cdn.example.com/', 'http://127.0.0.1:8080']);
+ * // Set { 'https://cdn.example.com', 'http://127.0.0.1:8080' }
+ * ```
+ */
+export function parseAllowedOrigins(origins: readonly string[] | undefined): ReadonlySet<string> {
+  if (origins === undefined) return NO_ORIGINS;
+  if (!Array.isArray(origins)) throw new ConfigurationError('allowedOrigins must be an array of origins such as ["https://cdn.example.com"]');
+  const parsed = new Set<string>();
+  for (const origin of origins) {
+    let url: URL | undefined;
+    try {
+      url = typeof origin === 'string' ? new URL(origin) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.pathname !== '/' || url.search || url.hash || /[?#@]/.test(origin)) {
+      throw new ConfigurationError(
+        `allowedOrigins: ${typeof origin === 'string' ? quoteSafely(origin) : typeof origin} is not an http(s) origin such as "https://cdn.example.com" (scheme, host and port only)`,
+      );
+    }
+    parsed.add(url.origin);
+  }
+  return parsed;
 }
 
 /**

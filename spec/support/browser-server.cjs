@@ -16,13 +16,16 @@
  *   /api/slow       answers after `ms` (default 30000); a client abort sets `aborted`
  *   /api/bad-json   200 with a body that is not JSON
  *   /api/empty      204
+ *   /api/redirect   `status` (default 302) to `to` (a path on this server)
+ *   /api/auth       200 { ok, hits } for `authorization: Bearer fresh`, 401 otherwise
+ *   /api/seen       200 { authorizations } of every earlier request of a key (GET /api/seen?key=...)
  */
 
 const state = new Map(); // key -> { hits, aborted }
 
 function entry(key) {
   let e = state.get(key);
-  if (!e) state.set(key, (e = { hits: 0, aborted: false }));
+  if (!e) state.set(key, (e = { hits: 0, aborted: false, authorizations: [] }));
   return e;
 }
 
@@ -46,8 +49,11 @@ function handle(req, res, url) {
     return send(res, 200, { hits: e.hits, aborted: e.aborted });
   }
 
-  const e = key === null ? { hits: 0, aborted: false } : entry(key);
+  if (route === '/seen') return send(res, 200, { authorizations: (state.get(key) ?? { authorizations: [] }).authorizations });
+
+  const e = key === null ? { hits: 0, aborted: false, authorizations: [] } : entry(key);
   e.hits += 1;
+  e.authorizations.push(req.headers.authorization ?? null);
 
   switch (route) {
     case '/json':
@@ -85,6 +91,11 @@ function handle(req, res, url) {
       return send(res, 200, '{"not": json at all');
     case '/empty':
       return send(res, 204);
+    case '/redirect':
+      return send(res, Number(url.searchParams.get('status') ?? 302), undefined, { location: url.searchParams.get('to') ?? '/api/json' });
+    case '/auth':
+      if (req.headers.authorization === 'Bearer fresh') return send(res, 200, { ok: true, hits: e.hits });
+      return send(res, 401, { error: 'invalid token' }, { 'www-authenticate': 'Bearer' });
     default:
       return send(res, 404, { error: `no test endpoint ${route}` });
   }

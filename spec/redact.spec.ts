@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { isSensitiveHeader, REDACTED, redactHeaders } from '../src/redact.js';
+
+describe('isSensitiveHeader', () => {
+  it.each([
+    ['Authorization', true],
+    ['proxy-authorization', true],
+    ['Cookie', true],
+    ['Set-Cookie', true],
+    ['X-API-Key', true],
+    ['X-Goog-Api-Key', true],
+    ['X-Auth-Token', true],
+    ['X-Csrf-Token', true],
+    ['X-Session-Id', true],
+    ['X-Client-Secret', true],
+    ['X-Amz-Signature', true],
+    ['X-Tenant', true], // came from authHeaders: see authNames below
+    ['Accept', false],
+    ['Content-Type', false],
+    ['X-Trace', false],
+    ['User-Agent', false],
+  ])('%s → %s', (name, sensitive) => {
+    expect(isSensitiveHeader(name, new Set(['x-tenant']))).toBe(sensitive);
+  });
+});
+
+describe('redactHeaders', () => {
+  it('replaces sensitive values and keeps the rest, from a record', () => {
+    expect(redactHeaders({ Authorization: 'Bearer t', 'x-tenant': 'acme-secret', accept: 'application/json' }, new Set(['x-tenant']))).toEqual({
+      authorization: REDACTED,
+      'x-tenant': REDACTED,
+      accept: 'application/json',
+    });
+  });
+
+  it('reads a Headers object, Set-Cookie included', () => {
+    const headers = new Headers([
+      ['content-type', 'text/plain'],
+      ['set-cookie', 'sid=abc; HttpOnly'],
+    ]);
+    expect(redactHeaders(headers, new Set())).toEqual({ 'content-type': 'text/plain', 'set-cookie': REDACTED });
+  });
+});

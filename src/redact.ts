@@ -1,0 +1,62 @@
+/**
+ * What a redacted header value is shown as.
+ *
+ * @example
+ * ```ts
+ * client.events$.subscribe((e) => e.type === 'request' && e.headers.authorization === REDACTED); // true with bearerTokenAuth
+ * ```
+ */
+export const REDACTED = '[redacted]';
+
+/**
+ * Header names that always carry a credential, lower case: the names the auth
+ * helpers use and the ones browsers and proxies treat as credentials.
+ *
+ * @example
+ * ```ts
+ * SENSITIVE_HEADERS.has('cookie'); // true
+ * ```
+ */
+export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+
+// Names that say what they carry: X-Auth-Token, X-Csrf-Token, X-Session-Id, X-Goog-Api-Key...
+const SECRET_NAME = /auth|token|key|secret|passw|session|signature|credential|cookie/i;
+
+/**
+ * Whether a header's value must never be shown: it is on {@link SENSITIVE_HEADERS},
+ * came from the client's auth (whatever its name), or has a name that says it
+ * holds a secret (`token`, `key`, `secret`, `session`...).
+ *
+ * @param authNames the lower-case names of the headers that came from `authHeaders`
+ * @example
+ * ```ts
+ * isSensitiveHeader('X-Tenant', new Set(['x-tenant'])); // true: it came from authHeaders
+ * isSensitiveHeader('accept', new Set());                 // false
+ * ```
+ */
+export function isSensitiveHeader(name: string, authNames: ReadonlySet<string>): boolean {
+  const lower = name.toLowerCase();
+  return SENSITIVE_HEADERS.has(lower) || authNames.has(lower) || SECRET_NAME.test(lower);
+}
+
+/**
+ * Headers as events show them: lower-case names, the value of every
+ * {@link isSensitiveHeader sensitive} header replaced by {@link REDACTED}.
+ *
+ * @example
+ * ```ts
+ * redactHeaders({ authorization: 'Bearer t', accept: 'application/json' }, new Set());
+ * // { authorization: '[redacted]', accept: 'application/json' }
+ * ```
+ */
+export function redactHeaders(
+  headers: Iterable<readonly [string, string]> | Readonly<Record<string, string>>,
+  authNames: ReadonlySet<string>,
+): Record<string, string> {
+  const entries = Symbol.iterator in headers ? (headers as Iterable<readonly [string, string]>) : Object.entries(headers);
+  const shown: Record<string, string> = {};
+  for (const [name, value] of entries) {
+    shown[name.toLowerCase()] = isSensitiveHeader(name, authNames) ? REDACTED : value;
+  }
+  return shown;
+}

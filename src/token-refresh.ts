@@ -1,0 +1,133 @@
+import {
+  catchError,
+  concatWith,
+  defer,
+  EMPTY,
+  finalize,
+  from,
+  ignoreElements,
+  of,
+  share,
+  take,
+  tap,
+  throwError,
+  timeout,
+  type MonoTypeOperatorFunction,
+  type Observable,
+  type ObservableInput,
+  type SchedulerLike,
+} from 'rxjs';
+import { HttpError } from './errors.js';
+
+/**
+ * Renews the token after a 401: when what it returns resolves, emits or
+ * completes, the refresh is done and the request is replayed, calling
+ * `authHeaders` again (so `authHeaders` must be a function that reads the new
+ * token). `signal` is aborted when every request waiting for the refresh has
+ * been unsubscribed; an Observable is unsubscribed then.
+ *
+ * @example
+ * ```ts
+ * let token = initialToken;
+ * const tokenRefresh: TokenRefresh = async (signal) => {
+ *   token = (await (await fetch('https://auth.example.com/token', { method: 'POST', signal })).json()).access_token;
+ * };
+ * new AsyncAPIClient({ baseUrl, authHeaders: () => bearerTokenAuth(token), tokenRefresh });
+ * ```
+ */
+export type TokenRefresh = (signal: AbortSignal) => ObservableInput<unknown> | void;
+
+/**
+ * One token refresh at a time for a whole client (single flight): every
+ * request that hits a 401 while a refresh runs waits for that same refresh;
+ * the refresh is cancelled when none of them waits any more (rxjs `share`
+ * reference counting). Each finished refresh moves `generation` on, so that a
+ * request whose 401 answers a token older than the last refresh is replayed
+ * without another refresh.
+ *
+ * @example
+ * ```ts
+ * const shared = new SharedTokenRefresh(tokenRefresh, 30_000, asyncScheduler);
+ * const seen = shared.generation;       // before the attempt reads the token
+ * shared.after(seen).pipe(concatWith(replay$)); // after its 401
+ * ```
+ */
+export class SharedTokenRefresh {
+  #generation = 0;
+  readonly #refresh$: Observable<never>;
+
+  /** @param timeoutMs the longest a refresh may take (`Infinity` for no limit) */
+  constructor(refresh: TokenRefresh, timeoutMs: number, scheduler: SchedulerLike) {
+    const run$ = defer(() => {
+      const controller = new AbortController();
+      let settled = false;
+      const result = refresh(controller.signal);
+      return (result === undefined || result === null ? of(undefined) : from(result)).pipe(
+        take(1),
+        ignoreElements(),
+        tap({
+          complete: () => {
+            settled = true;
+            this.#generation += 1;
+          },
+          error: () => (settled = true),
+        }),
+        // Unsubscribed before it settled: nobody waits any more, or it took too long.
+        finalize(() => settled || controller.abort()),
+      );
+    });
+    const limited$ =
+      timeoutMs === Infinity
+        ? run$
+        : run$.pipe(timeout({ first: timeoutMs, scheduler, with: () => throwError(() => new Error(`the token refresh took longer than ${timeoutMs} ms`)) }));
+    this.#refresh$ = limited$.pipe(share());
+  }
+
+  /** How many refreshes have finished. Read it before an attempt reads its token. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
+   * Completes once the token is newer than generation `seen`: at once if a
+   * refresh finished since, otherwise after the running refresh, started now
+   * if none runs. Errors with the refresh's error.
+   */
+  after(seen: number): Observable<never> {
+    return defer(() => (this.#generation > seen ? EMPTY : this.#refresh$));
+  }
+}
+
+/**
+ * After the first 401 of a logical request, waits for `shared` to renew the
+ * token and re-subscribes the source once (the replay reads the new token).
+ * A 401 after that, and any other error, passes through; a failed refresh
+ * errors with what `refreshFailed` makes of its error. Call it once per
+ * logical request: the "once" survives the retries that re-subscribe it.
+ *
+ * @param seenGeneration the `generation` read when the failed attempt took its token
+ * @example
+ * ```ts
+ * attempt$.pipe(replayAfterRefresh(shared, () => seen, (cause) => new TokenRefreshError(cause, target, attempt)), retryWithPolicy(policy, scheduler));
+ * ```
+ */
+export function replayAfterRefresh<T>(
+  shared: SharedTokenRefresh,
+  seenGeneration: () => number,
+  refreshFailed: (cause: unknown) => unknown,
+): MonoTypeOperatorFunction<T> {
+  let replayed = false;
+  return (source) =>
+    source.pipe(
+      catchError((error: unknown) => {
+        if (replayed || !(error instanceof HttpError) || error.status !== 401) return throwError(() => error);
+        replayed = true;
+        // The 401 is answered by the replay: free its connection now.
+        error.response.body?.cancel().catch(() => undefined);
+        return shared.after(seenGeneration()).pipe(
+          catchError((cause: unknown) => throwError(() => refreshFailed(cause))),
+          concatWith(source),
+        );
+      }),
+    );
+}
