@@ -1,4 +1,4 @@
-import { lastValueFrom } from 'rxjs';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AsyncAPIClient, NetworkError, TimeoutError, type ClientEvent } from '../src/index.js';
 import { record } from './support/record.js';
@@ -171,5 +171,15 @@ describe('cancellation', () => {
     await until(kept.done);
     expect(kept.values).toEqual(['slow']);
     expect(server.hits.find((h) => h.url === '/hang')!.closedEarly).toBe(true);
+  });
+
+  it('firstValueFrom(request()) leaves the body readable (the fetch is released before the value goes out)', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200);
+      res.write('part one, ');
+      setImmediate(() => res.end('part two'));
+    });
+    const response = await firstValueFrom(new AsyncAPIClient(server.origin).request('GET', '/x'));
+    expect(await response.text()).toBe('part one, part two');
   });
 });

@@ -1,6 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { ConfigurationError } from './errors.js';
 import { toHeaderRecord, type HeadersLike } from './headers.js';
+import { resolveInterceptors, type Interceptor } from './interceptors.js';
 import { parseBaseUrl } from './url.js';
 
 /**
@@ -75,6 +76,11 @@ export interface ClientOptions {
    * @default asyncScheduler
    */
   scheduler?: SchedulerLike;
+  /**
+   * Functions run in order on every attempt, around the transport (see {@link Interceptor}).
+   * @default []
+   */
+  interceptors?: readonly Interceptor[];
 }
 
 /**
@@ -121,6 +127,7 @@ export interface ResolvedClientOptions {
   readonly timeout: number;
   readonly retry: RetryPolicy;
   readonly scheduler: SchedulerLike;
+  readonly interceptors: readonly Interceptor[];
 }
 
 /** The longest timer browsers and Node keep: a longer one overflows and fires after about 1 ms. */
@@ -145,6 +152,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     timeout: resolveTimeout(options.timeout, DEFAULTS.timeout),
     retry: resolveRetry(options.retry, DEFAULTS.retry),
     scheduler: options.scheduler ?? asyncScheduler,
+    interceptors: resolveInterceptors(options.interceptors),
   };
 }
 

@@ -1,15 +1,41 @@
-import { catchError, throwError, timeout, type Observable, type SchedulerLike } from 'rxjs';
+import {
+  catchError,
+  defer,
+  mergeMap,
+  Observable,
+  Subject,
+  tap,
+  throwError,
+  timeout,
+  type MonoTypeOperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import { NetworkError, RequestError, TimeoutError } from './errors.js';
+import { chainInterceptors, type HttpHandler, type Interceptor } from './interceptors.js';
 import type { PreparedRequest } from './prepare.js';
 import type { AttemptContext, ResponseReader } from './response.js';
 
+/** How an attempt runs beyond the basics. */
+export interface SendOptions {
+  /** Run in order around the transport, on this attempt's `Request`. */
+  readonly interceptors?: readonly Interceptor[];
+  /**
+   * `false`: the first value of `read` is the whole answer; the timeout runs
+   * until it. `true` (a stream): the timeout covers the wait for the response
+   * only, and the connection stays abortable until `read` ends.
+   * @default false
+   */
+  readonly stream?: boolean;
+}
+
 /**
- * One attempt: `fetch` through `fromFetch`, the response handed to `read`
- * inside the attempt. Unsubscribing, or passing `timeoutMs` before `read`
- * is done, aborts the connection and the body read. Failures of the network
- * or of the body stream become {@link NetworkError}, the timeout
- * {@link TimeoutError}.
+ * One attempt: a fresh `Request` through the interceptors to `fetch` (through
+ * `fromFetch`), the response handed to `read` inside the attempt. Unsubscribing,
+ * or passing `timeoutMs`, aborts the connection and the body read: the fetch
+ * stays abortable until `read` has its answer. Failures of the network or of
+ * the body stream become {@link NetworkError}, the timeout {@link TimeoutError};
+ * what an interceptor throws passes unchanged.
  *
  * @example
  * ```ts
@@ -22,15 +48,38 @@ export function send<T>(
   attempt: number,
   timeoutMs: number,
   scheduler: SchedulerLike,
+  options: SendOptions = {},
 ): Observable<T> {
   const context: AttemptContext = { target: request.target, attempt };
-  const attempt$ = fromFetch(request.href, { ...request.init, selector: (response) => read(response, context) }).pipe(
-    catchError((error: unknown) => throwError(() => toRequestError(error, context))),
-  );
-  if (timeoutMs === Infinity) return attempt$;
-  return attempt$.pipe(
-    timeout({ first: timeoutMs, scheduler, with: () => throwError(() => new TimeoutError(timeoutMs, request.target, attempt)) }),
-  );
+  const classify = <V>(): MonoTypeOperatorFunction<V> => catchError((error: unknown) => throwError(() => toRequestError(error, context)));
+  const timed = <V>(source: Observable<V>): Observable<V> =>
+    timeoutMs === Infinity
+      ? source
+      : source.pipe(timeout({ first: timeoutMs, scheduler, with: () => throwError(() => new TimeoutError(timeoutMs, request.target, attempt)) }));
+  return defer(() => {
+    // Completed once `read` has its answer: until then fromFetch keeps the fetch abortable.
+    const readDone = new Subject<never>();
+    const settle = () => readDone.complete();
+    const transport: HttpHandler = (req) =>
+      fromFetch(req, {
+        signal: req.signal,
+        // Subscribed before the response goes out, so that a `read` that settles at once
+        // (a status error, a Response handed over) ends the fetch before anyone unsubscribes.
+        selector: (response) =>
+          new Observable<Response>((subscriber) => {
+            const subscription = readDone.subscribe(subscriber);
+            subscriber.next(response);
+            return subscription;
+          }),
+      }).pipe(classify());
+    const readResponse = (response: Response): Observable<T> =>
+      defer(() => read(response, context)).pipe(
+        classify(),
+        tap({ next: () => options.stream || settle(), complete: settle, error: settle }),
+      );
+    const response$ = chainInterceptors(options.interceptors ?? [], transport)(new Request(request.href, request.init));
+    return options.stream ? timed(response$).pipe(mergeMap(readResponse)) : timed(response$.pipe(mergeMap(readResponse)));
+  });
 }
 
 /**
