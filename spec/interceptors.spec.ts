@@ -1,8 +1,9 @@
 import nock from 'nock';
 import { lastValueFrom, map, of, tap, throwError, type Observable } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AsyncAPIClient, ConfigurationError, HttpError, NetworkError, type ClientEvent, type Interceptor } from '../src/index.js';
+import { AsyncAPIClient, ConfigurationError, HttpError, NetworkError, type Interceptor } from '../src/index.js';
 import { chainInterceptors } from '../src/interceptors.js';
+import { eventsOf } from './support/events.js';
 import { record } from './support/record.js';
 import { closedPort, startServer, type TestServer } from './support/server.js';
 import { until } from './support/until.js';
@@ -108,8 +109,7 @@ describe('interceptors on the client', () => {
       return hit === undefined ? next(request) : of(new Response(hit, { status: 200 }));
     };
     const client = new AsyncAPIClient({ baseUrl: ORIGIN, interceptors: [cached] });
-    const events: ClientEvent[] = [];
-    client.events$.subscribe((e) => events.push(e));
+    const events = eventsOf(client);
     // nock has no interceptor defined: a request reaching the network would fail.
     expect(await lastValueFrom(client.getJson('/items'))).toEqual([1, 2]);
     expect(events.map((e) => e.type)).toEqual(['request', 'response']);
@@ -134,8 +134,7 @@ describe('interceptors on the client', () => {
       return [200, {}];
     });
     const client = new AsyncAPIClient({ baseUrl: ORIGIN, retry: { baseDelay: 1 }, interceptors: [failing] });
-    const events: ClientEvent[] = [];
-    client.events$.subscribe((e) => events.push(e));
+    const events = eventsOf(client);
     const recording = record(client.getJson('/x'));
     await until(recording.done);
     expect(recording.error).toBeInstanceOf(TypeError);

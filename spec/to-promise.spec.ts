@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { defer, EmptyError, EMPTY, NEVER, of, Subject, throwError } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AsyncAPIClient, toPromise } from '../src/index.js';
+import { AsyncAPIClient, ConfigurationError, toPromise } from '../src/index.js';
 import { startServer, type TestServer } from './support/server.js';
 import { until } from './support/until.js';
 
@@ -58,6 +58,20 @@ describe('toPromise', () => {
       return NEVER;
     });
     await expect(toPromise(source, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(subscribed).toBe(false);
+  });
+
+  it.each([
+    ['a string', 'abort'],
+    ['null', null],
+    ['a plain object', { aborted: false }],
+  ])('a signal that is %s rejects with ConfigurationError, without subscribing', async (_name, signal) => {
+    let subscribed = false;
+    const source = defer(() => {
+      subscribed = true;
+      return of(1);
+    });
+    await expect(toPromise(source, { signal: signal as unknown as AbortSignal })).rejects.toBeInstanceOf(ConfigurationError);
     expect(subscribed).toBe(false);
   });
 

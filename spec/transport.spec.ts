@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AsyncAPIClient, NetworkError, TimeoutError, type ClientEvent } from '../src/index.js';
 import { record } from './support/record.js';
 import { closedPort, startServer, type TestServer } from './support/server.js';
+import { useVirtualTime } from './support/virtual-time.js';
 import { until } from './support/until.js';
 
 // Real loopback servers: refused, reset, stalled and aborted sockets are what these specs are about.
@@ -14,9 +15,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-function useVirtualTime(): void {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-}
 
 function retriesOf(client: AsyncAPIClient): ClientEvent[] {
   const retries: ClientEvent[] = [];

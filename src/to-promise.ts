@@ -1,4 +1,5 @@
 import { fromEvent, lastValueFrom, map, takeUntil, type Observable } from 'rxjs';
+import { ConfigurationError } from './errors.js';
 
 /** Options of {@link toPromise}. */
 export interface ToPromiseOptions {
@@ -13,7 +14,8 @@ export interface ToPromiseOptions {
  * with a `DOMException` named `AbortError` (the signal's own reason when it is
  * one, otherwise a new one with the reason as `cause`). The listener it puts
  * on the signal is removed when the Promise settles, so a long-lived signal
- * does not collect them.
+ * does not collect them. A `signal` that is not an `AbortSignal` rejects
+ * with `ConfigurationError`, without subscribing.
  *
  * @example
  * ```ts
@@ -25,6 +27,9 @@ export interface ToPromiseOptions {
 export function toPromise<T>(source$: Observable<T>, options: ToPromiseOptions = {}): Promise<T> {
   const { signal } = options;
   if (signal === undefined) return lastValueFrom(source$);
+  if (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean') {
+    return Promise.reject(new ConfigurationError('toPromise: signal must be an AbortSignal, such as new AbortController().signal'));
+  }
   if (signal.aborted) return Promise.reject(abortError(signal));
   const aborted$ = fromEvent(signal, 'abort').pipe(
     map(() => {

@@ -33,13 +33,19 @@ async function waitForText(page: Page, selector: string, pattern: RegExp): Promi
   throw new Error(`${selector} never matched ${pattern}: last text ${JSON.stringify(text)}`);
 }
 
+/** A new page on the dashboard, its clock paused: nothing time-based happens until runFor. */
+async function openDashboard(): Promise<Page> {
+  const page = await browser.newPage();
+  await page.clock.install({ time: T0 });
+  await page.clock.pauseAt(T0 + 1);
+  await page.goto(`${server.url}/`);
+  return page;
+}
+
 describe('the dashboard page in headless Chromium', () => {
   it('shows the data, then the retry countdown during an outage, then recovers', async () => {
-    const page = await browser.newPage();
+    const page = await openDashboard();
     try {
-      await page.clock.install({ time: T0 });
-      await page.clock.pauseAt(T0 + 1);
-      await page.goto(`${server.url}/`);
 
       // The first poll (timer(0, 10000)) and its data.
       await page.clock.runFor(1);
@@ -75,11 +81,8 @@ describe('the dashboard page in headless Chromium', () => {
   });
 
   it('the outage button and a refresh click go through the same client', async () => {
-    const page = await browser.newPage();
+    const page = await openDashboard();
     try {
-      await page.clock.install({ time: T0 });
-      await page.clock.pauseAt(T0 + 1);
-      await page.goto(`${server.url}/`);
       await page.clock.runFor(1);
       await waitForText(page, '#data', /visitors/);
       await page.click('#outage');

@@ -2,11 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { eachValueFrom } from 'rxjs-for-await';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AsyncAPIClient, HttpError, NetworkError, ParseError, TimeoutError, type ClientEvent } from '../../src/index.js';
+import { AsyncAPIClient, HttpError, NetworkError, ParseError, TimeoutError } from '../../src/index.js';
 import { parseNdjsonLine } from '../../src/streams/ndjson.js';
+import { eventsOf } from '../support/events.js';
 import { record } from '../support/record.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { until } from '../support/until.js';
+import { useVirtualTime } from '../support/virtual-time.js';
 
 let server: TestServer | undefined;
 
@@ -25,12 +27,6 @@ async function holdingServer(status = 200, headers: Record<string, string> = { '
     held.push(res);
   });
   return held;
-}
-
-function eventsOf(client: AsyncAPIClient): ClientEvent[] {
-  const events: ClientEvent[] = [];
-  client.events$.subscribe((event) => events.push(event));
-  return events;
 }
 
 describe('parseNdjsonLine', () => {
@@ -105,10 +101,10 @@ describe('client.ndjson', () => {
       } else res.writeHead(200).end('{"n":1}\n');
     });
     const client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } });
-    const events = eventsOf(client);
+    const retries = eventsOf(client, 'retry');
     expect(await lastValueFrom(client.ndjson('/x').pipe(toArray()))).toEqual([{ n: 1 }]);
     expect(server.hits).toHaveLength(3);
-    expect(events.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.reason)).toEqual(['status 503', 'network error']);
+    expect(retries.map((e) => e.reason)).toEqual(['status 503', 'network error']);
   });
 
   it('is not retried once it has emitted: the drop ends it with NetworkError', async () => {
@@ -215,7 +211,7 @@ describe('the timeout of a stream', () => {
     server = await startServer(() => {
       // Never answers.
     });
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    useVirtualTime();
     const recording = record(new AsyncAPIClient({ baseUrl: server.origin, timeout: 1000, retry: false }).ndjson('/x'));
     await until(() => server!.hits.length === 1);
     await vi.advanceTimersByTimeAsync(1000);
@@ -226,7 +222,7 @@ describe('the timeout of a stream', () => {
 
   it('does not cover the body: a stream may stay quiet longer than the timeout', async () => {
     const held = await holdingServer();
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    useVirtualTime();
     const client = new AsyncAPIClient({ baseUrl: server!.origin, timeout: 1000, retry: false });
     const events = eventsOf(client);
     const recording = record(client.ndjson('/x'));

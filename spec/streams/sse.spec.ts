@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AsyncAPIClient, HttpError, NetworkError, ParseError, type ClientEvent, type ServerSentEvent } from '../../src/index.js';
+import { AsyncAPIClient, HttpError, NetworkError, ParseError, type ServerSentEvent } from '../../src/index.js';
 import { decideStreamRetry } from '../../src/streams/mode.js';
 import { SseParser, type SseSession } from '../../src/streams/sse.js';
+import { eventsOf } from '../support/events.js';
 import { record } from '../support/record.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { useVirtualTime } from '../support/virtual-time.js';
 import { until } from '../support/until.js';
 
 let server: TestServer | undefined;
@@ -15,9 +17,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-function useVirtualTime(): void {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-}
 
 const SSE = { 'content-type': 'text/event-stream; charset=utf-8' };
 /** Writes, then drops the connection (setImmediate: never faked, so it runs in virtual time too). */
@@ -120,8 +119,7 @@ describe('client.sse', () => {
     });
     useVirtualTime();
     const client = new AsyncAPIClient(server.origin);
-    const retries: ClientEvent[] = [];
-    client.events$.subscribe((e) => e.type === 'retry' && retries.push(e));
+    const retries = eventsOf(client, 'retry');
     const recording = record(client.sse('/feed'));
     await until(() => retries.length === 1);
     expect(retries[0]).toMatchObject({ attempt: 1, delayMs: 3000, reason: 'network error' });
@@ -144,8 +142,7 @@ describe('client.sse', () => {
     });
     useVirtualTime();
     const client = new AsyncAPIClient(server.origin);
-    const retries: ClientEvent[] = [];
-    client.events$.subscribe((e) => e.type === 'retry' && retries.push(e));
+    const retries = eventsOf(client, 'retry');
     const recording = record(client.sse('/feed'));
     await until(() => retries.length === 1);
     expect(retries[0]).toMatchObject({ delayMs: 2000 });
@@ -225,8 +222,7 @@ describe('client.sse', () => {
     });
     useVirtualTime();
     const client = new AsyncAPIClient(server.origin);
-    const retries: ClientEvent[] = [];
-    client.events$.subscribe((e) => e.type === 'retry' && retries.push(e));
+    const retries = eventsOf(client, 'retry');
     const waiting = record(client.sse('/feed'));
     await until(() => retries.length === 1);
     waiting.subscription.unsubscribe();
