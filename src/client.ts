@@ -220,7 +220,8 @@ export class AsyncAPIClient {
         events.emit(() => ({ type: 'response', method: verb, url, attempt: context.attempt, status: response.status }));
         return read(response, context);
       };
-      const onRetry = ({ attempt, delayMs, error }: RetryInfo) =>
+      // `attempt` is this request's count, as in the request events: for sse() the policy's count restarts after each event.
+      const onRetry = ({ delayMs, error }: RetryInfo) =>
         events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, reason: describeFailure(error), error }));
       const interceptors = stream ? [...stream.interceptors, ...config.interceptors] : config.interceptors;
       let attempt = 0;

@@ -61,7 +61,8 @@ export interface ClientOptions {
   headers?: HeadersLike;
   /**
    * The limit of one attempt in milliseconds (until the response headers for
-   * `request()`, until the body is parsed for `getJson()`); `false` for none.
+   * `request()` and the stream methods, until the body is parsed for `getJson()`
+   * and each page of `paginate()`); `false` for none.
    * @default 30000
    */
   timeout?: number | false;

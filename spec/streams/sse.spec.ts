@@ -187,10 +187,14 @@ describe('client.sse', () => {
       else if (step === '503') res.writeHead(503).end();
       else res.writeHead(200, SSE).end('data: last\n\n');
     });
-    const recording = record(new AsyncAPIClient(server.origin).sse('/feed'));
+    const client = new AsyncAPIClient(server.origin);
+    const retries = eventsOf(client, 'retry');
+    const recording = record(client.sse('/feed'));
     await until(recording.done);
     expect(recording.completed).toBe(true);
     expect(recording.values.map((e) => e.data)).toEqual(['x', 'x', 'last']);
+    // The events number the attempts of the whole stream, as the request events do.
+    expect(retries.map((e) => e.attempt)).toEqual([1, 2, 3, 4]);
     expect(server.hits.map((h) => h.headers['last-event-id'])).toEqual([undefined, '1', '1', '3', '3']);
   });
 
