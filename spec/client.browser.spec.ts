@@ -13,7 +13,44 @@ import {
   bearerTokenAuth,
   type ClientOptions,
 } from '../src/index';
-import { API, serverHits, sleep, uniqueKey, waitForServer, type Echo } from './support/browser-hits';
+
+interface Hits {
+  hits: number;
+  aborted: boolean;
+}
+
+interface Echo {
+  method: string;
+  path: string;
+  query: [string, string][];
+  search: string;
+  headers: Record<string, string>;
+}
+
+const API = `${location.origin}/api`;
+
+let counter = 0;
+/** A key no other spec uses, so server-side counts start at 0. */
+const uniqueKey = (label: string): string => `${label}-${Date.now()}-${(counter += 1)}`;
+
+/** What the server saw for a key, read with plain fetch (not the client under test). */
+async function serverHits(key: string): Promise<Hits> {
+  const res = await fetch(`${API}/hits?key=${encodeURIComponent(key)}`, { cache: 'no-store' });
+  return (await res.json()) as Hits;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls the server until `predicate` holds; fails after `timeoutMs` instead of hanging. */
+async function waitForServer(key: string, predicate: (h: Hits) => boolean, timeoutMs = 3000): Promise<Hits> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const h = await serverHits(key);
+    if (predicate(h)) return h;
+    if (Date.now() > deadline) throw new Error(`server state for ${key} never matched ${predicate.toString()}: ${JSON.stringify(h)}`);
+    await sleep(20);
+  }
+}
 
 /** Resolves with the error the Observable ends with; fails the spec if it emits a value or completes. */
 async function errorOf(promise: Promise<unknown>): Promise<unknown> {

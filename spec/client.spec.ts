@@ -12,12 +12,15 @@ import {
 } from '../src/index.js';
 import { record } from './support/record.js';
 import { startServer } from './support/server.js';
-import { useVirtualTime } from './support/virtual-time.js';
 import { until } from './support/until.js';
 
 const ORIGIN = 'http://api.test';
 const BASE = `${ORIGIN}/v1`;
 
+/** Fake only the timers the client uses: real I/O (nock's promises, setImmediate) keeps running. */
+function useVirtualTime(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+}
 
 /** Records the client's events and the virtual time of each attempt. */
 function watch(client: AsyncAPIClient) {

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { lastValueFrom, map, of, tap, throwError, type Observable } from 'rxjs';
+import { firstValueFrom, lastValueFrom, map, of, tap, throwError, type Observable } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AsyncAPIClient, ConfigurationError, HttpError, NetworkError, type Interceptor } from '../src/index.js';
 import { chainInterceptors } from '../src/interceptors.js';
@@ -176,4 +176,17 @@ describe('interceptors on the client', () => {
     expect(await (recording.error as HttpError).response.text()).toBe('not here');
   });
 
+});
+
+describe('the transport under the interceptors', () => {
+  it('firstValueFrom(request()) leaves the body readable: the fetch is released before the value goes out', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200);
+      res.write('part one, ');
+      setImmediate(() => res.end('part two'));
+    });
+    nock.enableNetConnect('127.0.0.1');
+    const response = await firstValueFrom(new AsyncAPIClient(server.origin).request('GET', '/x'));
+    expect(await response.text()).toBe('part one, part two');
+  });
 });

@@ -3,11 +3,8 @@
 // the real endpoints of spec/support/browser-server.cjs.
 import { lastValueFrom, toArray } from 'rxjs';
 import { eachValueFrom } from 'rxjs-for-await';
-import { AsyncAPIClient, toPromise, type Interceptor } from '../src/index';
-import { API, uniqueKey, waitForServer, type Echo } from './support/browser-hits';
-
-const newClient = (interceptors: Interceptor[] = []) =>
-  new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: 5000, interceptors });
+import { toPromise, type Interceptor } from '../src/index';
+import { newClient, uniqueKey, waitForServer } from './support/browser';
 
 describe('streams in the browser', () => {
   it('ndjson emits a value per line, then completes when the body ends', async () => {
@@ -68,7 +65,7 @@ describe('streams in the browser', () => {
       headers.set('x-attempt', String(attempts));
       return next(new Request(request, { headers }));
     };
-    const echo = await lastValueFrom(newClient([stamp]).getJson<Echo>('/echo'));
+    const echo = await lastValueFrom(newClient({ interceptors: [stamp] }).getJson<{ headers: Record<string, string> }>('/echo'));
     expect(echo.headers['x-attempt']).toBe('1');
   });
 
