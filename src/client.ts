@@ -12,16 +12,27 @@ import {
   type RequestOptions,
   type ResolvedClientOptions,
 } from './options.js';
+import { paginatePages, readPage, type Page, type PaginateOptions } from './paginate.js';
 import { authorize, prepareRequest } from './prepare.js';
 import { redactHeaders } from './redact.js';
 import { emitResponse, readJson, type ResponseReader } from './response.js';
 import { retryWithPolicy, type RetryInfo } from './retry/operator.js';
+import { readChunks } from './streams/chunks.js';
+import { readLines } from './streams/lines.js';
+import { PLAIN_STREAM, streamRetryTuning, type StreamMode } from './streams/mode.js';
+import { readNdjson } from './streams/ndjson.js';
+import { readSse, sseMode, type ServerSentEvent, type SseSession } from './streams/sse.js';
 import { replayAfterRefresh, SharedTokenRefresh } from './token-refresh.js';
 import { send } from './transport.js';
 import { displayUrl } from './url.js';
 
 const JSON_ACCEPT = { accept: 'application/json' } as const;
 const NO_NAMES: ReadonlySet<string> = new Set();
+const NDJSON_ACCEPT = { accept: 'application/x-ndjson' } as const;
+const SSE_ACCEPT = { accept: 'text/event-stream' } as const;
+
+/** The options of a GET that reads the body: those of `request()` without params (an argument) or a body. */
+type ReadOptions = Omit<RequestOptions, 'params' | 'json' | 'body'>;
 
 /**
  * An HTTP client whose calls are cold Observables: nothing is sent until you
@@ -112,12 +123,98 @@ export class AsyncAPIClient {
     return this.#run('GET', endpoint, { ...options, params }, readJson as ResponseReader<T>, JSON_ACCEPT);
   }
 
+  /**
+   * GETs an endpoint and emits its body's bytes as they arrive. Like every
+   * stream method: the timeout covers the wait for the response headers only;
+   * a failure is retried by the policy until the first value, never after it
+   * (the values would repeat); unsubscribing closes the connection at once.
+   *
+   * @example
+   * ```ts
+   * client.chunks('/export.csv').subscribe((chunk) => file.write(chunk));
+   * ```
+   */
+  chunks(endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<Uint8Array> {
+    return this.#run('GET', endpoint, { ...options, params }, readChunks, undefined, PLAIN_STREAM);
+  }
+
+  /**
+   * GETs an endpoint and emits its body's lines (UTF-8; ended by `\n`, `\r\n`
+   * or `\r`, which are not part of the line) as each one completes.
+   *
+   * @example
+   * ```ts
+   * client.lines('/logs', { follow: true }).subscribe((line) => console.log(line));
+   * ```
+   */
+  lines(endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<string> {
+    return this.#run('GET', endpoint, { ...options, params }, readLines, undefined, PLAIN_STREAM);
+  }
+
+  /**
+   * GETs newline-delimited JSON and emits one parsed value per line as the
+   * lines arrive (blank lines are skipped). A line that is not JSON errors
+   * with `ParseError` naming its line number, not retried. Sends
+   * `accept: application/x-ndjson`.
+   *
+   * @example
+   * ```ts
+   * client.ndjson<Job>('/jobs').pipe(mergeMap((job) => client.getJson(`/jobs/${job.id}`), 4)).subscribe(show);
+   * ```
+   */
+  ndjson<T = unknown>(endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<T> {
+    return this.#run('GET', endpoint, { ...options, params }, readNdjson<T>, NDJSON_ACCEPT, PLAIN_STREAM);
+  }
+
+  /**
+   * GETs a Server-Sent Events stream and emits its events `{ id, event, data,
+   * retry }`, parsed as the HTML spec says. When the connection drops it
+   * reconnects with `Last-Event-ID`, after the server's `retry` time when it
+   * sent one, the policy's backoff otherwise; the policy's `maxAttempts` bounds
+   * the failures in a row (an event starts the count again). It completes when
+   * the server ends the stream (or answers 204). Sends `accept: text/event-stream`.
+   *
+   * @example
+   * ```ts
+   * client.sse('/prices').pipe(filter((e) => e.event === 'price')).subscribe((e) => show(JSON.parse(e.data)));
+   * ```
+   */
+  sse(endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<ServerSentEvent> {
+    return defer(() => {
+      const session: SseSession = { lastEventId: '', retry: undefined };
+      return this.#run('GET', endpoint, { ...options, params }, readSse(session), SSE_ACCEPT, sseMode(session));
+    });
+  }
+
+  /**
+   * GETs pages of JSON and emits each page's parsed body: first the endpoint,
+   * then the `Link` header's `rel="next"` URL (or what `options.next` returns),
+   * until there is none or `maxPages` were fetched. The next page is fetched
+   * only after the current one was emitted, never after unsubscribing. Each
+   * page is one request with the retry policy.
+   *
+   * @example
+   * ```ts
+   * client.paginate<Item[]>('/items', { per_page: 100 }).pipe(concatMap((items) => items)).subscribe(addRow);
+   * ```
+   */
+  paginate<T = unknown>(endpoint: string, params?: QueryParams, options: PaginateOptions<T> = {}): Observable<T> {
+    const { next, maxPages, ...request } = options;
+    const read = readPage as ResponseReader<Page<T>>;
+    return paginatePages<T>(
+      { endpoint, params },
+      (page) => this.#run('GET', page.endpoint, { ...request, params: page.params }, read, JSON_ACCEPT),
+      { baseUrl: this.#config.baseUrl, next, maxPages },
+    );
+  }
+
   #run<T>(
     method: string,
     endpoint: string,
     options: RequestOptions,
     read: ResponseReader<T>,
     defaults?: Readonly<Record<string, string>>,
+    stream?: StreamMode,
   ): Observable<T> {
     const config = this.#config;
     const events = this.#events;
@@ -139,7 +236,7 @@ export class AsyncAPIClient {
         }));
         return read(response, context);
       };
-      // `attempt` counts every attempt, replays after a token refresh included.
+      // `attempt` counts every attempt, replays after a token refresh included; for sse() the policy's count restarts after each event.
       const onRetry = ({ delayMs, error }: RetryInfo) =>
         events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, reason: describeFailure(error), error }));
       const redirects: RedirectOptions = {
@@ -148,8 +245,10 @@ export class AsyncAPIClient {
         onRedirect: ({ status, from, to, dropped }) =>
           events.emit(() => ({ type: 'redirect', method: verb, url: displayUrl(from), attempt, status, location: displayUrl(to), dropped })),
       };
+      const interceptors = stream ? [...stream.interceptors, ...config.interceptors] : config.interceptors;
       let attempt = 0;
       let ended = false;
+      let emitted = false;
       let seenGeneration = 0;
       const attempt$ = defer(() => {
         attempt += 1;
@@ -159,22 +258,37 @@ export class AsyncAPIClient {
         const request$ = credentialsOf(config.auth).pipe(
           map((credentials) => {
             const sendable = authorize(request, credentials);
-            const headers = redactHeaders(sendable.init.headers, sendable.authNames);
-            events.emit(() => ({ type: 'request', method: verb, url, attempt: context.attempt, headers }));
+            events.emit(() => ({
+              type: 'request',
+              method: verb,
+              url,
+              attempt: context.attempt,
+              headers: redactHeaders(sendable.init.headers, sendable.authNames),
+            }));
             return sendable;
           }),
         );
-        return send(request$, observedRead, { context, timeoutMs, scheduler: config.scheduler, redirects });
+        return send(request$, observedRead, {
+          context,
+          timeoutMs,
+          scheduler: config.scheduler,
+          redirects,
+          interceptors,
+          stream: stream !== undefined,
+        });
       });
       const withRefresh$ =
         refresh === undefined
           ? attempt$
           : attempt$.pipe(replayAfterRefresh(refresh, () => seenGeneration, (cause) => new TokenRefreshError(cause, request.target, attempt)));
       return withRefresh$.pipe(
-        retryWithPolicy(policy, config.scheduler, onRetry),
+        tap(() => (emitted = true)),
+        retryWithPolicy(policy, config.scheduler, onRetry, stream && streamRetryTuning(policy, stream, () => emitted)),
         tap({
           // One value is the whole answer: a `first()` downstream that unsubscribes after it is no cancel.
-          next: () => (ended = true),
+          // A stream has ended only when it completes.
+          next: () => (ended ||= stream === undefined),
+          complete: () => (ended = true),
           error: (error: unknown) => {
             ended = true;
             events.emit(() => ({ type: 'giveUp', method: verb, url, attempts: attempt, error }));

@@ -141,8 +141,10 @@ export class TimeoutError extends RequestError {
 }
 
 /**
- * The response body was not valid JSON. Never retried: the server would most
- * likely answer the same. The message holds at most a short excerpt of the body.
+ * The response body was not valid JSON (or, for `ndjson()`, one of its lines;
+ * for `sse()`, the response was not an event stream). Never retried: the
+ * server would most likely answer the same. The message holds at most a short
+ * excerpt of the body.
  *
  * @example
  * ```ts
@@ -156,12 +158,31 @@ export class ParseError extends RequestError {
 
   /** The response status. */
   readonly status: number;
+  /** For `ndjson()`: the number of the line that is not JSON, from 1. */
+  readonly line?: number;
 
-  constructor(cause: unknown, body: string, status: number, target: RequestTarget, attempts: number) {
-    super(`${target.method} ${target.url} returned a body that is not valid JSON (body starts with ${excerpt(body)})`, target, attempts, {
-      cause,
-    });
+  /**
+   * @param body the text that did not parse (only an excerpt reaches the message)
+   * @param where `line`: the line of a stream that did not parse; `contentType`: a response
+   *   that is not the event stream `sse()` expects (then `body` is unused)
+   */
+  constructor(
+    cause: unknown,
+    body: string,
+    status: number,
+    target: RequestTarget,
+    attempts: number,
+    where: { line?: number; contentType?: string } = {},
+  ) {
+    const what =
+      where.contentType !== undefined
+        ? `content-type ${excerpt(where.contentType)} where text/event-stream was expected`
+        : where.line !== undefined
+          ? `line ${where.line} that is not valid JSON (it starts with ${excerpt(body)})`
+          : `a body that is not valid JSON (body starts with ${excerpt(body)})`;
+    super(`${target.method} ${target.url} returned ${what}`, target, attempts, { cause });
     this.status = status;
+    if (where.line !== undefined) this.line = where.line;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Observable, ObservableInput } from 'rxjs';
+import { Observable } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import { RedirectError } from './errors.js';
 import type { SendableRequest } from './prepare.js';
@@ -46,24 +46,34 @@ export function runtimeShowsRedirects(): boolean {
  * `options.manual`: each hop is decided by {@link redirectDecision}, and a hop
  * to another origin goes without the auth headers (see
  * {@link headersAfterRedirect}); a query-string API key is added again only on
- * same-origin hops. The final response goes to `read`, inside the same
- * subscription, so unsubscribing aborts whichever hop is in flight.
+ * same-origin hops. It emits the final response and keeps that fetch open
+ * until `held` completes (when its body has been read), so unsubscribing
+ * aborts whichever hop is in flight, or the body read.
  *
  * @example
  * ```ts
- * fetchFollowingRedirects(request, (response) => [response], context, { manual: true, maxRedirects: 20 });
+ * const bodyRead = new Subject<never>();
+ * fetchFollowingRedirects(request, context, { manual: true, maxRedirects: 20 }, bodyRead)
+ *   .pipe(mergeMap((response) => response.text()), tap({ next: () => bodyRead.complete() }));
  * ```
  */
-export function fetchFollowingRedirects<T>(
+export function fetchFollowingRedirects(
   request: SendableRequest,
-  read: (response: Response) => ObservableInput<T>,
   context: AttemptContext,
   options: RedirectOptions,
-): Observable<T> {
+  held: Observable<never>,
+): Observable<Response> {
+  // The final response is emitted, and the fetch held open (abortable) until `held` completes.
+  const read = (response: Response) =>
+    new Observable<Response>((subscriber) => {
+      const subscription = held.subscribe(subscriber);
+      subscriber.next(response);
+      return subscription;
+    });
   if (!options.manual) return fromFetch(request.url.href, { ...request.init, selector: read });
   const refuse = (reason: string) => new RedirectError(reason, context.target, context.attempt);
 
-  const hop = (url: URL, init: SendableRequest['init'], redirects: number, withAuth: boolean): Observable<T> =>
+  const hop = (url: URL, init: SendableRequest['init'], redirects: number, withAuth: boolean): Observable<Response> =>
     fromFetch(url.href, {
       ...init,
       redirect: 'manual',

@@ -2,6 +2,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { resolveAuthSource, type AuthHeaders, type AuthSource } from './auth-provider.js';
 import { ConfigurationError } from './errors.js';
 import { toHeaderRecord, type HeadersLike } from './headers.js';
+import { resolveInterceptors, type Interceptor } from './interceptors.js';
 import type { TokenRefresh } from './token-refresh.js';
 import { parseAllowedOrigins, parseBaseUrl } from './url.js';
 
@@ -88,7 +89,8 @@ export interface ClientOptions {
   headers?: HeadersLike;
   /**
    * The limit of one attempt in milliseconds (until the response headers for
-   * `request()`, until the body is parsed for `getJson()`); `false` for none.
+   * `request()` and the stream methods, until the body is parsed for `getJson()`
+   * and each page of `paginate()`); `false` for none.
    * @default 30000
    */
   timeout?: number | false;
@@ -103,6 +105,11 @@ export interface ClientOptions {
    * @default asyncScheduler
    */
   scheduler?: SchedulerLike;
+  /**
+   * Functions run in order on every attempt, around the transport (see {@link Interceptor}).
+   * @default []
+   */
+  interceptors?: readonly Interceptor[];
 }
 
 /**
@@ -155,6 +162,7 @@ export interface ResolvedClientOptions {
   readonly timeout: number;
   readonly retry: RetryPolicy;
   readonly scheduler: SchedulerLike;
+  readonly interceptors: readonly Interceptor[];
 }
 
 /** The longest timer browsers and Node keep: a longer one overflows and fires after about 1 ms. */
@@ -184,6 +192,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     timeout: resolveTimeout(options.timeout, DEFAULTS.timeout),
     retry: resolveRetry(options.retry, DEFAULTS.retry),
     scheduler: options.scheduler ?? asyncScheduler,
+    interceptors: resolveInterceptors(options.interceptors),
   };
 }
 

@@ -1,4 +1,4 @@
-import { defer, throwError } from 'rxjs';
+import { defer, take, tap, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { HttpError, NetworkError } from '../../src/errors.js';
@@ -89,5 +89,49 @@ describe('retryWithPolicy (marbles, virtual time)', () => {
     });
     await expect(responses[0]!.response.text()).rejects.toThrow();
     await expect(responses[1]!.response.text()).resolves.toBe('second');
+  });
+});
+
+describe('retryWithPolicy tuning (marbles)', () => {
+  it('decide replaces the decision: here, never after a value', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const error = new NetworkError(new TypeError('x'), target, 1);
+      const source = cold('-a-#', undefined, error);
+      let emitted = false;
+      const decide = () => (emitted ? { retry: false as const } : { retry: true as const, delayMs: 10 });
+      const result = source.pipe(
+        tap(() => (emitted = true)),
+        retryWithPolicy(policy, scheduler, undefined, { decide }),
+      );
+      expectObservable(result).toBe('-a-#', undefined, error);
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('resetOnSuccess: a value starts the count of attempts again', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const error = new NetworkError(new TypeError('x'), target, 1);
+      // Each attempt emits, then fails: with the count reset, maxAttempts never runs out.
+      const source = cold('a#', undefined, error);
+      const seen: number[] = [];
+      const result = source.pipe(
+        retryWithPolicy({ maxAttempts: 2, baseDelay: 1 }, scheduler, (info) => seen.push(info.attempt), { resetOnSuccess: true }),
+        take(4),
+      );
+      expectObservable(result).toBe('a-a-a-(a|)');
+      scheduler.flush();
+      expect(seen).toEqual([1, 1, 1]);
+    });
+  });
+
+  it('without resetOnSuccess the same source runs out after maxAttempts', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const error = new NetworkError(new TypeError('x'), target, 1);
+      const source = cold('a#', undefined, error);
+      expectObservable(source.pipe(retryWithPolicy({ maxAttempts: 2, baseDelay: 1 }, scheduler))).toBe('a-a#', undefined, error);
+    });
   });
 });

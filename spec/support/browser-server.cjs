@@ -19,6 +19,11 @@
  *   /api/redirect   `status` (default 302) to `to` (a path on this server)
  *   /api/auth       200 { ok, hits } for `authorization: Bearer fresh`, 401 otherwise
  *   /api/seen       200 { authorizations } of every earlier request of a key (GET /api/seen?key=...)
+ *   /api/ndjson     n lines {"n": i} (default 3), one every 20 ms; `hang=1` keeps it open after them
+ *   /api/sse        first hit of a key: `retry: 50`, an event with id 1, then the connection drops;
+ *                   later hits: one event "after <Last-Event-ID>" with id 2, then the end.
+ *                   /api/hits lists each hit's Last-Event-ID as `lastEventIds`
+ *   /api/pages      JSON [page] for ?page=N (default 1) with Link rel="next" up to `last` (default 3)
  */
 
 const state = new Map(); // key -> { hits, aborted }
@@ -46,7 +51,7 @@ function handle(req, res, url) {
 
   if (route === '/hits') {
     const e = state.get(key) ?? { hits: 0, aborted: false };
-    return send(res, 200, { hits: e.hits, aborted: e.aborted });
+    return send(res, 200, { hits: e.hits, aborted: e.aborted, ...(e.lastEventIds ? { lastEventIds: e.lastEventIds } : {}) });
   }
 
   if (route === '/seen') return send(res, 200, { authorizations: (state.get(key) ?? { authorizations: [] }).authorizations });
@@ -96,6 +101,40 @@ function handle(req, res, url) {
     case '/auth':
       if (req.headers.authorization === 'Bearer fresh') return send(res, 200, { ok: true, hits: e.hits });
       return send(res, 401, { error: 'invalid token' }, { 'www-authenticate': 'Bearer' });
+    case '/ndjson': {
+      const n = Number(url.searchParams.get('n') ?? 3);
+      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+      let i = 0;
+      const timer = setInterval(() => {
+        i += 1;
+        if (i <= n) res.write(`${JSON.stringify({ n: i })}\n`);
+        if (i >= n && url.searchParams.get('hang') !== '1') {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 20);
+      res.on('close', () => {
+        clearInterval(timer);
+        if (!res.writableEnded) e.aborted = true;
+      });
+      return undefined;
+    }
+    case '/sse': {
+      e.lastEventIds = [...(e.lastEventIds ?? []), req.headers['last-event-id'] ?? ''];
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      if (e.hits === 1) {
+        res.write('retry: 50\nid: 1\ndata: first\n\n', () => setTimeout(() => res.socket && res.socket.destroy(), 20));
+        return undefined;
+      }
+      return res.end(`id: 2\ndata: after ${req.headers['last-event-id'] ?? 'nothing'}\n\n`);
+    }
+    case '/pages': {
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const last = Number(url.searchParams.get('last') ?? 3);
+      const next = new URLSearchParams(url.searchParams);
+      next.set('page', String(page + 1));
+      return send(res, 200, [page], page < last ? { link: `</api/pages?${next}>; rel="next"` } : {});
+    }
     default:
       return send(res, 404, { error: `no test endpoint ${route}` });
   }

@@ -1,0 +1,65 @@
+/**
+ * Serves the dashboard page on 127.0.0.1: the HTML, its script (app.ts
+ * bundled by esbuild at start), and the API it polls.
+ *
+ *   GET  /api/stats          {"visitors", "served"}, or 503 during an outage
+ *   POST /api/outage/toggle  starts or ends the outage (the page's button)
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+export interface DashboardServer {
+  readonly url: string;
+  /** Starts (`true`) or ends an outage: /api/stats answers 503 meanwhile. */
+  outage(on: boolean): void;
+  /** How many times /api/stats was asked. */
+  readonly statsHits: () => number;
+  close(): Promise<void>;
+}
+
+export async function startDashboardServer(port = 0): Promise<DashboardServer> {
+  const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+  const [html, bundle] = await Promise.all([
+    readFile(here('./index.html'), 'utf8'),
+    build({ entryPoints: [here('./app.ts')], bundle: true, format: 'esm', target: 'es2022', write: false }),
+  ]);
+  const script = bundle.outputFiles[0]!.text;
+  let down = false;
+  let served = 0;
+  let statsHits = 0;
+
+  const server = createServer((req, res) => {
+    const send = (status: number, type: string, body: string) =>
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+    switch (`${req.method} ${new URL(req.url ?? '/', 'http://localhost').pathname}`) {
+      case 'GET /':
+        return send(200, 'text/html; charset=utf-8', html);
+      case 'GET /app.js':
+        return send(200, 'text/javascript; charset=utf-8', script);
+      case 'GET /api/stats':
+        statsHits += 1;
+        if (down) return send(503, 'application/json', '{"error":"maintenance"}');
+        served += 1;
+        return send(200, 'application/json', JSON.stringify({ visitors: 1200 + served * 7, served }));
+      case 'POST /api/outage/toggle':
+        down = !down;
+        return send(204, 'text/plain', '');
+      default:
+        return send(404, 'text/plain', 'not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    outage: (on) => (down = on),
+    statsHits: () => statsHits,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

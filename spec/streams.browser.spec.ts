@@ -1,0 +1,86 @@
+/// <reference types="jasmine" />
+// Streams, pagination, interceptors and toPromise in headless Chromium, against
+// the real endpoints of spec/support/browser-server.cjs.
+import { lastValueFrom, toArray } from 'rxjs';
+import { eachValueFrom } from 'rxjs-for-await';
+import { toPromise, type Interceptor } from '../src/index';
+import { newClient, uniqueKey, waitForServer } from './support/browser';
+
+describe('streams in the browser', () => {
+  it('ndjson emits a value per line, then completes when the body ends', async () => {
+    const key = uniqueKey('ndjson');
+    const values = await lastValueFrom(newClient().ndjson<{ n: number }>('/ndjson', { key, n: 3 }).pipe(toArray()));
+    expect(values).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect((await waitForServer(key, (h) => h.hits === 1)).aborted).toBe(false);
+  });
+
+  it('the first value arrives while the stream is still open; unsubscribing aborts it', async () => {
+    const key = uniqueKey('ndjson-open');
+    const first = await new Promise<unknown>((resolve) => {
+      const subscription = newClient()
+        .ndjson('/ndjson', { key, n: 2, hang: 1 })
+        .subscribe((value) => {
+          resolve(value);
+          subscription.unsubscribe();
+        });
+    });
+    expect(first).toEqual({ n: 1 });
+    await waitForServer(key, (h) => h.aborted);
+  });
+
+  it('for await with eachValueFrom: break aborts the connection', async () => {
+    const key = uniqueKey('for-await');
+    const seen: unknown[] = [];
+    for await (const value of eachValueFrom(newClient().ndjson<{ n: number }>('/ndjson', { key, n: 5, hang: 1 }))) {
+      seen.push(value);
+      if (value.n === 2) break;
+    }
+    expect(seen).toEqual([{ n: 1 }, { n: 2 }]);
+    await waitForServer(key, (h) => h.aborted);
+  });
+
+  it('sse reconnects after the drop with Last-Event-ID, then completes when the server ends', async () => {
+    const key = uniqueKey('sse');
+    const events = await lastValueFrom(newClient().sse('/sse', { key }).pipe(toArray()));
+    expect(events).toEqual([
+      { id: '1', event: 'message', data: 'first', retry: 50 },
+      { id: '2', event: 'message', data: 'after 1', retry: 50 },
+    ]);
+    const hits = await waitForServer(key, (h) => h.hits === 2);
+    expect(hits.lastEventIds).toEqual(['', '1']);
+  });
+
+  it('paginate follows Link rel="next"', async () => {
+    const key = uniqueKey('pages');
+    const pages = await lastValueFrom(newClient().paginate<number[]>('/pages', { key, last: 3 }).pipe(toArray()));
+    expect(pages).toEqual([[1], [2], [3]]);
+    expect((await waitForServer(key, (h) => h.hits === 3)).hits).toBe(3);
+  });
+
+  it('an interceptor sets a header on every attempt', async () => {
+    let attempts = 0;
+    const stamp: Interceptor = (request, next) => {
+      attempts += 1;
+      const headers = new Headers(request.headers);
+      headers.set('x-attempt', String(attempts));
+      return next(new Request(request, { headers }));
+    };
+    const echo = await lastValueFrom(newClient({ interceptors: [stamp] }).getJson<{ headers: Record<string, string> }>('/echo'));
+    expect(echo.headers['x-attempt']).toBe('1');
+  });
+
+  it('toPromise: abort rejects with an AbortError DOMException and aborts the request', async () => {
+    const key = uniqueKey('to-promise');
+    const controller = new AbortController();
+    const promise = toPromise(newClient().getJson('/slow', { key, ms: 30000 }), { signal: controller.signal });
+    await waitForServer(key, (h) => h.hits === 1);
+    controller.abort();
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error instanceof DOMException).toBe(true);
+    expect((error as DOMException).name).toBe('AbortError');
+    await waitForServer(key, (h) => h.aborted);
+  });
+});

@@ -1,0 +1,242 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AsyncAPIClient, HttpError, NetworkError, ParseError, type ServerSentEvent } from '../../src/index.js';
+import { decideStreamRetry } from '../../src/streams/mode.js';
+import { SseParser, type SseSession } from '../../src/streams/sse.js';
+import { eventsOf } from '../support/events.js';
+import { record } from '../support/record.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { useVirtualTime } from '../support/virtual-time.js';
+import { until } from '../support/until.js';
+
+let server: TestServer | undefined;
+
+afterEach(async () => {
+  vi.useRealTimers();
+  await server?.close();
+  server = undefined;
+});
+
+
+const SSE = { 'content-type': 'text/event-stream; charset=utf-8' };
+/** Writes, then drops the connection (setImmediate: never faked, so it runs in virtual time too). */
+const dropAfter = (res: ServerResponse, text: string) => {
+  res.writeHead(200, SSE);
+  res.write(text, () => setImmediate(() => res.socket?.destroy()));
+};
+
+function parse(lines: string[], session: SseSession = { lastEventId: '', retry: undefined }) {
+  const parser = new SseParser(session);
+  return { events: lines.map((line) => parser.line(line)).filter((e) => e !== undefined), session };
+}
+
+const message = (data: string, more: Partial<ServerSentEvent> = {}): ServerSentEvent => ({ id: '', event: 'message', data, retry: undefined, ...more });
+
+describe('SseParser (the HTML spec examples and rules)', () => {
+  it.each<[string, string[], ServerSentEvent[]]>([
+    ['data lines joined with LF', ['data: YHOO', 'data: +2', 'data: 10', ''], [message('YHOO\n+2\n10')]],
+    ['comments ignored', [': test stream', '', 'data: first event', 'id: 1', '', 'data:second event', 'id', '', 'data:  third event', ''], [
+      message('first event', { id: '1' }),
+      message('second event'),
+      message(' third event'),
+    ]],
+    ['a field without a colon, and an event without its blank line', ['data', '', 'data', 'data', '', 'data:'], [message(''), message('\n')]],
+    ['with or without the space after the colon', ['data:test', '', 'data: test', ''], [message('test'), message('test')]],
+    ['an event type, reset after dispatch', ['event: add', 'data: 1', '', 'data: 2', ''], [message('1', { event: 'add' }), message('2')]],
+    ['no data: no event', ['event: ping', '', 'id: 5', ''], []],
+    ['an id with NUL is ignored', ['id: 3', 'data: a', '', 'id: x\0y', 'data: b', ''], [message('a', { id: '3' }), message('b', { id: '3' })]],
+    ['the id carries over; an empty id clears it', ['id: 7', 'data: a', '', 'data: b', '', 'id:', 'data: c', ''], [
+      message('a', { id: '7' }),
+      message('b', { id: '7' }),
+      message('c'),
+    ]],
+    ['retry with digits only', ['retry: 1500', 'data: a', '', 'retry: 2s', 'retry: -1', 'data: b', ''], [
+      message('a', { retry: 1500 }),
+      message('b', { retry: 1500 }),
+    ]],
+    ['unknown fields are ignored', ['foo: bar', 'data: a', 'Data: b', ''], [message('a')]],
+    ['a colon in the value is kept', ['data: a: b', ''], [message('a: b')]],
+  ])('%s', (_name, lines, expected) => {
+    expect(parse(lines).events).toEqual(expected);
+  });
+
+  it('keeps the last event ID and the retry time in the session, for the next connection', () => {
+    const { session } = parse(['retry: 250', 'id: 41', 'event: ping', '']);
+    expect(session).toEqual({ lastEventId: '41', retry: 250 });
+    // The next connection starts from the session's ID, as Chromium does.
+    expect(parse(['data: x', ''], session).events).toEqual([message('x', { id: '41', retry: 250 })]);
+  });
+});
+
+describe('decideStreamRetry', () => {
+  const policy = { maxAttempts: 3, baseDelay: 2000 };
+  const target = { method: 'GET', url: 'https://h/x' };
+  const network = new NetworkError(new TypeError('x'), target, 1);
+  const notFound = new HttpError(new Response(null, { status: 404 }), target, 1);
+
+  it.each([
+    ['nothing emitted: the policy', network, 1, { emitted: false, resumable: false }, { retry: true, delayMs: 2000 }],
+    ['emitted, not resumable: never', network, 1, { emitted: true, resumable: false }, { retry: false }],
+    ['emitted, resumable: the policy', network, 2, { emitted: true, resumable: true }, { retry: true, delayMs: 4000 }],
+    ['the server delay replaces the backoff', network, 2, { emitted: true, resumable: true, serverDelayMs: 300 }, { retry: true, delayMs: 300 }],
+    ['a server delay of 0', network, 1, { emitted: false, resumable: true, serverDelayMs: 0 }, { retry: true, delayMs: 0 }],
+    ['a huge server delay is capped', network, 1, { emitted: false, resumable: true, serverDelayMs: 1e15 }, { retry: true, delayMs: 2 ** 31 - 1 }],
+    ['the server delay cannot revive a final error', notFound, 1, { emitted: false, resumable: true, serverDelayMs: 300 }, { retry: false }],
+    ['nor pass maxAttempts', network, 3, { emitted: false, resumable: true, serverDelayMs: 300 }, { retry: false }],
+  ])('%s', (_name, error, attempt, state, expected) => {
+    expect(decideStreamRetry(policy, error, attempt, state)).toEqual(expected);
+  });
+});
+
+describe('client.sse', () => {
+  it('emits the events as they arrive and completes when the server ends the stream', async () => {
+    let request: IncomingMessage | undefined;
+    let response: ServerResponse | undefined;
+    server = await startServer((req, res) => {
+      request = req;
+      response = res;
+      res.writeHead(200, SSE);
+      res.write(': hello\n\nevent: price\nid: 1\ndata: {"p":1}\n\n');
+    });
+    const recording = record(new AsyncAPIClient(server.origin).sse('/prices', { symbol: 'X' }));
+    await until(() => recording.values.length === 1);
+    expect(recording.values).toEqual([{ id: '1', event: 'price', data: '{"p":1}', retry: undefined }]);
+    expect(request!.headers.accept).toBe('text/event-stream');
+    expect(request!.headers['last-event-id']).toBeUndefined();
+    expect(request!.url).toBe('/prices?symbol=X');
+    response!.end('data: line 1\r\ndata: line 2\r\n\r\ndata: half an event');
+    await until(recording.done);
+    expect(recording.values.at(-1)).toEqual({ id: '1', event: 'message', data: 'line 1\nline 2', retry: undefined });
+    expect(recording.values).toHaveLength(2);
+    expect(recording.completed).toBe(true);
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it("reconnects after a drop with Last-Event-ID, after the server's retry time", async () => {
+    server = await startServer((req, res, hit) => {
+      if (server!.hits.indexOf(hit) === 0) dropAfter(res, 'retry: 3000\nid: 7\ndata: a\n\n');
+      else res.writeHead(200, SSE).end(`id: 8\ndata: resumed after ${String(req.headers['last-event-id'])}\n\n`);
+    });
+    useVirtualTime();
+    const client = new AsyncAPIClient(server.origin);
+    const retries = eventsOf(client, 'retry');
+    const recording = record(client.sse('/feed'));
+    await until(() => retries.length === 1);
+    expect(retries[0]).toMatchObject({ attempt: 1, delayMs: 3000, reason: 'network error' });
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(server.hits).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(recording.done);
+    expect(server.hits[1]!.headers['last-event-id']).toBe('7');
+    expect(recording.values.map((e) => [e.id, e.data, e.retry])).toEqual([
+      ['7', 'a', 3000],
+      ['8', 'resumed after 7', 3000],
+    ]);
+    expect(recording.completed).toBe(true);
+  });
+
+  it('without a retry time it waits the policy backoff', async () => {
+    server = await startServer((_req, res, hit) => {
+      if (server!.hits.indexOf(hit) === 0) dropAfter(res, 'data: a\n\n');
+      else res.writeHead(200, SSE).end();
+    });
+    useVirtualTime();
+    const client = new AsyncAPIClient(server.origin);
+    const retries = eventsOf(client, 'retry');
+    const recording = record(client.sse('/feed'));
+    await until(() => retries.length === 1);
+    expect(retries[0]).toMatchObject({ delayMs: 2000 });
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(server.hits).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(recording.done);
+    expect(server.hits).toHaveLength(2);
+    // No id was ever sent: no Last-Event-ID header.
+    expect(server.hits[1]!.headers['last-event-id']).toBeUndefined();
+  });
+
+  it('sends the last event ID as UTF-8 bytes', async () => {
+    server = await startServer((_req, res, hit) => {
+      if (server!.hits.indexOf(hit) === 0) dropAfter(res, 'retry: 0\nid: é-1\ndata: a\n\n');
+      else res.writeHead(200, SSE).end();
+    });
+    const recording = record(new AsyncAPIClient(server.origin).sse('/feed'));
+    await until(recording.done);
+    expect(Buffer.from(String(server.hits[1]!.headers['last-event-id']), 'latin1').toString('utf8')).toBe('é-1');
+  });
+
+  it('maxAttempts bounds the failures in a row, and ends with the last error', async () => {
+    server = await startServer((_req, res, hit) => {
+      if (server!.hits.indexOf(hit) === 0) dropAfter(res, 'retry: 10\ndata: a\n\n');
+      else res.writeHead(503).end();
+    });
+    const recording = record(new AsyncAPIClient(server.origin).sse('/feed'));
+    await until(recording.done);
+    expect(recording.values).toHaveLength(1);
+    expect(recording.error).toBeInstanceOf(HttpError);
+    expect(recording.error).toMatchObject({ status: 503 });
+    // The drop, then two refused reconnections: three failures in a row with maxAttempts 3.
+    expect(server.hits).toHaveLength(3);
+  });
+
+  it('an event starts the count again: four failures, never three in a row, with maxAttempts 3', async () => {
+    const plan = ['drop', '503', 'drop', '503', 'end'];
+    server = await startServer((_req, res, hit) => {
+      const step = plan[server!.hits.indexOf(hit)];
+      if (step === 'drop') dropAfter(res, `retry: 5\nid: ${server!.hits.length}\ndata: x\n\n`);
+      else if (step === '503') res.writeHead(503).end();
+      else res.writeHead(200, SSE).end('data: last\n\n');
+    });
+    const client = new AsyncAPIClient(server.origin);
+    const retries = eventsOf(client, 'retry');
+    const recording = record(client.sse('/feed'));
+    await until(recording.done);
+    expect(recording.completed).toBe(true);
+    expect(recording.values.map((e) => e.data)).toEqual(['x', 'x', 'last']);
+    // The events number the attempts of the whole stream, as the request events do.
+    expect(retries.map((e) => e.attempt)).toEqual([1, 2, 3, 4]);
+    expect(server.hits.map((h) => h.headers['last-event-id'])).toEqual([undefined, '1', '1', '3', '3']);
+  });
+
+  it('a 204 ends the stream without reconnecting', async () => {
+    server = await startServer((_req, res) => res.writeHead(204).end());
+    const recording = record(new AsyncAPIClient(server.origin).sse('/feed'));
+    await until(recording.done);
+    expect(recording.completed).toBe(true);
+    expect(recording.values).toEqual([]);
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('a response that is not text/event-stream errors with ParseError, not retried', async () => {
+    server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>'));
+    const recording = record(new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }).sse('/feed'));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(ParseError);
+    expect((recording.error as Error).message).toBe(`GET ${server.origin}/feed returned content-type "text/html" where text/event-stream was expected`);
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('unsubscribing closes the connection; unsubscribing during the wait cancels the reconnection', async () => {
+    server = await startServer((_req, res, hit) => {
+      if (server!.hits.indexOf(hit) === 0) dropAfter(res, 'data: a\n\n');
+      else {
+        res.writeHead(200, SSE);
+        res.write('data: b\n\n');
+      }
+    });
+    useVirtualTime();
+    const client = new AsyncAPIClient(server.origin);
+    const retries = eventsOf(client, 'retry');
+    const waiting = record(client.sse('/feed'));
+    await until(() => retries.length === 1);
+    waiting.subscription.unsubscribe();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(server.hits).toHaveLength(1);
+
+    vi.useRealTimers();
+    const open = record(new AsyncAPIClient({ baseUrl: server.origin, retry: false }).sse('/feed'));
+    await until(() => open.values.length === 1);
+    open.subscription.unsubscribe();
+    await until(() => server!.hits[1]!.closedEarly);
+  });
+});
