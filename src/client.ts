@@ -1,4 +1,5 @@
 import { defer, finalize, tap, type Observable } from 'rxjs';
+import { toCircuitBreaker, type CircuitBreaker, type CircuitChange } from './circuit-breaker.js';
 import { HttpError, NetworkError, TimeoutError } from './errors.js';
 import { EventStream, type ClientEvent } from './events.js';
 import type { HeadersLike } from './headers.js';
@@ -13,6 +14,8 @@ import {
 } from './options.js';
 import { prepareRequest } from './prepare.js';
 import { emitResponse, readJson, type ResponseReader } from './response.js';
+import { toRetryBudget, type RetryBudget } from './retry/budget.js';
+import { withIdempotencyKey } from './retry/idempotency.js';
 import { retryWithPolicy, type RetryInfo } from './retry/operator.js';
 import { send } from './transport.js';
 
@@ -36,10 +39,13 @@ export class AsyncAPIClient {
   // Private fields: util.inspect() and JSON.stringify() cannot reach the auth headers.
   readonly #config: ResolvedClientOptions;
   readonly #events = new EventStream();
+  // Shared by every request of this client: the overload protections.
+  readonly #budget: RetryBudget | undefined;
+  readonly #breaker: CircuitBreaker | undefined;
 
   /**
    * Lifecycle events of every request of this client (`request`, `response`,
-   * `retry`, `giveUp`, `cancel`), for logs and dashboards. They hold no header values.
+   * `retry`, `giveUp`, `cancel`, `circuit`), for logs and dashboards. They hold no header values.
    *
    * @example
    * ```ts
@@ -60,9 +66,11 @@ export class AsyncAPIClient {
   /** @param options the client's options; only `baseUrl` is required */
   constructor(options: ClientOptions);
   constructor(baseUrlOrOptions: string | ClientOptions, authHeaders?: HeadersLike, timeout?: number | false) {
-    this.#config = resolveClientOptions(
-      typeof baseUrlOrOptions === 'string' ? { baseUrl: baseUrlOrOptions, authHeaders, timeout } : baseUrlOrOptions,
-    );
+    const options: ClientOptions =
+      typeof baseUrlOrOptions === 'string' ? { baseUrl: baseUrlOrOptions, authHeaders, timeout } : baseUrlOrOptions;
+    this.#config = resolveClientOptions(options);
+    this.#budget = toRetryBudget(options.retryBudget);
+    this.#breaker = toCircuitBreaker(options.circuitBreaker);
   }
 
   /** The base URL that endpoints are resolved under, with a trailing `/`. */
@@ -113,26 +121,37 @@ export class AsyncAPIClient {
   ): Observable<T> {
     const config = this.#config;
     const events = this.#events;
+    const budget = this.#budget;
+    const breaker = this.#breaker;
     return defer(() => {
       // Inside defer: a bad request errors the Observable before anything is sent, outside the retry.
-      const request = prepareRequest(config, method, endpoint, options, defaults);
+      // Once per subscription: every attempt of this logical request shares one Idempotency-Key.
+      const prepared = prepareRequest(config, method, endpoint, options, defaults);
       const policy = resolveRetry(options.retry, config.retry);
+      const request = withIdempotencyKey(prepared, policy.idempotencyKey);
       const timeoutMs = resolveTimeout(options.timeout, config.timeout);
+      const deadline = resolveTimeout(options.deadline, config.deadline, 'deadline');
       const { method: verb, url } = request.target;
       const observedRead: ResponseReader<T> = (response, context) => {
         events.emit(() => ({ type: 'response', method: verb, url, attempt: context.attempt, status: response.status }));
         return read(response, context);
       };
-      const onRetry = ({ attempt, delayMs, error }: RetryInfo) =>
-        events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, reason: describeFailure(error), error }));
+      const onRetry = ({ attempt, delayMs, fromServer, error }: RetryInfo) =>
+        events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, fromServer, reason: describeFailure(error), error }));
+      const onCircuitChange = ({ state, previous }: CircuitChange) =>
+        events.emit(() => ({ type: 'circuit', method: verb, url, state, previous }));
       let attempt = 0;
       let ended = false;
-      return defer(() => {
+      const attempt$ = defer(() => {
         attempt += 1;
         events.emit(() => ({ type: 'request', method: verb, url, attempt }));
         return send(request, observedRead, attempt, timeoutMs, config.scheduler);
-      }).pipe(
-        retryWithPolicy(policy, config.scheduler, onRetry),
+      });
+      const guarded$ = breaker
+        ? breaker.guard(attempt$, { now: () => config.scheduler.now(), target: request.target, attempts: () => attempt, onChange: onCircuitChange })
+        : attempt$;
+      return guarded$.pipe(
+        retryWithPolicy(policy, config.scheduler, onRetry, { target: request.target, replayable: request.replayable, deadline, budget }),
         tap({
           // One value is the whole answer: a `first()` downstream that unsubscribes after it is no cancel.
           next: () => (ended = true),

@@ -10,6 +10,10 @@ export interface PreparedRequest {
   /** The full URL, query included. */
   readonly href: string;
   readonly init: RequestInit & { duplex?: 'half' };
+  /** The caller's body factory, called for each attempt (see {@link attemptInit}). */
+  readonly makeBody?: () => BodyInit;
+  /** `false` when the body is a stream that can be sent only once: such a request is not retried. */
+  readonly replayable: boolean;
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
@@ -45,12 +49,33 @@ export function prepareRequest(
     ...toHeaderRecord(options.headers, 'headers'),
   };
   const init: PreparedRequest['init'] = { method: verb, headers };
-  if (body !== undefined) {
-    init.body = body;
-    // Node's fetch sends a stream body only when told it is half-duplex.
-    if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) init.duplex = 'half';
-  }
-  return { target, href: url.href, init };
+  if (typeof body === 'function') return { target, href: url.href, init, makeBody: body, replayable: true };
+  if (body !== undefined) Object.assign(init, bodyInit(body));
+  return { target, href: url.href, init, replayable: body === undefined || !isStream(body) };
+}
+
+/**
+ * What `fetch` needs for one attempt: the prepared init, with a new body from
+ * the caller's body factory when there is one.
+ *
+ * @example
+ * ```ts
+ * fetch(prepared.href, attemptInit(prepared));
+ * ```
+ */
+export function attemptInit(request: PreparedRequest): PreparedRequest['init'] {
+  return request.makeBody ? { ...request.init, ...bodyInit(request.makeBody()) } : request.init;
+}
+
+function bodyInit(body: BodyInit): Pick<PreparedRequest['init'], 'body' | 'duplex'> {
+  // Node's fetch sends a stream body only when told it is half-duplex.
+  return isStream(body) ? { body, duplex: 'half' } : { body };
+}
+
+/** A stream (a web `ReadableStream`, or a Node stream or other async iterable) is read once, as it is sent. */
+function isStream(body: BodyInit): boolean {
+  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return true;
+  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
 }
 
 function checkMethod(method: string): string {
@@ -62,7 +87,7 @@ function checkMethod(method: string): string {
   return method.toUpperCase();
 }
 
-function encodeBody(options: RequestOptions, method: string): { body?: BodyInit; contentType?: string } {
+function encodeBody(options: RequestOptions, method: string): { body?: BodyInit | (() => BodyInit); contentType?: string } {
   const hasJson = options.json !== undefined;
   const hasBody = options.body !== undefined && options.body !== null;
   if (hasJson && hasBody) throw new ConfigurationError('pass either json or body, not both');

@@ -1,7 +1,7 @@
 import { catchError, throwError, timeout, type Observable, type SchedulerLike } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import { NetworkError, RequestError, TimeoutError } from './errors.js';
-import type { PreparedRequest } from './prepare.js';
+import { attemptInit, type PreparedRequest } from './prepare.js';
 import type { AttemptContext, ResponseReader } from './response.js';
 
 /**
@@ -24,7 +24,7 @@ export function send<T>(
   scheduler: SchedulerLike,
 ): Observable<T> {
   const context: AttemptContext = { target: request.target, attempt };
-  const attempt$ = fromFetch(request.href, { ...request.init, selector: (response) => read(response, context) }).pipe(
+  const attempt$ = fromFetch(request.href, { ...attemptInit(request), selector: (response) => read(response, context) }).pipe(
     catchError((error: unknown) => throwError(() => toRequestError(error, context))),
   );
   if (timeoutMs === Infinity) return attempt$;
