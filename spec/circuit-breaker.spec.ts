@@ -34,6 +34,13 @@ function run(steps: Step[], options = { failureThreshold: 3, resetTimeout: 1000 
   return { state: breaker.state, changes };
 }
 
+/** Three failures at time 0 (steps 0 to 5): the circuit opens with a threshold of 3. */
+const tripped: Step[] = [
+  { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 0 },
+  { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 2 },
+  { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 4 },
+];
+
 describe('CircuitBreaker (state machine)', () => {
   it.each<[string, Step[], string, string[]]>([
     [
@@ -69,9 +76,7 @@ describe('CircuitBreaker (state machine)', () => {
     [
       'after resetTimeout one probe goes (half-open) and the others still fail fast',
       [
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 0 },
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 2 },
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 4 },
+        ...tripped,
         { t: 1000, enter: 'probe' },
         { t: 1001, enter: 0 },
       ],
@@ -81,9 +86,7 @@ describe('CircuitBreaker (state machine)', () => {
     [
       'the probe succeeds: closed, and attempts go again',
       [
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 0 },
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 2 },
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 4 },
+        ...tripped,
         { t: 1500, enter: 'probe' }, { t: 1600, settle: 'success', of: 6 },
         { t: 1601, enter: 'go' },
       ],
@@ -93,9 +96,7 @@ describe('CircuitBreaker (state machine)', () => {
     [
       'the probe fails: open again for a whole resetTimeout from then',
       [
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 0 },
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 2 },
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 4 },
+        ...tripped,
         { t: 1000, enter: 'probe' }, { t: 1200, settle: 'failure', of: 6 },
         { t: 1300, enter: 900 },
         { t: 2200, enter: 'probe' },
@@ -106,9 +107,7 @@ describe('CircuitBreaker (state machine)', () => {
     [
       'a cancelled probe lets the next attempt probe',
       [
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 0 },
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 2 },
-        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 4 },
+        ...tripped,
         { t: 1000, enter: 'probe' }, { t: 1001, enter: 0 }, { t: 1002, settle: 'abandon', of: 6 },
         { t: 1003, enter: 'probe' },
       ],

@@ -13,7 +13,7 @@ import {
 import { record } from './support/record.js';
 import { startServer, type TestServer } from './support/server.js';
 import { until } from './support/until.js';
-import { useVirtualTime, watch } from './support/watch.js';
+import { passRetryWaits, useVirtualTime, watch } from './support/watch.js';
 
 const ORIGIN = 'http://api.test';
 const BASE = `${ORIGIN}/v1`;
@@ -70,38 +70,20 @@ describe('server hints', () => {
     expect(recording.values).toEqual([{ ok: true }]);
   });
 
-  it('waits the retry-after-ms of a 429', async () => {
-    serve('GET', '/x', (hit) => (hit === 1 ? [429, '', { 'retry-after-ms': '300' }] : [200]));
+  it.each<[string, (now: number) => Answer, number]>([
+    ['the retry-after-ms of a 429', () => [429, '', { 'retry-after-ms': '300' }], 300],
+    ['until a Retry-After HTTP-date', (now) => [503, '', { 'retry-after': new Date(now + 10_000).toUTCString() }], 10_000],
+    ['until the X-RateLimit-Reset (a Unix time) of a 429', (now) => [429, '', { 'x-ratelimit-reset': String(now / 1000 + 20) }], 20_000],
+  ])('waits %s, in virtual time', async (_name, failure, wait) => {
+    serve('GET', '/x', (hit) => (hit === 1 ? failure(Date.now()) : [200]));
     const client = new AsyncAPIClient(BASE);
     const seen = watch(client);
     const recording = record(client.request('GET', '/x'));
     await until(() => seen.retries().length === 1);
-    await vi.advanceTimersByTimeAsync(300);
+    expect(seen.retries()[0]).toMatchObject({ delayMs: wait, fromServer: true });
+    await vi.advanceTimersByTimeAsync(wait);
     await until(recording.done);
-    expect(seen.attemptTimes).toEqual([0, 300]);
-    expect(seen.retries()[0]).toMatchObject({ delayMs: 300, fromServer: true });
-  });
-
-  it('waits until a Retry-After HTTP-date, in virtual time', async () => {
-    serve('GET', '/x', (hit) => (hit === 1 ? [503, '', { 'retry-after': new Date(Date.now() + 10_000).toUTCString() }] : [200]));
-    const client = new AsyncAPIClient(BASE);
-    const seen = watch(client);
-    const recording = record(client.request('GET', '/x'));
-    await until(() => seen.retries().length === 1);
-    await vi.advanceTimersByTimeAsync(10_000);
-    await until(recording.done);
-    expect(seen.attemptTimes).toEqual([0, 10_000]);
-  });
-
-  it('a 429 with only X-RateLimit-Reset (a Unix time) waits until then', async () => {
-    serve('GET', '/x', (hit) => (hit === 1 ? [429, '', { 'x-ratelimit-reset': String(Date.now() / 1000 + 20) }] : [200]));
-    const client = new AsyncAPIClient(BASE);
-    const seen = watch(client);
-    const recording = record(client.request('GET', '/x'));
-    await until(() => seen.retries().length === 1);
-    await vi.advanceTimersByTimeAsync(20_000);
-    await until(recording.done);
-    expect(seen.attemptTimes).toEqual([0, 20_000]);
+    expect(seen.attemptTimes).toEqual([0, wait]);
   });
 
   it('a server that asks for an hour (beyond maxRetryAfter, 60 s) gets no retry: HttpError at once', async () => {
@@ -151,10 +133,7 @@ describe('policy knobs through the client', () => {
     const client = new AsyncAPIClient({ baseUrl: BASE, retry: { jitter: 'full', random: () => 0.25 } });
     const seen = watch(client);
     const recording = record(client.request('GET', '/x'));
-    await until(() => seen.retries().length === 1);
-    await vi.advanceTimersByTimeAsync(500);
-    await until(() => seen.retries().length === 2);
-    await vi.advanceTimersByTimeAsync(1000);
+    await passRetryWaits(seen, [500, 1000]);
     await until(recording.done);
     expect(seen.attemptTimes).toEqual([0, 500, 1500]);
   });
@@ -165,10 +144,7 @@ describe('policy knobs through the client', () => {
     const client = new AsyncAPIClient({ baseUrl: BASE, retry: { maxAttempts: 4, baseDelay: 100, factor: 10, maxDelay: 5000 } });
     const seen = watch(client);
     const recording = record(client.request('GET', '/x'));
-    for (const [retry, wait] of [[1, 100], [2, 1000], [3, 5000]] as const) {
-      await until(() => seen.retries().length === retry);
-      await vi.advanceTimersByTimeAsync(wait);
-    }
+    await passRetryWaits(seen, [100, 1000, 5000]);
     await until(recording.done);
     expect(seen.attemptTimes).toEqual([0, 100, 1100, 6100]);
   });
@@ -213,8 +189,7 @@ describe('deadline', () => {
     const client = new AsyncAPIClient({ baseUrl: BASE, deadline: 5000 });
     const seen = watch(client);
     const recording = record(client.request('GET', '/x'));
-    await until(() => seen.retries().length === 1);
-    await vi.advanceTimersByTimeAsync(2000);
+    await passRetryWaits(seen, [2000]);
     // Attempt 2 fails at 2 s: the 4 s wait would end at 6 s, past the 5 s deadline.
     await until(recording.done);
     expect(seen.attemptTimes).toEqual([0, 2000]);
@@ -233,10 +208,7 @@ describe('deadline', () => {
     const client = new AsyncAPIClient({ baseUrl: BASE, deadline: 1000 });
     const seen = watch(client);
     const recording = record(client.request('GET', '/x', { deadline: false }));
-    await until(() => seen.retries().length === 1);
-    await vi.advanceTimersByTimeAsync(2000);
-    await until(() => seen.retries().length === 2);
-    await vi.advanceTimersByTimeAsync(4000);
+    await passRetryWaits(seen, [2000, 4000]);
     await until(recording.done);
     expect(recording.completed).toBe(true);
     expect(seen.attemptTimes).toEqual([0, 2000, 6000]);
@@ -458,10 +430,7 @@ describe('circuit breaker (opt-in)', () => {
     const client = new AsyncAPIClient({ baseUrl: BASE, circuitBreaker: { failureThreshold: 2, resetTimeout: 60_000 } });
     const seen = watch(client);
     const recording = record(client.request('GET', '/x'));
-    await until(() => seen.retries().length === 1);
-    await vi.advanceTimersByTimeAsync(2000);
-    await until(() => seen.retries().length === 2);
-    await vi.advanceTimersByTimeAsync(4000);
+    await passRetryWaits(seen, [2000, 4000]);
     await until(recording.done);
     expect(recording.error).toBeInstanceOf(CircuitOpenError);
     expect(recording.error).toMatchObject({ attempts: 2, retryAfterMs: 56_000 });

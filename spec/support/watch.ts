@@ -1,5 +1,6 @@
 import { vi } from 'vitest';
 import type { AsyncAPIClient, ClientEvent } from '../../src/index.js';
+import { until } from './until.js';
 
 /** Fake only the timers the client uses: real I/O (nock's promises, setImmediate) keeps running. */
 export function useVirtualTime(): void {
@@ -17,4 +18,15 @@ export function watch(client: AsyncAPIClient) {
   });
   const ofType = <K extends ClientEvent['type']>(type: K) => events.filter((e): e is Extract<ClientEvent, { type: K }> => e.type === type);
   return { events, attemptTimes, ofType, retries: () => ofType('retry'), subscription };
+}
+
+/**
+ * Lets the retry waits pass one by one, in virtual time: for each, waits
+ * until that retry is scheduled (real I/O landing), then advances the clock by it.
+ */
+export async function passRetryWaits(seen: ReturnType<typeof watch>, waits: readonly number[]): Promise<void> {
+  for (const [i, wait] of waits.entries()) {
+    await until(() => seen.retries().length === i + 1);
+    await vi.advanceTimersByTimeAsync(wait);
+  }
 }
