@@ -191,3 +191,9 @@ describe('AsyncAPIClient construction', () => {
     expect(client.baseUrl).toBe('https://h/api/');
   });
 });
+
+describe('DEFAULTS', () => {
+  it('is frozen, so that no client can change another\'s policy through it', () => {
+    for (const part of [DEFAULTS, DEFAULTS.retry, DEFAULTS.retryBudget, DEFAULTS.circuitBreaker]) expect(Object.isFrozen(part)).toBe(true);
+  });
+});

@@ -214,9 +214,10 @@ export interface RequestOptions {
  * DEFAULTS.retry.baseDelay; // 2000
  * ```
  */
-export const DEFAULTS = {
+export const DEFAULTS = Object.freeze({
   timeout: 30_000,
-  retry: {
+  // Frozen: every client shares these objects, and a change to one would change their policy.
+  retry: Object.freeze<RetryPolicy>({
     maxAttempts: 3,
     baseDelay: 2_000,
     factor: 2,
@@ -228,14 +229,14 @@ export const DEFAULTS = {
     retryOn: undefined,
     maxRetryAfter: 60_000,
     idempotencyKey: false,
-  } satisfies RetryPolicy as RetryPolicy,
+  }),
   /** No deadline: only the per-attempt timeout. */
   deadline: Infinity,
   /** On unless `retryBudget: false`. */
-  retryBudget: { capacity: 500, retryCost: 5, timeoutCost: 10, successRefill: 1 },
+  retryBudget: Object.freeze({ capacity: 500, retryCost: 5, timeoutCost: 10, successRefill: 1 }),
   /** The settings of the circuit breaker once it is turned on; it is off unless `circuitBreaker` is given. */
-  circuitBreaker: { failureThreshold: 5, resetTimeout: 30_000 },
-} as const;
+  circuitBreaker: Object.freeze({ failureThreshold: 5, resetTimeout: 30_000 }),
+} as const);
 
 /** The client's options with every field decided and checked. */
 export interface ResolvedClientOptions {
