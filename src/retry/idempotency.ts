@@ -3,16 +3,16 @@ import { checkHeader } from '../headers.js';
 import type { PreparedRequest } from '../prepare.js';
 
 /**
- * The methods that are idempotent by definition (RFC 9110): sending one twice
- * has the effect of sending it once. Use it to retry only those:
- * `retry: { methods: IDEMPOTENT_METHODS }`.
+ * The methods that are idempotent by definition (RFC 9110) and that `fetch`
+ * can send (it refuses TRACE): sending one twice has the effect of sending it
+ * once. Use it to retry only those: `retry: { methods: IDEMPOTENT_METHODS }`.
  *
  * @example
  * ```ts
  * new AsyncAPIClient({ baseUrl, retry: { methods: IDEMPOTENT_METHODS } }); // POST and PATCH fail at once
  * ```
  */
-export const IDEMPOTENT_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+export const IDEMPOTENT_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
  * Adds an `Idempotency-Key` header to a request whose method is not
