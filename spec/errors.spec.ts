@@ -7,8 +7,12 @@ import {
   AsyncAPIClient,
   basicAuth,
   bearerTokenAuth,
+  BodyNotReplayableError,
+  CircuitOpenError,
   ConfigurationError,
   HttpError,
+  isBodyNotReplayableError,
+  isCircuitOpenError,
   isConfigurationError,
   isHttpError,
   isNetworkError,
@@ -70,6 +74,8 @@ describe('error types', () => {
     ['NetworkError', new NetworkError(new TypeError('fetch failed'), target, 2), isNetworkError],
     ['TimeoutError', new TimeoutError(10, target, 3), isTimeoutError],
     ['ParseError', new ParseError(new SyntaxError('x'), '<', 200, target, 1), isParseError],
+    ['CircuitOpenError', new CircuitOpenError(target, 0, 500), isCircuitOpenError],
+    ['BodyNotReplayableError', new BodyNotReplayableError(new TypeError('x'), target, 1), isBodyNotReplayableError],
     ['RedirectError', new RedirectError('was redirected more than 20 times (maxRedirects)', target, 1), isRedirectError],
     ['TokenRefreshError', new TokenRefreshError(new Error('x'), target, 1), isTokenRefreshError],
   ])('%s is an Error and a RequestError with its name, guard and target', (name, error, guard) => {
@@ -95,6 +101,24 @@ describe('error types', () => {
     expect(error.response).toBe(response);
     expect(Object.keys(error)).not.toContain('response');
     expect(error.message).toBe('GET https://h/x failed with status 500 (after 3 attempts)');
+  });
+});
+
+describe('the resilience errors', () => {
+  it('a deadline TimeoutError says so and keeps the failure that stopped the retries as its cause', () => {
+    const cause = new HttpError(new Response(null, { status: 503 }), target, 2);
+    const error = new TimeoutError(5000, target, 2, { scope: 'deadline', cause });
+    expect(error).toMatchObject({ scope: 'deadline', timeoutMs: 5000, attempts: 2, cause });
+    expect(error.message).toBe('GET https://h/x did not finish within its deadline of 5000 ms (after 2 attempts)');
+    expect(new TimeoutError(10, target, 1)).toMatchObject({ scope: 'attempt', message: 'GET https://h/x timed out after 10 ms' });
+    expect('cause' in new TimeoutError(10, target, 1)).toBe(false);
+  });
+
+  it.each([
+    [new CircuitOpenError(target, 0, 1500), 'GET https://h/x was not sent: the circuit breaker is open (a probe may go in 1500 ms)'],
+    [new CircuitOpenError(target, 2, 0), 'GET https://h/x was not sent: the circuit breaker is open (a probe is in flight) (after 2 attempts)'],
+  ])('CircuitOpenError: %s', (error, message) => {
+    expect(error.message).toBe(message);
   });
 });
 
@@ -140,6 +164,28 @@ describe('secrets never show in errors or events', () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expectNoSecret(error);
     expect(server.hits[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('in the errors and events of the resilience features (deadline, circuit breaker, one-shot body)', async () => {
+    nock('http://api.test').persist().intercept('/v1/x', 'PUT').query(true).reply(503, 'down', { 'retry-after': '0' });
+    const client = new AsyncAPIClient({
+      baseUrl: 'http://api.test/v1',
+      authHeaders,
+      circuitBreaker: { failureThreshold: 2 },
+      retry: { idempotencyKey: true, maxAttempts: 2 },
+    });
+    const events: ClientEvent[] = [];
+    client.events$.subscribe((e) => events.push(e));
+    const stream = new ReadableStream({ start: (c) => c.close() });
+    const errors = [
+      await failureOf(lastValueFrom(client.request('PUT', '/x', { params: { api_key: API_KEY }, body: stream }))),
+      await failureOf(lastValueFrom(client.request('PUT', '/x', { params: { api_key: API_KEY }, json: {}, deadline: 1 }))),
+      await failureOf(lastValueFrom(client.request('PUT', '/x', { params: { api_key: API_KEY }, json: {} }))),
+    ];
+    expect(errors.map((e) => (e as Error).name)).toEqual(['BodyNotReplayableError', 'TimeoutError', 'CircuitOpenError']);
+    for (const error of errors) expectNoSecret(error);
+    expect(events.map((e) => e.type)).toContain('circuit');
+    for (const event of events) expectNoSecret(event);
   });
 
   it('with every kind of credential, from an auth function, in errors and in every event', async () => {

@@ -8,13 +8,43 @@ describe('resolveClientOptions', () => {
   it('fills in the defaults', () => {
     const resolved = resolveClientOptions({ baseUrl: 'https://h/api' });
     expect(resolved.timeout).toBe(30_000);
-    expect(resolved.retry).toEqual({ maxAttempts: 3, baseDelay: 2000 });
+    expect(resolved.retry).toBe(DEFAULTS.retry);
+    expect(resolved.deadline).toBe(Infinity);
     expect(resolved.scheduler).toBe(asyncScheduler);
     expect(resolved.baseUrl.href).toBe('https://h/api/');
     expect(resolved.maxRedirects).toBe(20);
     expect(resolved.allowedOrigins).toEqual(new Set());
     expect(resolved.tokenRefresh).toBeUndefined();
-    expect(DEFAULTS).toEqual({ timeout: 30_000, retry: { maxAttempts: 3, baseDelay: 2000 }, maxRedirects: 20 });
+    expect(DEFAULTS).toEqual({
+      timeout: 30_000,
+      retry: {
+        maxAttempts: 3,
+        baseDelay: 2000,
+        factor: 2,
+        maxDelay: Infinity,
+        jitter: 'none',
+        random: Math.random,
+        statuses: DEFAULTS.retry.statuses,
+        methods: 'all',
+        retryOn: undefined,
+        maxRetryAfter: 60_000,
+        idempotencyKey: false,
+      },
+      maxRedirects: 20,
+      deadline: Infinity,
+      retryBudget: { capacity: 500, retryCost: 5, timeoutCost: 10, successRefill: 1 },
+      circuitBreaker: { failureThreshold: 5, resetTimeout: 30_000 },
+    });
+  });
+
+  it.each([
+    [429, true],
+    [500, true],
+    [599, true],
+    [408, false],
+    [404, false],
+  ])('the default statuses retry %i: %s', (status, expected) => {
+    expect(DEFAULTS.retry.statuses(status)).toBe(expected);
   });
 
   it('keeps client headers and auth apart, and auth wins over client headers case-insensitively', () => {
@@ -48,13 +78,13 @@ describe('resolveClientOptions', () => {
 });
 
 describe('resolveRetry', () => {
-  const base = { maxAttempts: 3, baseDelay: 2000 };
+  const base = { ...DEFAULTS.retry, maxAttempts: 3, baseDelay: 2000 };
   it.each([
     ['undefined keeps the base', undefined, base],
-    ['false means one attempt', false, { maxAttempts: 1, baseDelay: 2000 }],
-    ['overrides field by field', { maxAttempts: 5 }, { maxAttempts: 5, baseDelay: 2000 }],
-    ['baseDelay alone', { baseDelay: 10 }, { maxAttempts: 3, baseDelay: 10 }],
-    ['both', { maxAttempts: 1, baseDelay: 0 }, { maxAttempts: 1, baseDelay: 0 }],
+    ['false means one attempt', false, { ...base, maxAttempts: 1, baseDelay: 2000 }],
+    ['overrides field by field', { maxAttempts: 5 }, { ...base, maxAttempts: 5, baseDelay: 2000 }],
+    ['baseDelay alone', { baseDelay: 10 }, { ...base, maxAttempts: 3, baseDelay: 10 }],
+    ['both', { maxAttempts: 1, baseDelay: 0 }, { ...base, maxAttempts: 1, baseDelay: 0 }],
   ] as const)('%s', (_name, override, expected) => {
     expect(resolveRetry(override, base)).toEqual(expected);
   });
@@ -68,6 +98,68 @@ describe('resolveRetry', () => {
     [{ baseDelay: Infinity }, /baseDelay/],
     [{ baseDelay: 2 ** 31 }, /baseDelay/],
     [true, /retry must be an object/],
+  ])('refuses %j', (override, message) => {
+    expect(() => resolveRetry(override as never, base)).toThrow(ConfigurationError);
+    expect(() => resolveRetry(override as never, base)).toThrow(message);
+  });
+});
+
+describe('resolveRetry: the resilience fields', () => {
+  const base = DEFAULTS.retry;
+  const random = () => 0.5;
+  const retryOn = () => undefined;
+  const makeKey = () => 'k';
+
+  it.each([
+    ['factor', { factor: 3 }, { factor: 3 }],
+    ['factor 1 (a constant wait)', { factor: 1 }, { factor: 1 }],
+    ['maxDelay', { maxDelay: 10_000 }, { maxDelay: 10_000 }],
+    ['maxDelay 0', { maxDelay: 0 }, { maxDelay: 0 }],
+    ['jitter full', { jitter: 'full' }, { jitter: 'full' }],
+    ['jitter equal', { jitter: 'equal' }, { jitter: 'equal' }],
+    ['random', { random }, { random }],
+    ['methods, upper-cased', { methods: ['get', 'Put'] }, { methods: ['GET', 'PUT'] }],
+    ['methods all', { methods: 'all' }, { methods: 'all' }],
+    ['retryOn', { retryOn }, { retryOn }],
+    ['maxRetryAfter', { maxRetryAfter: 5_000 }, { maxRetryAfter: 5_000 }],
+    ['maxRetryAfter 0 (never wait for the server)', { maxRetryAfter: 0 }, { maxRetryAfter: 0 }],
+    ['idempotencyKey true', { idempotencyKey: true }, { idempotencyKey: true }],
+    ['idempotencyKey as a function', { idempotencyKey: makeKey }, { idempotencyKey: makeKey }],
+  ] as const)('%s', (_name, override, changed) => {
+    expect(resolveRetry(override as never, base)).toEqual({ ...base, ...changed });
+  });
+
+  it('turns a list of statuses into a predicate and keeps a predicate as it is', () => {
+    const listed = resolveRetry({ statuses: [503, 408] }, base).statuses;
+    expect([503, 408, 500, 429].map(listed)).toEqual([true, true, false, false]);
+    const predicate = (status: number) => status === 418;
+    expect(resolveRetry({ statuses: predicate }, base).statuses).toBe(predicate);
+  });
+
+  it('a per-request override keeps the client fields it does not name', () => {
+    const client = resolveRetry({ jitter: 'full', methods: ['GET'], maxRetryAfter: 1000 }, base);
+    expect(resolveRetry({ maxAttempts: 5 }, client)).toEqual({ ...client, maxAttempts: 5 });
+  });
+
+  it.each([
+    [{ factor: 0.5 }, /retry.factor must be a number of 1 or more, not 0.5/],
+    [{ factor: Number.NaN }, /retry.factor/],
+    [{ factor: Infinity }, /retry.factor/],
+    [{ maxDelay: -1 }, /retry.maxDelay must be a number of milliseconds from 0/],
+    [{ maxDelay: '10' }, /retry.maxDelay .* not "10"/],
+    [{ jitter: 'half' }, /retry.jitter must be 'none', 'full' or 'equal', not "half"/],
+    [{ random: 0.5 }, /retry.random must be a function/],
+    [{ statuses: [200] }, /retry.statuses must be a list of statuses from 400 to 599 or a function/],
+    [{ statuses: [503.5] }, /retry.statuses/],
+    [{ statuses: '503' }, /retry.statuses/],
+    [{ methods: 'GET' }, /retry.methods must be a list of methods or 'all', not "GET"/],
+    [{ methods: ['GE T'] }, /retry.methods: "GE T" is not a valid header name/],
+    [{ methods: [1] }, /retry.methods must hold method names, not 1/],
+    [{ methods: [''] }, /retry.methods must hold method names/],
+    [{ retryOn: true }, /retry.retryOn must be a function/],
+    [{ maxRetryAfter: -1 }, /retry.maxRetryAfter must be a number of milliseconds from 0 to 2147483647, not -1/],
+    [{ maxRetryAfter: Infinity }, /retry.maxRetryAfter/],
+    [{ idempotencyKey: 'yes' }, /retry.idempotencyKey must be true, false or a function that returns a key, not "yes"/],
   ])('refuses %j', (override, message) => {
     expect(() => resolveRetry(override as never, base)).toThrow(ConfigurationError);
     expect(() => resolveRetry(override as never, base)).toThrow(message);
@@ -89,6 +181,11 @@ describe('resolveTimeout', () => {
   it.each([[0], [-1], [Number.NaN], [2 ** 31], ['100'], [true]])('refuses %j', (value) => {
     expect(() => resolveTimeout(value as never, 30_000)).toThrow(/timeout must be a number of milliseconds above 0/);
   });
+
+  it('names the limit it checks', () => {
+    expect(() => resolveTimeout(-1, Infinity, 'deadline')).toThrow(/^deadline must be a number of milliseconds above 0/);
+    expect(resolveTimeout(undefined, Infinity, 'deadline')).toBe(Infinity);
+  });
 });
 
 describe('AsyncAPIClient construction', () => {
@@ -101,6 +198,12 @@ describe('AsyncAPIClient construction', () => {
     ['a header value with CR/LF', () => new AsyncAPIClient('https://h', { 'X-Key': 'a\r\nInjected: 1' }), /header "X-Key"/],
     ['a header name with a space', () => new AsyncAPIClient({ baseUrl: 'https://h', headers: { 'X Key': 'v' } }), /not a valid header name/],
     ['no options at all', () => new AsyncAPIClient(undefined as never), /needs a base URL/],
+    ['a negative deadline', () => new AsyncAPIClient({ baseUrl: 'https://h', deadline: -1 }), /deadline must be a number/],
+    ['a bad retry.jitter', () => new AsyncAPIClient({ baseUrl: 'https://h', retry: { jitter: 'x' as never } }), /retry.jitter/],
+    ['a negative budget capacity', () => new AsyncAPIClient({ baseUrl: 'https://h', retryBudget: { capacity: -1 } }), /retryBudget.capacity must be/],
+    ['a budget that is not an object', () => new AsyncAPIClient({ baseUrl: 'https://h', retryBudget: 5 as never }), /retryBudget must be an object/],
+    ['a failure threshold of 0', () => new AsyncAPIClient({ baseUrl: 'https://h', circuitBreaker: { failureThreshold: 0 } }), /failureThreshold/],
+    ['a breaker that is not an object', () => new AsyncAPIClient({ baseUrl: 'https://h', circuitBreaker: 'on' as never }), /circuitBreaker must be/],
     ['maxRedirects below 0', () => new AsyncAPIClient({ baseUrl: 'https://h', maxRedirects: -1 }), /maxRedirects must be a whole number of 0 or more/],
     ['maxRedirects not whole', () => new AsyncAPIClient({ baseUrl: 'https://h', maxRedirects: 1.5 }), /maxRedirects/],
     ['allowedOrigins not an array', () => new AsyncAPIClient({ baseUrl: 'https://h', allowedOrigins: 'https://a.test' as never }), /allowedOrigins must be an array/],
@@ -118,5 +221,11 @@ describe('AsyncAPIClient construction', () => {
   it('takes the three positional arguments of the brief', () => {
     const client = new AsyncAPIClient('https://h/api', { 'X-API-Key': 'k' }, 1000);
     expect(client.baseUrl).toBe('https://h/api/');
+  });
+});
+
+describe('DEFAULTS', () => {
+  it('is frozen, so that no client can change another\'s policy through it', () => {
+    for (const part of [DEFAULTS, DEFAULTS.retry, DEFAULTS.retryBudget, DEFAULTS.circuitBreaker]) expect(Object.isFrozen(part)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { defer, finalize, map, tap, type Observable } from 'rxjs';
 import { credentialsOf, type AuthHeaders } from './auth-provider.js';
+import { toCircuitBreaker, type CircuitBreaker, type CircuitChange } from './circuit-breaker.js';
 import { HttpError, NetworkError, TimeoutError, TokenRefreshError } from './errors.js';
 import { EventStream, type ClientEvent } from './events.js';
 import { runtimeShowsRedirects, type RedirectOptions } from './follow-redirects.js';
@@ -16,6 +17,8 @@ import { paginatePages, readPage, type Page, type PaginateOptions } from './pagi
 import { authorize, prepareRequest } from './prepare.js';
 import { redactHeaders } from './redact.js';
 import { emitResponse, readJson, type ResponseReader } from './response.js';
+import { toRetryBudget, type RetryBudget } from './retry/budget.js';
+import { withIdempotencyKey } from './retry/idempotency.js';
 import { retryWithPolicy, type RetryInfo } from './retry/operator.js';
 import { readChunks } from './streams/chunks.js';
 import { readLines } from './streams/lines.js';
@@ -53,10 +56,13 @@ export class AsyncAPIClient {
   readonly #config: ResolvedClientOptions;
   readonly #events = new EventStream();
   readonly #refresh: SharedTokenRefresh | undefined;
+  // Shared by every request of this client: the overload protections.
+  readonly #budget: RetryBudget | undefined;
+  readonly #breaker: CircuitBreaker | undefined;
 
   /**
    * Lifecycle events of every request of this client (`request`, `response`,
-   * `retry`, `giveUp`, `cancel`), for logs and dashboards. They hold no header values.
+   * `retry`, `giveUp`, `cancel`, `circuit`), for logs and dashboards. They hold no header values.
    *
    * @example
    * ```ts
@@ -77,11 +83,13 @@ export class AsyncAPIClient {
   /** @param options the client's options; only `baseUrl` is required */
   constructor(options: ClientOptions);
   constructor(baseUrlOrOptions: string | ClientOptions, authHeaders?: AuthHeaders, timeout?: number | false) {
-    this.#config = resolveClientOptions(
-      typeof baseUrlOrOptions === 'string' ? { baseUrl: baseUrlOrOptions, authHeaders, timeout } : baseUrlOrOptions,
-    );
+    const options: ClientOptions =
+      typeof baseUrlOrOptions === 'string' ? { baseUrl: baseUrlOrOptions, authHeaders, timeout } : baseUrlOrOptions;
+    this.#config = resolveClientOptions(options);
     const { tokenRefresh, timeout: refreshTimeout, scheduler } = this.#config;
     this.#refresh = tokenRefresh && new SharedTokenRefresh(tokenRefresh, refreshTimeout, scheduler);
+    this.#budget = toRetryBudget(options.retryBudget);
+    this.#breaker = toCircuitBreaker(options.circuitBreaker);
   }
 
   /** The base URL that endpoints are resolved under, with a trailing `/`. */
@@ -219,11 +227,16 @@ export class AsyncAPIClient {
     const config = this.#config;
     const events = this.#events;
     const refresh = this.#refresh;
+    const budget = this.#budget;
+    const breaker = this.#breaker;
     return defer(() => {
       // Inside defer: a bad request errors the Observable before anything is sent, outside the retry.
-      const request = prepareRequest(config, method, endpoint, options, defaults);
+      // Once per subscription: every attempt of this logical request shares one Idempotency-Key.
+      const prepared = prepareRequest(config, method, endpoint, options, defaults);
       const policy = resolveRetry(options.retry, config.retry);
+      const request = withIdempotencyKey(prepared, policy.idempotencyKey);
       const timeoutMs = resolveTimeout(options.timeout, config.timeout);
+      const deadline = resolveTimeout(options.deadline, config.deadline, 'deadline');
       const { method: verb, url } = request.target;
       const observedRead: ResponseReader<T> = (response, context) => {
         events.emit(() => ({
@@ -237,8 +250,10 @@ export class AsyncAPIClient {
         return read(response, context);
       };
       // `attempt` counts every attempt, replays after a token refresh included; for sse() the policy's count restarts after each event.
-      const onRetry = ({ delayMs, error }: RetryInfo) =>
-        events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, reason: describeFailure(error), error }));
+      const onRetry = ({ delayMs, fromServer, error }: RetryInfo) =>
+        events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, fromServer, reason: describeFailure(error), error }));
+      const onCircuitChange = ({ state, previous }: CircuitChange) =>
+        events.emit(() => ({ type: 'circuit', method: verb, url, state, previous }));
       const redirects: RedirectOptions = {
         manual: runtimeShowsRedirects(),
         maxRedirects: config.maxRedirects,
@@ -277,13 +292,23 @@ export class AsyncAPIClient {
           stream: stream !== undefined,
         });
       });
+      // The breaker sees every attempt, replays after a token refresh included.
+      const guarded$ = breaker
+        ? breaker.guard(attempt$, { now: () => config.scheduler.now(), target: request.target, attempts: () => attempt, onChange: onCircuitChange })
+        : attempt$;
       const withRefresh$ =
         refresh === undefined
-          ? attempt$
-          : attempt$.pipe(replayAfterRefresh(refresh, () => seenGeneration, (cause) => new TokenRefreshError(cause, request.target, attempt)));
+          ? guarded$
+          : guarded$.pipe(replayAfterRefresh(refresh, () => seenGeneration, (cause) => new TokenRefreshError(cause, request.target, attempt)));
       return withRefresh$.pipe(
         tap(() => (emitted = true)),
-        retryWithPolicy(policy, config.scheduler, onRetry, stream && streamRetryTuning(policy, stream, () => emitted)),
+        retryWithPolicy(policy, config.scheduler, onRetry, {
+          ...(stream && streamRetryTuning(policy, stream, () => emitted)),
+          target: request.target,
+          replayable: request.replayable,
+          deadline,
+          budget,
+        }),
         tap({
           // One value is the whole answer: a `first()` downstream that unsubscribes after it is no cancel.
           // A stream has ended only when it completes.

@@ -118,8 +118,11 @@ export class NetworkError extends RequestError {
 }
 
 /**
- * An attempt took longer than the per-attempt `timeout`; the attempt's
- * connection was aborted.
+ * An attempt took longer than the per-attempt `timeout` (`scope: 'attempt'`),
+ * or the whole request, attempts and waits together, would pass its
+ * `deadline` (`scope: 'deadline'`); the connection in flight was aborted.
+ * When the deadline stopped a retry before its wait, the failed attempt's
+ * error is the `cause`.
  *
  * @example
  * ```ts
@@ -131,12 +134,28 @@ export class TimeoutError extends RequestError {
     return 'TimeoutError';
   }
 
-  /** The per-attempt limit that was passed, in milliseconds. */
+  /** The limit that was passed, in milliseconds: the per-attempt `timeout` or the `deadline`. */
   readonly timeoutMs: number;
+  /** Which limit was passed: one attempt's `timeout` or the request's `deadline`. */
+  readonly scope: 'attempt' | 'deadline';
 
-  constructor(timeoutMs: number, target: RequestTarget, attempts: number) {
-    super(`${target.method} ${target.url} timed out after ${timeoutMs} ms${attemptsSuffix(attempts)}`, target, attempts);
+  constructor(
+    timeoutMs: number,
+    target: RequestTarget,
+    attempts: number,
+    options?: { readonly scope?: 'attempt' | 'deadline'; readonly cause?: unknown },
+  ) {
+    const scope = options?.scope ?? 'attempt';
+    super(
+      `${target.method} ${target.url} ${
+        scope === 'deadline' ? `did not finish within its deadline of ${timeoutMs} ms` : `timed out after ${timeoutMs} ms`
+      }${attemptsSuffix(attempts)}`,
+      target,
+      attempts,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.timeoutMs = timeoutMs;
+    this.scope = scope;
   }
 }
 
@@ -187,6 +206,38 @@ export class ParseError extends RequestError {
 }
 
 /**
+ * The client's circuit breaker is open (or half-open with its one probe in
+ * flight), so the attempt was not sent: the request fails fast without
+ * touching the network. Never retried.
+ *
+ * @example
+ * ```ts
+ * client.getJson('/items').subscribe({
+ *   error: (e) => isCircuitOpenError(e) && showBanner(`service down, next try in ${e.retryAfterMs / 1000} s`),
+ * });
+ * ```
+ */
+export class CircuitOpenError extends RequestError {
+  override get name(): string {
+    return 'CircuitOpenError';
+  }
+
+  /** How long until the breaker lets a probe through, in ms (0 when a probe is already in flight). */
+  readonly retryAfterMs: number;
+
+  constructor(target: RequestTarget, attempts: number, retryAfterMs: number) {
+    super(
+      `${target.method} ${target.url} was not sent: the circuit breaker is open (${
+        retryAfterMs > 0 ? `a probe may go in ${retryAfterMs} ms` : 'a probe is in flight'
+      })${attemptsSuffix(attempts)}`,
+      target,
+      attempts,
+    );
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
  * A redirect could not be followed: more redirects than `maxRedirects`, a
  * `Location` that is not a valid http(s) URL or that holds credentials, or a
  * 307/308 that needs a stream body sent a second time. Never retried: the
@@ -205,6 +256,32 @@ export class RedirectError extends RequestError {
   /** @param reason completes "GET https://h/x ...", as in "was redirected more than 20 times" */
   constructor(reason: string, target: RequestTarget, attempts: number) {
     super(`${target.method} ${target.url} ${reason}`, target, attempts);
+  }
+}
+
+/**
+ * An attempt failed in a way the retry policy would retry, but the request
+ * body is a stream, which can be sent only once: rather than a broken retry,
+ * the request ends here. The failed attempt's error is the `cause`. Pass
+ * `body` as a function that returns a new stream to allow retries.
+ *
+ * @example
+ * ```ts
+ * client.request('PUT', '/upload', { body: () => file.stream() }); // retried with a fresh stream each time
+ * ```
+ */
+export class BodyNotReplayableError extends RequestError {
+  override get name(): string {
+    return 'BodyNotReplayableError';
+  }
+
+  constructor(cause: unknown, target: RequestTarget, attempts: number) {
+    super(
+      `${target.method} ${target.url} failed and was not retried: its body is a stream, which can be sent only once (pass body as a function that returns a new stream to allow retries)`,
+      target,
+      attempts,
+      { cause },
+    );
   }
 }
 
@@ -313,6 +390,24 @@ export const isTokenRefreshError = (error: unknown): error is TokenRefreshError 
  * ```
  */
 export const isConfigurationError = (error: unknown): error is ConfigurationError => error instanceof ConfigurationError;
+
+/**
+ * Whether `error` is a {@link CircuitOpenError}.
+ * @example
+ * ```ts
+ * if (isCircuitOpenError(e)) console.log(`circuit open, retry in ${e.retryAfterMs} ms`);
+ * ```
+ */
+export const isCircuitOpenError = (error: unknown): error is CircuitOpenError => error instanceof CircuitOpenError;
+
+/**
+ * Whether `error` is a {@link BodyNotReplayableError}.
+ * @example
+ * ```ts
+ * if (isBodyNotReplayableError(e)) console.log('the upload failed once; its stream cannot be sent again', e.cause);
+ * ```
+ */
+export const isBodyNotReplayableError = (error: unknown): error is BodyNotReplayableError => error instanceof BodyNotReplayableError;
 
 const EXCERPT_LENGTH = 80;
 

@@ -1,4 +1,5 @@
 import { Subject, type Observable } from 'rxjs';
+import type { CircuitState } from './circuit-breaker.js';
 
 interface EventBase {
   /** The HTTP method, upper case. */
@@ -48,6 +49,8 @@ export interface RetryEvent extends EventBase {
   readonly attempt: number;
   /** The wait before the next attempt, in milliseconds. */
   readonly delayMs: number;
+  /** Whether the wait is the server's (`Retry-After`, `retry-after-ms`, `RateLimit-Reset`) rather than the computed backoff. */
+  readonly fromServer: boolean;
   /** Why: `status 503`, `network error` or `timeout`. */
   readonly reason: string;
   readonly error: unknown;
@@ -68,8 +71,19 @@ export interface CancelEvent extends EventBase {
   readonly attempts: number;
 }
 
+/**
+ * The client's circuit breaker changed state; `method` and `url` are those of
+ * the request whose attempt caused the change.
+ */
+export interface CircuitEvent extends EventBase {
+  readonly type: 'circuit';
+  /** The new state: `open` (failing fast), `halfOpen` (a probe may go) or `closed`. */
+  readonly state: CircuitState;
+  readonly previous: CircuitState;
+}
+
 /** What `client.events$` emits. */
-export type ClientEvent = RequestEvent | ResponseEvent | RedirectEvent | RetryEvent | GiveUpEvent | CancelEvent;
+export type ClientEvent = RequestEvent | ResponseEvent | RedirectEvent | RetryEvent | GiveUpEvent | CancelEvent | CircuitEvent;
 
 /**
  * The client's lifecycle events. Emitting costs one check when nobody

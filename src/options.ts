@@ -1,8 +1,10 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { resolveAuthSource, type AuthHeaders, type AuthSource } from './auth-provider.js';
+import type { CircuitBreaker, CircuitBreakerOptions } from './circuit-breaker.js';
 import { ConfigurationError } from './errors.js';
-import { toHeaderRecord, type HeadersLike } from './headers.js';
+import { checkHeader, toHeaderRecord, type HeadersLike } from './headers.js';
 import { resolveInterceptors, type Interceptor } from './interceptors.js';
+import type { RetryBudget, RetryBudgetOptions } from './retry/budget.js';
 import type { TokenRefresh } from './token-refresh.js';
 import { parseAllowedOrigins, parseBaseUrl } from './url.js';
 
@@ -23,16 +25,89 @@ export interface RetryOptions {
   maxAttempts?: number;
   /**
    * The wait before the first retry, in milliseconds; the nth retry waits
-   * `baseDelay * 2 ** (n - 1)` (2 s, then 4 s).
+   * `baseDelay * factor ** (n - 1)` (2 s, then 4 s).
    * @default 2000
    */
   baseDelay?: number;
+  /**
+   * The growth of the computed wait from one retry to the next (1 or more).
+   * @default 2
+   */
+  factor?: number;
+  /**
+   * The longest computed wait, in milliseconds (a server's `Retry-After` is
+   * capped by `maxRetryAfter` instead).
+   * @default Infinity (no cap)
+   */
+  maxDelay?: number;
+  /**
+   * Randomises the computed wait `d` so that clients do not retry in step:
+   * `'full'` waits between 0 and `d`, `'equal'` between `d / 2` and `d`,
+   * `'none'` exactly `d`.
+   * @default 'none'
+   */
+  jitter?: RetryJitter;
+  /**
+   * The random source of `jitter`: a number from 0 to 1, for tests to inject.
+   * @default Math.random
+   */
+  random?: () => number;
+  /**
+   * The statuses that are retried: a list (`[429, 503]`) or a predicate.
+   * @default 429 and every status of 500 or more
+   */
+  statuses?: readonly number[] | ((status: number) => boolean);
+  /**
+   * The methods that are retried (`IDEMPOTENT_METHODS` for the safe ones), or `'all'`.
+   * @default 'all'
+   */
+  methods?: readonly string[] | 'all';
+  /**
+   * A custom rule, asked first after each failure: `true` retries (even an
+   * error the rules above would not), `false` does not, `undefined` leaves the
+   * decision to `statuses`, `methods` and the error type. `maxAttempts`,
+   * `maxRetryAfter`, the deadline and the retry budget still apply.
+   * @default none
+   */
+  retryOn?: RetryPredicate;
+  /**
+   * The longest server-requested wait (`Retry-After`, `retry-after-ms`,
+   * `RateLimit-Reset`) that is honoured, in milliseconds. When the server
+   * asks for longer, the request is not retried: it errors at once with the
+   * `HttpError`, whose response holds the header.
+   * @default 60000
+   */
+  maxRetryAfter?: number;
+  /**
+   * Sends an `Idempotency-Key` header with every request whose method is not
+   * idempotent (POST, PATCH...), the same value for all the attempts of one
+   * logical request: `true` for a `crypto.randomUUID()`, or a function that
+   * makes the key. A key set in the request's headers is kept.
+   * @default false
+   */
+  idempotencyKey?: boolean | (() => string);
 }
+
+/** How the computed wait is randomised: see {@link RetryOptions.jitter}. */
+export type RetryJitter = 'none' | 'full' | 'equal';
+
+/** A custom retry rule: see {@link RetryOptions.retryOn}. */
+export type RetryPredicate = (error: unknown, attempt: number) => boolean | undefined;
 
 /** A retry policy with every field decided. */
 export interface RetryPolicy {
   readonly maxAttempts: number;
   readonly baseDelay: number;
+  readonly factor: number;
+  readonly maxDelay: number;
+  readonly jitter: RetryJitter;
+  readonly random: () => number;
+  readonly statuses: (status: number) => boolean;
+  /** Upper-case method names, or `'all'`. */
+  readonly methods: readonly string[] | 'all';
+  readonly retryOn: RetryPredicate | undefined;
+  readonly maxRetryAfter: number;
+  readonly idempotencyKey: boolean | (() => string);
 }
 
 /** Query parameter values: `undefined` and `null` are left out, arrays repeat the key. */
@@ -100,6 +175,31 @@ export interface ClientOptions {
    */
   retry?: RetryOptions | false;
   /**
+   * The limit of a whole request, in milliseconds: all its attempts and the
+   * waits between them. A wait that would pass it is not started; the request
+   * ends with a `TimeoutError` whose `scope` is `'deadline'`. `false` for none.
+   * @default false
+   */
+  deadline?: number | false;
+  /**
+   * The retry budget shared by all requests of this client (a token bucket,
+   * as in the AWS SDK's standard retry strategy): each retry spends tokens,
+   * successes refill them; when it is empty, failures are returned without
+   * retrying, so an outage does not triple the load. Settings, a
+   * `RetryBudget` to share between clients, or `false` for none.
+   * @default { capacity: 500, retryCost: 5, timeoutCost: 10, successRefill: 1 }
+   */
+  retryBudget?: RetryBudgetOptions | RetryBudget | boolean;
+  /**
+   * A circuit breaker shared by all requests of this client: after
+   * `failureThreshold` failures in a row it fails fast with
+   * `CircuitOpenError`, lets one probe through after `resetTimeout`, and
+   * closes when the probe succeeds. `true` for the default settings, or a
+   * `CircuitBreaker` to share between clients.
+   * @default false (off); when on, { failureThreshold: 5, resetTimeout: 30000 }
+   */
+  circuitBreaker?: CircuitBreakerOptions | CircuitBreaker | boolean;
+  /**
    * The scheduler of every timer (backoff, timeout): pass a `TestScheduler` or
    * use fake timers to test in virtual time.
    * @default asyncScheduler
@@ -125,14 +225,20 @@ export interface RequestOptions {
   params?: QueryParams;
   /** A value sent as JSON, with `content-type: application/json`. */
   json?: unknown;
-  /** A raw body (string, `Blob`, `FormData`, `URLSearchParams`, `ArrayBuffer`...). Not with `json`. */
-  body?: BodyInit | null;
+  /**
+   * A raw body (string, `Blob`, `FormData`, `URLSearchParams`, `ArrayBuffer`...). Not with `json`.
+   * A stream can be sent once: pass a function that returns a new one for each attempt, or a
+   * failure ends the request with `BodyNotReplayableError` instead of a retry.
+   */
+  body?: BodyInit | null | (() => BodyInit);
   /** Headers of this request; they win over auth headers and defaults. */
   headers?: HeadersLike;
   /** Overrides the client's retry policy field by field; `false` for one attempt. */
   retry?: RetryOptions | false;
   /** Overrides the client's per-attempt timeout (ms); `false` for none. */
   timeout?: number | false;
+  /** Overrides the client's deadline for the whole request (ms); `false` for none. */
+  deadline?: number | false;
 }
 
 /**
@@ -145,9 +251,27 @@ export interface RequestOptions {
  */
 export const DEFAULTS = Object.freeze({
   timeout: 30_000,
-  // Frozen: clients share this object, and a change to it would change their policy.
-  retry: Object.freeze({ maxAttempts: 3, baseDelay: 2_000 }) satisfies RetryPolicy,
+  // Frozen: every client shares these objects, and a change to one would change their policy.
+  retry: Object.freeze<RetryPolicy>({
+    maxAttempts: 3,
+    baseDelay: 2_000,
+    factor: 2,
+    maxDelay: Infinity,
+    jitter: 'none',
+    random: Math.random,
+    statuses: (status: number): boolean => status === 429 || status >= 500,
+    methods: 'all',
+    retryOn: undefined,
+    maxRetryAfter: 60_000,
+    idempotencyKey: false,
+  }),
   maxRedirects: 20,
+  /** No deadline: only the per-attempt timeout. */
+  deadline: Infinity,
+  /** On unless `retryBudget: false`. */
+  retryBudget: Object.freeze({ capacity: 500, retryCost: 5, timeoutCost: 10, successRefill: 1 }),
+  /** The settings of the circuit breaker once it is turned on; it is off unless `circuitBreaker` is given. */
+  circuitBreaker: Object.freeze({ failureThreshold: 5, resetTimeout: 30_000 }),
 } as const);
 
 /** The client's options with every field decided and checked. */
@@ -161,6 +285,8 @@ export interface ResolvedClientOptions {
   readonly maxRedirects: number;
   readonly timeout: number;
   readonly retry: RetryPolicy;
+  /** The whole-request limit in ms, `Infinity` for none. */
+  readonly deadline: number;
   readonly scheduler: SchedulerLike;
   readonly interceptors: readonly Interceptor[];
 }
@@ -191,6 +317,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     maxRedirects: checkMaxRedirects(options.maxRedirects),
     timeout: resolveTimeout(options.timeout, DEFAULTS.timeout),
     retry: resolveRetry(options.retry, DEFAULTS.retry),
+    deadline: resolveTimeout(options.deadline, DEFAULTS.deadline, 'deadline'),
     scheduler: options.scheduler ?? asyncScheduler,
     interceptors: resolveInterceptors(options.interceptors),
   };
@@ -219,23 +346,77 @@ export function resolveRetry(override: RetryOptions | false | undefined, base: R
   if (!Number.isFinite(baseDelay) || baseDelay < 0 || baseDelay > MAX_TIMER_MS) {
     throw new ConfigurationError(`retry.baseDelay must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, not ${String(baseDelay)}`);
   }
-  return { maxAttempts, baseDelay };
+  return {
+    maxAttempts,
+    baseDelay,
+    factor: check(override.factor ?? base.factor, 'factor', (v) => typeof v === 'number' && v >= 1 && Number.isFinite(v), 'a number of 1 or more'),
+    maxDelay: check(override.maxDelay ?? base.maxDelay, 'maxDelay', (v) => typeof v === 'number' && v >= 0, 'a number of milliseconds from 0 (Infinity for no cap)'),
+    jitter: check(override.jitter ?? base.jitter, 'jitter', (v) => v === 'none' || v === 'full' || v === 'equal', "'none', 'full' or 'equal'"),
+    random: check(override.random ?? base.random, 'random', isFunction, 'a function that returns a number from 0 to 1'),
+    statuses: override.statuses === undefined ? base.statuses : resolveStatuses(override.statuses),
+    methods: override.methods === undefined ? base.methods : resolveMethods(override.methods),
+    retryOn: override.retryOn === undefined ? base.retryOn : check(override.retryOn, 'retryOn', isFunction, 'a function (error, attempt) => boolean | undefined'),
+    maxRetryAfter: check(
+      override.maxRetryAfter ?? base.maxRetryAfter,
+      'maxRetryAfter',
+      (v) => typeof v === 'number' && v >= 0 && v <= MAX_TIMER_MS,
+      `a number of milliseconds from 0 to ${MAX_TIMER_MS}`,
+    ),
+    idempotencyKey: check(
+      override.idempotencyKey ?? base.idempotencyKey,
+      'idempotencyKey',
+      (v) => typeof v === 'boolean' || isFunction(v),
+      'true, false or a function that returns a key',
+    ),
+  };
+}
+
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+
+function check<T>(value: T, name: string, valid: (value: T) => boolean, expected: string): T {
+  if (!valid(value)) throw new ConfigurationError(`retry.${name} must be ${expected}, not ${describe(value)}`);
+  return value;
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'function' ? 'a function' : String(value);
+}
+
+function resolveStatuses(statuses: NonNullable<RetryOptions['statuses']>): (status: number) => boolean {
+  if (typeof statuses === 'function') return statuses;
+  const valid = Array.isArray(statuses) && statuses.every((s) => Number.isInteger(s) && s >= 400 && s <= 599);
+  if (!valid) {
+    throw new ConfigurationError(`retry.statuses must be a list of statuses from 400 to 599 or a function, not ${describe(statuses)}`);
+  }
+  const retried = new Set(statuses);
+  return (status) => retried.has(status);
+}
+
+function resolveMethods(methods: NonNullable<RetryOptions['methods']>): readonly string[] | 'all' {
+  if (methods === 'all') return methods;
+  if (!Array.isArray(methods)) throw new ConfigurationError(`retry.methods must be a list of methods or 'all', not ${describe(methods)}`);
+  return methods.map((method: unknown) => {
+    if (typeof method !== 'string' || method === '') throw new ConfigurationError(`retry.methods must hold method names, not ${describe(method)}`);
+    checkHeader(method, '', 'retry.methods');
+    return method.toUpperCase();
+  });
 }
 
 /**
- * Checks a timeout. `false` and `Infinity` mean none; `undefined` keeps `base`.
+ * Checks a timeout (or, with `name`, another limit in ms such as the
+ * deadline). `false` and `Infinity` mean none; `undefined` keeps `base`.
  *
  * @example
  * ```ts
  * resolveTimeout(false, 30_000); // Infinity
  * ```
  */
-export function resolveTimeout(value: number | false | undefined, base: number): number {
+export function resolveTimeout(value: number | false | undefined, base: number, name = 'timeout'): number {
   if (value === undefined) return base;
   if (value === false || value === Infinity) return Infinity;
   if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
     throw new ConfigurationError(
-      `timeout must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}, or false for none, not ${String(value)}`,
+      `${name} must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}, or false for none, not ${String(value)}`,
     );
   }
   return value;

@@ -14,6 +14,10 @@ export interface PreparedRequest {
   readonly init: RequestInit & { method: string; headers: Record<string, string>; duplex?: 'half' };
   /** The request's own headers, lower-case names: they win over auth. */
   readonly ownHeaders: Readonly<Record<string, string>>;
+  /** The caller's body factory, called for each attempt (see {@link attemptInit}). */
+  readonly makeBody?: () => BodyInit;
+  /** `false` when the body is a stream that can be sent only once: such a request is not retried. */
+  readonly replayable: boolean;
 }
 
 /** One attempt's request: the prepared request with the credentials of that attempt. */
@@ -60,18 +64,16 @@ export function prepareRequest(
     ...config.headers,
   };
   const init: PreparedRequest['init'] = { method: verb, headers };
-  if (body !== undefined) {
-    init.body = body;
-    // Node's fetch sends a stream body only when told it is half-duplex.
-    if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) init.duplex = 'half';
-  }
-  return { target, url, init, ownHeaders: toHeaderRecord(options.headers, 'headers') };
+  const ownHeaders = toHeaderRecord(options.headers, 'headers');
+  if (typeof body === 'function') return { target, url, init, ownHeaders, makeBody: body, replayable: true };
+  if (body !== undefined) Object.assign(init, bodyInit(body));
+  return { target, url, init, ownHeaders, replayable: body === undefined || !isStream(body) };
 }
 
 /**
  * Adds one attempt's credentials to a prepared request: the auth headers over
  * the client's headers and under the request's own, a query-string API key in
- * the URL.
+ * the URL; and a new body from the caller's body factory when there is one.
  *
  * @example
  * ```ts
@@ -85,7 +87,30 @@ export function authorize(request: PreparedRequest, credentials: Credentials): S
     url = new URL(url);
     url.searchParams.set(credentials.query.name, credentials.query.value);
   }
-  return { url, init: { ...request.init, headers }, authNames: new Set(Object.keys(credentials.headers)), query: credentials.query };
+  return { url, init: { ...attemptInit(request), headers }, authNames: new Set(Object.keys(credentials.headers)), query: credentials.query };
+}
+
+/**
+ * The prepared init, with a new body from the caller's body factory when there is one.
+ *
+ * @example
+ * ```ts
+ * attemptInit(prepared).body; // a fresh stream for each attempt
+ * ```
+ */
+export function attemptInit(request: PreparedRequest): PreparedRequest['init'] {
+  return request.makeBody ? { ...request.init, ...bodyInit(request.makeBody()) } : request.init;
+}
+
+function bodyInit(body: BodyInit): Pick<PreparedRequest['init'], 'body' | 'duplex'> {
+  // Node's fetch sends a stream body only when told it is half-duplex.
+  return isStream(body) ? { body, duplex: 'half' } : { body };
+}
+
+/** A stream (a web `ReadableStream`, or a Node stream or other async iterable) is read once, as it is sent. */
+function isStream(body: BodyInit): boolean {
+  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return true;
+  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
 }
 
 function checkMethod(method: string): string {
@@ -99,7 +124,7 @@ function checkMethod(method: string): string {
   return verb;
 }
 
-function encodeBody(options: RequestOptions, method: string): { body?: BodyInit; contentType?: string } {
+function encodeBody(options: RequestOptions, method: string): { body?: BodyInit | (() => BodyInit); contentType?: string } {
   const hasJson = options.json !== undefined;
   const hasBody = options.body !== undefined && options.body !== null;
   if (hasJson && hasBody) throw new ConfigurationError('pass either json or body, not both');

@@ -1,7 +1,8 @@
 import { defer, take, tap, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { HttpError, NetworkError } from '../../src/errors.js';
+import { BodyNotReplayableError, HttpError, NetworkError, TimeoutError } from '../../src/errors.js';
+import { RetryBudget } from '../../src/retry/budget.js';
 import { retryWithPolicy, type RetryInfo } from '../../src/retry/operator.js';
 
 const target = { method: 'GET', url: 'https://h/x' };
@@ -92,6 +93,127 @@ describe('retryWithPolicy (marbles, virtual time)', () => {
   });
 });
 
+describe('retryWithPolicy: server hints, deadline, budget and one-shot bodies (marbles)', () => {
+  const unavailable = (headers: Record<string, string> = {}) => new HttpError(new Response(null, { status: 503, headers }), target, 1);
+
+  it('waits the server\'s Retry-After instead of the backoff and reports fromServer', () => {
+    const scheduler = newScheduler();
+    const seen: RetryInfo[] = [];
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      let attempt = 0;
+      const failing = cold('-#', undefined, unavailable({ 'retry-after': '5' }));
+      const source = defer(() => (++attempt === 1 ? failing : cold('-a|')));
+      expectObservable(source.pipe(retryWithPolicy(policy, scheduler, (info) => seen.push(info)))).toBe('5002ms a|');
+      expectSubscriptions(failing.subscriptions).toBe('^!');
+    });
+    expect(seen.map(({ attempt, delayMs, fromServer }) => ({ attempt, delayMs, fromServer }))).toEqual([{ attempt: 1, delayMs: 5000, fromServer: true }]);
+  });
+
+  it('a Retry-After beyond maxRetryAfter ends at once with the HttpError, its response unread', () => {
+    const scheduler = newScheduler();
+    const error = unavailable({ 'retry-after': '3600' });
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-#', undefined, error);
+      expectObservable(source.pipe(retryWithPolicy(policy, scheduler))).toBe('-#', undefined, error);
+      expectSubscriptions(source.subscriptions).toBe('^!');
+    });
+    expect(error.response.bodyUsed).toBe(false);
+  });
+
+  it('deadline: a wait that would pass it is not started; TimeoutError at once, the failure as cause', () => {
+    const scheduler = newScheduler();
+    const failure = new NetworkError(new TypeError('x'), target, 1);
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-#', undefined, failure);
+      // Attempt 1 fails at 1 ms, waits 2 s, attempt 2 fails at 2002 ms: a 4 s wait would end at 6002 ms, past 5000.
+      const expected = new TimeoutError(5000, target, 2, { scope: 'deadline', cause: failure });
+      expectObservable(source.pipe(retryWithPolicy(policy, scheduler, undefined, { target, deadline: 5000 }))).toBe('2002ms #', undefined, expected);
+      expectSubscriptions(source.subscriptions).toBe(['^!', '2001ms ^!']);
+    });
+  });
+
+  it('deadline: a wait that ends exactly at the deadline is not started either', () => {
+    const scheduler = newScheduler();
+    const failure = new NetworkError(new TypeError('x'), target, 1);
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = cold('#', undefined, failure);
+      const expected = new TimeoutError(2000, target, 1, { scope: 'deadline', cause: failure });
+      expectObservable(source.pipe(retryWithPolicy(policy, scheduler, undefined, { target, deadline: 2000 }))).toBe('#', undefined, expected);
+    });
+  });
+
+  it('deadline: an attempt in flight when it passes is unsubscribed (aborted) and the request ends', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      let attempt = 0;
+      const first = cold('-#', undefined, new NetworkError(new TypeError('x'), target, 1));
+      const hanging = cold('-');
+      const source = defer(() => (++attempt === 1 ? first : hanging));
+      const expected = new TimeoutError(3000, target, 2, { scope: 'deadline' });
+      expectObservable(source.pipe(retryWithPolicy(policy, scheduler, undefined, { target, deadline: 3000 }))).toBe('3000ms #', undefined, expected);
+      expectSubscriptions(hanging.subscriptions).toBe('2001ms ^ 998ms !');
+    });
+  });
+
+  it('deadline: a request that ends in time is untouched', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(cold('-a|').pipe(retryWithPolicy(policy, scheduler, undefined, { target, deadline: 5 }))).toBe('-a|');
+    });
+  });
+
+  it('budget: when it cannot pay for a retry, the failure is returned as it is', () => {
+    const scheduler = newScheduler();
+    const budget = new RetryBudget({ capacity: 7 });
+    const error = unavailable();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-#', undefined, error);
+      // 7 tokens pay for one retry (5), not a second.
+      expectObservable(source.pipe(retryWithPolicy(policy, scheduler, undefined, { target, budget }))).toBe('2002ms #', undefined, error);
+      expectSubscriptions(source.subscriptions).toBe(['^!', '2001ms ^!']);
+    });
+    expect(budget.available).toBe(2);
+  });
+
+  it('budget: a success after a retry gives its cost back; a first-attempt success adds successRefill', () => {
+    const scheduler = newScheduler();
+    const budget = new RetryBudget({ capacity: 20 });
+    budget.tryAcquire(10);
+    scheduler.run(({ cold, expectObservable }) => {
+      let attempt = 0;
+      const source = defer(() => (++attempt === 1 ? cold('#', undefined, new TimeoutError(1, target, 1)) : cold('a|')));
+      expectObservable(source.pipe(retryWithPolicy(policy, scheduler, undefined, { target, budget }))).toBe('2000ms a|');
+    });
+    // 10 - 10 (timeout retry) + 10 (given back)
+    expect(budget.available).toBe(10);
+    const again = newScheduler();
+    again.run(({ cold, expectObservable }) => {
+      expectObservable(cold('a|').pipe(retryWithPolicy(policy, again, undefined, { target, budget }))).toBe('a|');
+    });
+    expect(budget.available).toBe(11);
+  });
+
+  it('a one-shot body: the first retryable failure ends with BodyNotReplayableError, its cause the failure', () => {
+    const scheduler = newScheduler();
+    const failure = unavailable();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-#', undefined, failure);
+      const expected = new BodyNotReplayableError(failure, target, 1);
+      expectObservable(source.pipe(retryWithPolicy(policy, scheduler, undefined, { target, replayable: false }))).toBe('-#', undefined, expected);
+      expectSubscriptions(source.subscriptions).toBe('^!');
+    });
+  });
+
+  it('a one-shot body with a failure that would not be retried anyway keeps that error', () => {
+    const scheduler = newScheduler();
+    const notFound = new HttpError(new Response(null, { status: 404 }), target, 1);
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-#', undefined, notFound);
+      expectObservable(source.pipe(retryWithPolicy(policy, scheduler, undefined, { target, replayable: false }))).toBe('-#', undefined, notFound);
+    });
+  });
+});
+
 describe('retryWithPolicy tuning (marbles)', () => {
   it('decide replaces the decision: here, never after a value', () => {
     const scheduler = newScheduler();
@@ -99,7 +221,7 @@ describe('retryWithPolicy tuning (marbles)', () => {
       const error = new NetworkError(new TypeError('x'), target, 1);
       const source = cold('-a-#', undefined, error);
       let emitted = false;
-      const decide = () => (emitted ? { retry: false as const } : { retry: true as const, delayMs: 10 });
+      const decide = () => (emitted ? { retry: false as const } : { retry: true as const, delayMs: 10, fromServer: false });
       const result = source.pipe(
         tap(() => (emitted = true)),
         retryWithPolicy(policy, scheduler, undefined, { decide }),

@@ -75,12 +75,12 @@ describe('decideStreamRetry', () => {
   const notFound = new HttpError(new Response(null, { status: 404 }), target, 1);
 
   it.each([
-    ['nothing emitted: the policy', network, 1, { emitted: false, resumable: false }, { retry: true, delayMs: 2000 }],
+    ['nothing emitted: the policy', network, 1, { emitted: false, resumable: false }, { retry: true, delayMs: 2000, fromServer: false }],
     ['emitted, not resumable: never', network, 1, { emitted: true, resumable: false }, { retry: false }],
-    ['emitted, resumable: the policy', network, 2, { emitted: true, resumable: true }, { retry: true, delayMs: 4000 }],
-    ['the server delay replaces the backoff', network, 2, { emitted: true, resumable: true, serverDelayMs: 300 }, { retry: true, delayMs: 300 }],
-    ['a server delay of 0', network, 1, { emitted: false, resumable: true, serverDelayMs: 0 }, { retry: true, delayMs: 0 }],
-    ['a huge server delay is capped', network, 1, { emitted: false, resumable: true, serverDelayMs: 1e15 }, { retry: true, delayMs: 2 ** 31 - 1 }],
+    ['emitted, resumable: the policy', network, 2, { emitted: true, resumable: true }, { retry: true, delayMs: 4000, fromServer: false }],
+    ['the server delay replaces the backoff', network, 2, { emitted: true, resumable: true, serverDelayMs: 300 }, { retry: true, delayMs: 300, fromServer: true }],
+    ['a server delay of 0', network, 1, { emitted: false, resumable: true, serverDelayMs: 0 }, { retry: true, delayMs: 0, fromServer: true }],
+    ['a huge server delay is capped', network, 1, { emitted: false, resumable: true, serverDelayMs: 1e15 }, { retry: true, delayMs: 2 ** 31 - 1, fromServer: true }],
     ['the server delay cannot revive a final error', notFound, 1, { emitted: false, resumable: true, serverDelayMs: 300 }, { retry: false }],
     ['nor pass maxAttempts', network, 3, { emitted: false, resumable: true, serverDelayMs: 300 }, { retry: false }],
   ])('%s', (_name, error, attempt, state, expected) => {

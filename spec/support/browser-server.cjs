@@ -16,6 +16,9 @@
  *   /api/slow       answers after `ms` (default 30000); a client abort sets `aborted`
  *   /api/bad-json   200 with a body that is not JSON
  *   /api/empty      204
+ *   /api/record     503 for the first `fail` hits of a key (default 1), with `retry-after-ms: <ms>` when
+ *                   `ms` is given, then 200 { ok, hits }; keeps the Idempotency-Key header of each hit
+ *   /api/recorded   200 { keys: [the Idempotency-Key of each /api/record hit, null when absent] }
  *   /api/redirect   `status` (default 302) to `to` (a path on this server)
  *   /api/auth       200 { ok, hits } for `authorization: Bearer fresh`, 401 otherwise
  *   /api/seen       200 { authorizations } of every earlier request of a key (GET /api/seen?key=...)
@@ -27,6 +30,7 @@
  */
 
 const state = new Map(); // key -> { hits, aborted }
+const recorded = new Map(); // key -> Idempotency-Key of each /api/record hit
 
 function entry(key) {
   let e = state.get(key);
@@ -48,6 +52,8 @@ function handle(req, res, url) {
   const route = url.pathname.slice('/api'.length);
   const key = url.searchParams.get('key');
   const fail = Number(url.searchParams.get('fail') ?? NaN);
+
+  if (route === '/recorded') return send(res, 200, { keys: recorded.get(key) ?? [] });
 
   if (route === '/hits') {
     const e = state.get(key) ?? { hits: 0, aborted: false };
@@ -71,6 +77,15 @@ function handle(req, res, url) {
         return send(res, 429, { error: 'too many requests', hits: e.hits }, { 'retry-after': '0' });
       }
       return send(res, 200, { ok: true, hits: e.hits });
+    case '/record': {
+      if (!recorded.has(key)) recorded.set(key, []);
+      recorded.get(key).push(req.headers['idempotency-key'] ?? null);
+      const ms = url.searchParams.get('ms');
+      if (e.hits <= (Number.isNaN(fail) ? 1 : fail)) {
+        return send(res, 503, { error: 'unavailable', hits: e.hits }, ms === null ? {} : { 'retry-after-ms': ms });
+      }
+      return send(res, 200, { ok: true, hits: e.hits });
+    }
     case '/missing':
       return send(res, 404, { error: 'not found' });
     case '/echo':

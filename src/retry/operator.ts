@@ -1,6 +1,7 @@
-import { retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
-import { HttpError } from '../errors.js';
-import type { RetryPolicy } from '../options.js';
+import { defer, retry, tap, throwError, timeout, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { BodyNotReplayableError, HttpError, TimeoutError, type RequestTarget } from '../errors.js';
+import { DEFAULTS, type RetryPolicy } from '../options.js';
+import type { RetryBudget } from './budget.js';
 import { decideRetry, type RetryDecision } from './decide.js';
 
 /** What is known when a retry is scheduled. */
@@ -9,6 +10,8 @@ export interface RetryInfo {
   readonly attempt: number;
   /** The wait before the next attempt, in milliseconds. */
   readonly delayMs: number;
+  /** Whether the wait is the server's (`Retry-After` and the like) rather than the computed backoff. */
+  readonly fromServer: boolean;
   /** The error of the failed attempt. */
   readonly error: unknown;
 }
@@ -27,36 +30,102 @@ export interface RetryTuning {
   readonly resetOnSuccess?: boolean;
 }
 
+/** What limits the retries of one request beyond its policy (with a tuning, as streams need). */
+export interface RetryGuards extends RetryTuning {
+  /** The request, for the errors the guards raise. */
+  readonly target: RequestTarget;
+  /**
+   * `false` when the body is a stream that can be sent only once: a retry the
+   * policy allows ends the request with `BodyNotReplayableError` instead.
+   * @default true
+   */
+  readonly replayable?: boolean;
+  /**
+   * The limit of the whole request in ms, from subscription: an attempt in
+   * flight when it passes is aborted, a wait that would pass it is not
+   * started, and the request ends with a `TimeoutError` of scope `'deadline'`.
+   * For a stream, it limits the time to its first value.
+   * @default Infinity
+   */
+  readonly deadline?: number;
+  /** The retry budget that every retry must be paid from; none when absent. */
+  readonly budget?: RetryBudget;
+}
+
 /**
  * Re-subscribes to the source after a failure when {@link decideRetry} says
- * so, after the wait it gives, on `scheduler`. Unsubscribing cancels a pending
- * wait. An error that is not retried passes through unchanged.
+ * so, after the wait it gives, on `scheduler`, within the `guards`: a body
+ * that can be replayed, the deadline, the retry budget. Unsubscribing
+ * cancels a pending wait. An error that is not retried passes through
+ * unchanged. Fields left out of `policy` come from `DEFAULTS.retry`.
  *
  * @param onRetry called when a retry is scheduled, before the wait
- * @param tuning another decision, or a count that restarts after each value
+ * @param options another decision or a count that restarts after each value (streams); with a `target`, the request's deadline, budget and body replayability
  * @example
  * ```ts
  * attempt$.pipe(retryWithPolicy({ maxAttempts: 3, baseDelay: 2000 }, asyncScheduler));
+ * attempt$.pipe(retryWithPolicy(policy, asyncScheduler, undefined, { target, deadline: 10_000, budget }));
  * ```
  */
 export function retryWithPolicy<T>(
-  policy: RetryPolicy,
+  settings: Partial<RetryPolicy>,
   scheduler: SchedulerLike,
   onRetry?: (info: RetryInfo) => void,
-  tuning: RetryTuning = {},
+  options: RetryTuning | RetryGuards = {},
 ): MonoTypeOperatorFunction<T> {
-  const decide = tuning.decide ?? ((error: unknown, attempt: number) => decideRetry(policy, error, attempt));
-  return retry({
-    count: policy.maxAttempts - 1,
-    resetOnSuccess: tuning.resetOnSuccess ?? false,
-    delay: (error: unknown, attempt: number) => {
-      const decision = decide(error, attempt);
-      // throwError, never EMPTY: EMPTY would complete silently and swallow the error.
-      if (!decision.retry) return throwError(() => error);
-      // The response of a retried attempt is thrown away: free its connection now, not at GC.
-      if (error instanceof HttpError) error.response.body?.cancel().catch(() => undefined);
-      onRetry?.({ attempt, delayMs: decision.delayMs, error });
-      return timer(decision.delayMs, scheduler);
-    },
-  });
+  const policy: RetryPolicy = { ...DEFAULTS.retry, ...settings };
+  const guards = 'target' in options ? options : undefined;
+  const deadline = guards?.deadline ?? Infinity;
+  const budget = guards?.budget;
+  return (source) =>
+    defer(() => {
+      const deadlineAt = scheduler.now() + deadline;
+      const decide = options.decide ?? ((error: unknown, attempt: number) => decideRetry(policy, error, attempt, scheduler.now()));
+      let attempts = 0;
+      // What the last retry cost: a success gives it back to the budget.
+      let spent = 0;
+      let succeeded = false;
+      const retried$ = defer(() => {
+        attempts += 1;
+        return source;
+      }).pipe(
+        retry({
+          count: policy.maxAttempts - 1,
+          resetOnSuccess: options.resetOnSuccess ?? false,
+          delay: (error: unknown, attempt: number) => {
+            const now = scheduler.now();
+            const decision = decide(error, attempt);
+            // throwError, never EMPTY: EMPTY would complete silently and swallow the error.
+            if (!decision.retry) return throwError(() => error);
+            if (guards?.replayable === false) return throwError(() => new BodyNotReplayableError(error, guards.target, attempt));
+            if (guards && now + decision.delayMs >= deadlineAt) {
+              return throwError(() => new TimeoutError(deadline, guards.target, attempt, { scope: 'deadline', cause: error }));
+            }
+            if (budget) {
+              const cost = budget.costOf(error);
+              if (!budget.tryAcquire(cost)) return throwError(() => error);
+              spent = cost;
+            }
+            // The response of a retried attempt is thrown away: free its connection now, not at GC.
+            if (error instanceof HttpError) error.response.body?.cancel().catch(() => undefined);
+            onRetry?.({ attempt, delayMs: decision.delayMs, fromServer: decision.fromServer, error });
+            return timer(decision.delayMs, scheduler);
+          },
+        }),
+        tap(() => {
+          if (succeeded) return;
+          succeeded = true;
+          budget?.recordSuccess(spent);
+        }),
+      );
+      if (!guards || deadline === Infinity) return retried$;
+      const { target } = guards;
+      return retried$.pipe(
+        timeout({
+          first: deadline,
+          scheduler,
+          with: () => throwError(() => new TimeoutError(deadline, target, attempts, { scope: 'deadline' })),
+        }),
+      );
+    });
 }

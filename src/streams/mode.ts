@@ -39,7 +39,7 @@ export const PLAIN_STREAM: StreamMode = Object.freeze({ interceptors: [], resuma
  * ```
  */
 export function decideStreamRetry(
-  policy: RetryPolicy,
+  policy: Partial<RetryPolicy>,
   error: unknown,
   attempt: number,
   state: { readonly emitted: boolean; readonly resumable: boolean; readonly serverDelayMs?: number | undefined },
@@ -47,7 +47,7 @@ export function decideStreamRetry(
   if (state.emitted && !state.resumable) return { retry: false };
   const decision = decideRetry(policy, error, attempt);
   if (!decision.retry || state.serverDelayMs === undefined) return decision;
-  return { retry: true, delayMs: Math.min(state.serverDelayMs, MAX_TIMER_MS) };
+  return { retry: true, delayMs: Math.min(state.serverDelayMs, MAX_TIMER_MS), fromServer: true };
 }
 
 /**

@@ -1,0 +1,228 @@
+import { defer, of } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { CircuitBreaker, toCircuitBreaker, type CircuitChange, type CircuitEntry } from '../src/circuit-breaker.js';
+import { CircuitOpenError, ConfigurationError, HttpError, NetworkError } from '../src/errors.js';
+
+const target = { method: 'GET', url: 'https://h/x' };
+const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+/**
+ * One step at time `t`: `enter` expects admission (`'go'`, `'probe'`) or a
+ * refusal with the ms until a probe may go; `ok`, `fail` and `drop` settle
+ * the entry made by the step numbered `of`.
+ */
+type Step =
+  | { t: number; enter: 'go' | 'probe' | number }
+  | { t: number; settle: 'success' | 'failure' | 'abandon'; of: number };
+
+function run(steps: Step[], options = { failureThreshold: 3, resetTimeout: 1000 }) {
+  const breaker = new CircuitBreaker(options);
+  const changes: string[] = [];
+  const onChange = ({ previous, state }: CircuitChange) => changes.push(`${previous}→${state}`);
+  const entries: CircuitEntry[] = [];
+  steps.forEach((step, i) => {
+    if ('enter' in step) {
+      const entry = breaker.enter(step.t, onChange);
+      entries[i] = entry;
+      const seen = entry.admitted ? (entry.probe ? 'probe' : 'go') : entry.retryAfterMs;
+      expect(seen, `step ${i}`).toBe(step.enter);
+    } else {
+      breaker.settle(entries[step.of] as CircuitEntry & { admitted: true }, step.settle, step.t, onChange);
+    }
+  });
+  return { state: breaker.state, changes };
+}
+
+/** Three failures at time 0 (steps 0 to 5): the circuit opens with a threshold of 3. */
+const tripped: Step[] = [
+  { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 0 },
+  { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 2 },
+  { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 4 },
+];
+
+describe('CircuitBreaker (state machine)', () => {
+  it.each<[string, Step[], string, string[]]>([
+    [
+      'stays closed below the threshold',
+      [{ t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 0 }, { t: 1, enter: 'go' }, { t: 1, settle: 'failure', of: 2 }, { t: 2, enter: 'go' }],
+      'closed',
+      [],
+    ],
+    [
+      'opens at the threshold of failures in a row, then fails fast with the time left',
+      [
+        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 0 },
+        { t: 1, enter: 'go' }, { t: 1, settle: 'failure', of: 2 },
+        { t: 2, enter: 'go' }, { t: 2, settle: 'failure', of: 4 },
+        { t: 2, enter: 1000 },
+        { t: 502, enter: 500 },
+      ],
+      'open',
+      ['closed→open'],
+    ],
+    [
+      'a success in between resets the count',
+      [
+        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 0 },
+        { t: 1, enter: 'go' }, { t: 1, settle: 'failure', of: 2 },
+        { t: 2, enter: 'go' }, { t: 2, settle: 'success', of: 4 },
+        { t: 3, enter: 'go' }, { t: 3, settle: 'failure', of: 6 },
+        { t: 4, enter: 'go' },
+      ],
+      'closed',
+      [],
+    ],
+    [
+      'after resetTimeout one probe goes (half-open) and the others still fail fast',
+      [
+        ...tripped,
+        { t: 1000, enter: 'probe' },
+        { t: 1001, enter: 0 },
+      ],
+      'halfOpen',
+      ['closed→open', 'open→halfOpen'],
+    ],
+    [
+      'the probe succeeds: closed, and attempts go again',
+      [
+        ...tripped,
+        { t: 1500, enter: 'probe' }, { t: 1600, settle: 'success', of: 6 },
+        { t: 1601, enter: 'go' },
+      ],
+      'closed',
+      ['closed→open', 'open→halfOpen', 'halfOpen→closed'],
+    ],
+    [
+      'the probe fails: open again for a whole resetTimeout from then',
+      [
+        ...tripped,
+        { t: 1000, enter: 'probe' }, { t: 1200, settle: 'failure', of: 6 },
+        { t: 1300, enter: 900 },
+        { t: 2200, enter: 'probe' },
+      ],
+      'halfOpen',
+      ['closed→open', 'open→halfOpen', 'halfOpen→open', 'open→halfOpen'],
+    ],
+    [
+      'a cancelled probe lets the next attempt probe',
+      [
+        ...tripped,
+        { t: 1000, enter: 'probe' }, { t: 1001, enter: 0 }, { t: 1002, settle: 'abandon', of: 6 },
+        { t: 1003, enter: 'probe' },
+      ],
+      'halfOpen',
+      ['closed→open', 'open→halfOpen'],
+    ],
+    [
+      'outcomes of attempts that started before it opened are ignored while open',
+      [
+        { t: 0, enter: 'go' }, { t: 0, enter: 'go' }, { t: 0, enter: 'go' }, { t: 0, enter: 'go' },
+        { t: 1, settle: 'failure', of: 0 }, { t: 1, settle: 'failure', of: 1 }, { t: 1, settle: 'failure', of: 2 },
+        { t: 5, settle: 'success', of: 3 },
+        { t: 6, enter: 995 },
+      ],
+      'open',
+      ['closed→open'],
+    ],
+    [
+      'a cancelled attempt is no outcome',
+      [
+        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 0 },
+        { t: 0, enter: 'go' }, { t: 0, settle: 'failure', of: 2 },
+        { t: 0, enter: 'go' }, { t: 0, settle: 'abandon', of: 4 },
+        { t: 0, enter: 'go' },
+      ],
+      'closed',
+      [],
+    ],
+  ])('%s', (_name, steps, state, changes) => {
+    expect(run(steps)).toEqual({ state, changes });
+  });
+
+  it.each([
+    [{ failureThreshold: 0 }, /failureThreshold must be a whole number of 1 or more, not 0/],
+    [{ failureThreshold: 2.5 }, /failureThreshold/],
+    [{ resetTimeout: -1 }, /resetTimeout must be a number of milliseconds from 0/],
+    [{ resetTimeout: Number.NaN }, /resetTimeout/],
+    [{ isFailure: 'yes' }, /isFailure must be a function/],
+  ])('refuses %j', (options, message) => {
+    expect(() => new CircuitBreaker(options as never)).toThrow(ConfigurationError);
+    expect(() => new CircuitBreaker(options as never)).toThrow(message);
+  });
+
+  it('is off unless asked for; true gives the defaults; an instance is kept', () => {
+    const shared = new CircuitBreaker();
+    expect(toCircuitBreaker(undefined)).toBeUndefined();
+    expect(toCircuitBreaker(false)).toBeUndefined();
+    expect(toCircuitBreaker(true)).toMatchObject({ failureThreshold: 5, resetTimeout: 30_000, state: 'closed' });
+    expect(toCircuitBreaker({ resetTimeout: 5 })).toMatchObject({ failureThreshold: 5, resetTimeout: 5 });
+    expect(toCircuitBreaker(shared)).toBe(shared);
+  });
+
+  it('counts by default the failures the default retry policy retries (429, 5xx, network, timeout), not a 404', () => {
+    const breaker = new CircuitBreaker();
+    const http = (status: number) => new HttpError(new Response(null, { status }), target, 1);
+    expect([http(503), http(429), http(404), new NetworkError(new TypeError('x'), target, 1)].map(breaker.isFailure)).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+  });
+});
+
+describe('CircuitBreaker.guard (marbles)', () => {
+  const failure = new NetworkError(new TypeError('down'), target, 1);
+
+  it('fails fast with CircuitOpenError once open, without subscribing to the attempt', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const breaker = new CircuitBreaker({ failureThreshold: 1, resetTimeout: 100 });
+      const context = { now: () => scheduler.now(), target, attempts: () => 1 };
+      const down = cold('-#', undefined, failure);
+      expectObservable(breaker.guard(down, context)).toBe('-#', undefined, failure);
+      const untouched = cold('-a|');
+      const refused = new CircuitOpenError(target, 1, 96); // opened at 1 ms, 100 ms reset
+      expectObservable(defer(() => breaker.guard(untouched, context)), '5ms ^').toBe('5ms #', undefined, refused);
+      expectSubscriptions(untouched.subscriptions).toBe([]);
+    });
+  });
+
+  it('lets the probe through after resetTimeout and closes on its value', () => {
+    const scheduler = newScheduler();
+    const changes: CircuitChange[] = [];
+    scheduler.run(({ cold, expectObservable }) => {
+      const breaker = new CircuitBreaker({ failureThreshold: 1, resetTimeout: 100 });
+      const context = { now: () => scheduler.now(), target, attempts: () => 1, onChange: (c: CircuitChange) => changes.push(c) };
+      expectObservable(breaker.guard(cold('#', undefined, failure), context)).toBe('#', undefined, failure);
+      expectObservable(breaker.guard(cold('--a|'), context), '100ms ^').toBe('102ms a|');
+      expectObservable(breaker.guard(of('b'), context), '103ms ^').toBe('103ms (b|)');
+    });
+    expect(changes.map((c) => c.state)).toEqual(['open', 'halfOpen', 'closed']);
+  });
+
+  it('an answer that is not a failure (a 404) counts as a success', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const breaker = new CircuitBreaker({ failureThreshold: 2, resetTimeout: 100 });
+      const context = { now: () => scheduler.now(), target, attempts: () => 1 };
+      const notFound = new HttpError(new Response(null, { status: 404 }), target, 1);
+      expectObservable(breaker.guard(cold('#', undefined, failure), context)).toBe('#', undefined, failure);
+      expectObservable(breaker.guard(cold('#', undefined, notFound), context)).toBe('#', undefined, notFound);
+      expectObservable(breaker.guard(cold('#', undefined, failure), context)).toBe('#', undefined, failure);
+      expect(breaker.state).toBe('closed');
+    });
+  });
+
+  it('unsubscribing from the probe frees the half-open slot for the next attempt', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const breaker = new CircuitBreaker({ failureThreshold: 1, resetTimeout: 0 });
+      const context = { now: () => scheduler.now(), target, attempts: () => 1 };
+      expectObservable(breaker.guard(cold('#', undefined, failure), context)).toBe('#', undefined, failure);
+      expectObservable(breaker.guard(cold('-----a|'), context), '^ 2ms !').toBe('');
+      expectObservable(breaker.guard(cold('a|'), context), '5ms ^').toBe('5ms a|');
+    });
+  });
+});
