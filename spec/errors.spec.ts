@@ -6,8 +6,10 @@ import {
   apiKeyAuth,
   AsyncAPIClient,
   bearerTokenAuth,
+  BodyTooLargeError,
   ConfigurationError,
   HttpError,
+  isBodyTooLargeError,
   isConfigurationError,
   isHttpError,
   isNetworkError,
@@ -60,6 +62,7 @@ describe('error types', () => {
     ['NetworkError', new NetworkError(new TypeError('fetch failed'), target, 2), isNetworkError],
     ['TimeoutError', new TimeoutError(10, target, 3), isTimeoutError],
     ['ParseError', new ParseError(new SyntaxError('x'), '<', 200, target, 1), isParseError],
+    ['BodyTooLargeError', new BodyTooLargeError({ maxBodySize: 10, receivedBytes: 11 }, 200, target, 1), isBodyTooLargeError],
   ])('%s is an Error and a RequestError with its name, guard and target', (name, error, guard) => {
     expect(error).toBeInstanceOf(Error);
     expect(error).toBeInstanceOf(RequestError);

@@ -4,8 +4,10 @@ import { EventStream, type ClientEvent } from './events.js';
 import type { HeadersLike } from './headers.js';
 import {
   resolveClientOptions,
+  resolveMaxBodySize,
   resolveRetry,
   resolveTimeout,
+  type BodyReadOptions,
   type ClientOptions,
   type QueryParams,
   type RequestOptions,
@@ -89,7 +91,8 @@ export class AsyncAPIClient {
   /**
    * GETs an endpoint and emits its parsed JSON body (`undefined` for 204 or
    * an empty body). The per-attempt timeout and cancellation cover reading
-   * the body; a body that is not JSON errors with `ParseError`, not retried.
+   * the body; a body that is not JSON errors with `ParseError`, one above
+   * `maxBodySize` with `BodyTooLargeError`, neither retried.
    *
    * @example
    * ```ts
@@ -99,7 +102,7 @@ export class AsyncAPIClient {
   getJson<T = unknown>(
     endpoint: string,
     params?: QueryParams,
-    options: Omit<RequestOptions, 'params' | 'json' | 'body'> = {},
+    options: Omit<RequestOptions, 'params' | 'json' | 'body'> & BodyReadOptions = {},
   ): Observable<T> {
     return this.#run('GET', endpoint, { ...options, params }, readJson as ResponseReader<T>, JSON_ACCEPT);
   }
@@ -107,7 +110,7 @@ export class AsyncAPIClient {
   #run<T>(
     method: string,
     endpoint: string,
-    options: RequestOptions,
+    options: RequestOptions & BodyReadOptions,
     read: ResponseReader<T>,
     defaults?: Readonly<Record<string, string>>,
   ): Observable<T> {
@@ -118,10 +121,11 @@ export class AsyncAPIClient {
       const request = prepareRequest(config, method, endpoint, options, defaults);
       const policy = resolveRetry(options.retry, config.retry);
       const timeoutMs = resolveTimeout(options.timeout, config.timeout);
+      const maxBodySize = resolveMaxBodySize(options.maxBodySize, config.maxBodySize);
       const { method: verb, url } = request.target;
       const observedRead: ResponseReader<T> = (response, context) => {
         events.emit(() => ({ type: 'response', method: verb, url, attempt: context.attempt, status: response.status }));
-        return read(response, context);
+        return read(response, { ...context, maxBodySize });
       };
       const onRetry = ({ attempt, delayMs, error }: RetryInfo) =>
         events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, reason: describeFailure(error), error }));

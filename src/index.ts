@@ -1,12 +1,14 @@
 export { AsyncAPIClient } from './client.js';
 export { apiKeyAuth, bearerTokenAuth, oauthTokenAuth } from './auth.js';
 export {
+  BodyTooLargeError,
   ConfigurationError,
   HttpError,
   NetworkError,
   ParseError,
   RequestError,
   TimeoutError,
+  isBodyTooLargeError,
   isConfigurationError,
   isHttpError,
   isNetworkError,
@@ -16,7 +18,7 @@ export {
 } from './errors.js';
 export type { CancelEvent, ClientEvent, GiveUpEvent, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
 export type { HeadersLike } from './headers.js';
-export { DEFAULTS, type ClientOptions, type QueryParams, type QueryValue, type RequestOptions, type RetryOptions, type RetryPolicy } from './options.js';
+export { DEFAULTS, type BodyReadOptions, type ClientOptions, type QueryParams, type QueryValue, type RequestOptions, type RetryOptions, type RetryPolicy } from './options.js';
 export { backoffDelay } from './retry/backoff.js';
 export { decideRetry, isRetryableError, isRetryableStatus, type RetryDecision } from './retry/decide.js';
 export { retryWithPolicy, type RetryInfo } from './retry/operator.js';

@@ -75,6 +75,32 @@ export interface ClientOptions {
    * @default asyncScheduler
    */
   scheduler?: SchedulerLike;
+  /**
+   * The largest body `getJson` reads, in bytes after decompression; `false`
+   * for no limit. See {@link BodyReadOptions}.
+   * @default 52428800 (50 MiB)
+   */
+  maxBodySize?: number | false;
+}
+
+/**
+ * Options of the methods that read the body for you (`getJson`); `request()`
+ * hands the body over unread, so they do not apply to it.
+ *
+ * @example
+ * ```ts
+ * client.getJson('/export', undefined, { maxBodySize: 200 * 1024 ** 2 });
+ * ```
+ */
+export interface BodyReadOptions {
+  /**
+   * The largest body to read, in bytes after decompression; `false` for no
+   * limit. A larger body errors with `BodyTooLargeError` (not retried) as soon
+   * as the limit is passed, or before reading when `content-length` says so.
+   * Overrides the client's.
+   * @default 52428800 (50 MiB)
+   */
+  maxBodySize?: number | false;
 }
 
 /**
@@ -112,6 +138,7 @@ export const DEFAULTS = Object.freeze({
   timeout: 30_000,
   // Frozen: clients share this object, and a change to it would change their policy.
   retry: Object.freeze({ maxAttempts: 3, baseDelay: 2_000 }) satisfies RetryPolicy,
+  maxBodySize: 50 * 1024 * 1024,
 } as const);
 
 /** The client's options with every field decided and checked. */
@@ -122,6 +149,8 @@ export interface ResolvedClientOptions {
   readonly timeout: number;
   readonly retry: RetryPolicy;
   readonly scheduler: SchedulerLike;
+  /** In bytes; `Infinity` for no limit. */
+  readonly maxBodySize: number;
 }
 
 /** The longest timer browsers and Node keep: a longer one overflows and fires after about 1 ms. */
@@ -146,6 +175,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     timeout: resolveTimeout(options.timeout, DEFAULTS.timeout),
     retry: resolveRetry(options.retry, DEFAULTS.retry),
     scheduler: options.scheduler ?? asyncScheduler,
+    maxBodySize: resolveMaxBodySize(options.maxBodySize, DEFAULTS.maxBodySize),
   };
 }
 
@@ -190,6 +220,25 @@ export function resolveTimeout(value: number | false | undefined, base: number):
     throw new ConfigurationError(
       `timeout must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}, or false for none, not ${String(value)}`,
     );
+  }
+  return value;
+}
+
+/**
+ * Checks a body size limit. `false` and `Infinity` mean none; `undefined`
+ * keeps `base`.
+ *
+ * @example
+ * ```ts
+ * resolveMaxBodySize(1024, DEFAULTS.maxBodySize); // 1024
+ * resolveMaxBodySize(false, DEFAULTS.maxBodySize); // Infinity
+ * ```
+ */
+export function resolveMaxBodySize(value: number | false | undefined, base: number): number {
+  if (value === undefined) return base;
+  if (value === false || value === Infinity) return Infinity;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ConfigurationError(`maxBodySize must be a whole number of bytes (0 or more), or false for no limit, not ${String(value)}`);
   }
   return value;
 }
