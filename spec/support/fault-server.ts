@@ -64,6 +64,8 @@ export interface FaultServer {
   readonly totals: ReadonlyMap<Injection, number>;
   /** Responses not finished and not closed: requests in progress or stalled right now. */
   openResponses(): number;
+  /** Of those, the ones stalled on purpose (`stall-headers`, `stall-body`): only the client can end them. */
+  stalledResponses(): number;
   /** Open TCP connections (idle keep-alive ones included). */
   connections(): number;
   close(): Promise<void>;
@@ -231,6 +233,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   const records = new Map<string, { injected: Injection[]; closedEarly: number }>();
   const totals = new Map<Injection, number>();
   const open = new Set<ServerResponse>();
+  const stalled = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
     const match = /^\/(?:fault\/([a-z0-9-]+)|chaos)\/([^/?]+)(?:\?times=(\d+))?$/.exec(req.url ?? '');
@@ -253,9 +256,11 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     totals.set(injection, (totals.get(injection) ?? 0) + 1);
 
     open.add(res);
+    if (injection === 'stall-headers' || injection === 'stall-body') stalled.add(res);
     const counted = record;
     res.once('close', () => {
       open.delete(res);
+      stalled.delete(res);
       if (!res.writableFinished) counted.closedEarly += 1;
     });
     const hit: Hit = { id, attempt, req, res };
@@ -277,6 +282,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     forget: (id) => void records.delete(id),
     totals,
     openResponses: () => open.size,
+    stalledResponses: () => stalled.size,
     connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
