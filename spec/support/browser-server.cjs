@@ -16,7 +16,9 @@
  *   /api/slow       answers after `ms` (default 30000); a client abort sets `aborted`
  *   /api/bad-json   200 with a body that is not JSON
  *   /api/empty      204
+ *   /api/fault/...  the faults of browser-faults.cjs
  */
+const { handleFault } = require('./browser-faults.cjs');
 
 const state = new Map(); // key -> { hits, aborted }
 
@@ -37,6 +39,7 @@ function send(res, status, body, headers = {}) {
 }
 
 function handle(req, res, url) {
+  if (url.pathname.startsWith('/api/fault/')) return handleFault(req, res, url);
   const route = url.pathname.slice('/api'.length);
   const key = url.searchParams.get('key');
   const fail = Number(url.searchParams.get('fail') ?? NaN);
