@@ -61,8 +61,8 @@ describe('error types', () => {
     ['HttpError', new HttpError(new Response(null, { status: 404 }), target, 1), isHttpError],
     ['NetworkError', new NetworkError(new TypeError('fetch failed'), target, 2), isNetworkError],
     ['TimeoutError', new TimeoutError(10, target, 3), isTimeoutError],
-    ['ParseError', new ParseError(new SyntaxError('x'), '<', 200, target, 1), isParseError],
     ['BodyTooLargeError', new BodyTooLargeError({ maxBodySize: 10, receivedBytes: 11 }, 200, target, 1), isBodyTooLargeError],
+    ['ParseError', new ParseError(new SyntaxError('x'), '<', 200, target, 1), isParseError],
   ])('%s is an Error and a RequestError with its name, guard and target', (name, error, guard) => {
     expect(error).toBeInstanceOf(Error);
     expect(error).toBeInstanceOf(RequestError);

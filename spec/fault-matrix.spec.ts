@@ -12,7 +12,8 @@ import {
   type ClientEvent,
 } from '../src/index.js';
 import { attemptEffect, FAULT_MATRIX, readmeRow, type ErrorName, type FaultCase } from './support/fault-matrix.js';
-import { FAULTS, gzipBomb, startFaultServer, type FaultServer, type Injection } from './support/fault-server.js';
+import { gzipBomb } from './support/fault-bodies.cjs';
+import { FAULTS, startFaultServer, type FaultServer, type Injection } from './support/fault-server.js';
 import { record } from './support/record.js';
 import { until } from './support/until.js';
 

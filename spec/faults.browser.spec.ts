@@ -5,18 +5,16 @@
 // bodies above maxBodySize (a gzip bomb included). Each is checked on the
 // server side too: GET /api/fault/hits?key=... says what arrived and what was cut.
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
-import { AsyncAPIClient, BodyTooLargeError, HttpError, TimeoutError, type ClientOptions } from '../src/index';
+import { BodyTooLargeError, HttpError, TimeoutError } from '../src/index';
+import { API, errorOf, newClient, uniqueKey } from './support/browser';
 
 interface FaultHits {
   hits: number;
   aborts: number;
 }
 
-const API = `${location.origin}/api`;
 const MIB = 1024 * 1024;
-
-let counter = 0;
-const uniqueKey = (label: string): string => `fault-${label}-${Date.now()}-${(counter += 1)}`;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** What the server saw for a key, read with plain fetch (not the client under test). */
 async function serverHits(key: string): Promise<FaultHits> {
@@ -24,7 +22,6 @@ async function serverHits(key: string): Promise<FaultHits> {
   return (await res.json()) as FaultHits;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls the server until `expected` holds; fails after 3 s with what it last saw, never hangs. */
 async function expectServer(key: string, expected: FaultHits): Promise<void> {
@@ -37,18 +34,6 @@ async function expectServer(key: string, expected: FaultHits): Promise<void> {
   expect(seen).toEqual(expected);
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    const value = await promise;
-    fail(`expected an error, got the value ${JSON.stringify(value)}`);
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
-const newClient = (options: Partial<ClientOptions> = {}) =>
-  new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: 5000, ...options });
 
 describe('faults seen from the browser', () => {
   it('5xx on every attempt: retried, then HttpError after 3 attempts (3 hits)', async () => {

@@ -1,7 +1,7 @@
 import { asyncScheduler, queueScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { AsyncAPIClient, ConfigurationError, DEFAULTS } from '../src/index.js';
-import { resolveClientOptions, resolveMaxBodySize, resolveRetry, resolveTimeout } from '../src/options.js';
+import { resolveClientOptions, resolveRetry, resolveTimeout } from '../src/options.js';
 
 describe('resolveClientOptions', () => {
   it('fills in the defaults', () => {
@@ -10,7 +10,6 @@ describe('resolveClientOptions', () => {
     expect(resolved.retry).toEqual({ maxAttempts: 3, baseDelay: 2000 });
     expect(resolved.scheduler).toBe(asyncScheduler);
     expect(resolved.baseUrl.href).toBe('https://h/api/');
-    expect(resolved.maxBodySize).toBe(50 * 1024 * 1024);
     expect(DEFAULTS).toEqual({ timeout: 30_000, retry: { maxAttempts: 3, baseDelay: 2000 }, maxBodySize: 52_428_800 });
   });
 
@@ -70,24 +69,6 @@ describe('resolveTimeout', () => {
   });
 });
 
-describe('resolveMaxBodySize', () => {
-  it.each([
-    [undefined, 52_428_800],
-    [false, Infinity],
-    [Infinity, Infinity],
-    [0, 0],
-    [1024, 1024],
-    [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  ] as const)('%j → %j', (value, expected) => {
-    expect(resolveMaxBodySize(value, 52_428_800)).toBe(expected);
-  });
-
-  it.each([[-1], [1.5], [Number.NaN], [2 ** 53], ['1024'], [true], [null]])('refuses %j', (value) => {
-    expect(() => resolveMaxBodySize(value as never, 1)).toThrow(ConfigurationError);
-    expect(() => resolveMaxBodySize(value as never, 1)).toThrow(/maxBodySize must be a whole number of bytes \(0 or more\), or false for no limit/);
-  });
-});
-
 describe('AsyncAPIClient construction', () => {
   it.each([
     ['an empty baseUrl', () => new AsyncAPIClient(''), /baseUrl is empty/],
@@ -98,7 +79,6 @@ describe('AsyncAPIClient construction', () => {
     ['a header value with CR/LF', () => new AsyncAPIClient('https://h', { 'X-Key': 'a\r\nInjected: 1' }), /header "X-Key"/],
     ['a header name with a space', () => new AsyncAPIClient({ baseUrl: 'https://h', headers: { 'X Key': 'v' } }), /not a valid header name/],
     ['no options at all', () => new AsyncAPIClient(undefined as never), /needs a base URL/],
-    ['a negative maxBodySize', () => new AsyncAPIClient({ baseUrl: 'https://h', maxBodySize: -1 }), /maxBodySize must be/],
   ])('throws at once for %s', (_name, make, message) => {
     expect(make).toThrow(ConfigurationError);
     expect(make).toThrow(message);

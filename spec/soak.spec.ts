@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULTS, type Injection } from './support/fault-server.js';
-import { expectedOutcome, runSoak, soakProblems, type SoakOptions, type SoakReport } from './support/soak.js';
+import { emptyReport, expectedOutcome, runSoak, soakProblems, type SoakOptions, type SoakReport } from './support/soak.js';
 
 // The short soak of `npm test`; `npm run soak` runs the same with 50,000 requests.
 const SHORT: SoakOptions = { requests: 2_000, concurrency: 100, seed: 7, rate: 0.2, checkpoints: 5 };
@@ -43,23 +43,15 @@ describe('expectedOutcome', () => {
 });
 
 describe('soakProblems', () => {
-  const clean = (): SoakReport => ({
-    requests: 10,
-    durationMs: 1,
-    seen: new Map([['value', 9], ['HttpError', 1]]),
-    expected: new Map([['value', 9], ['HttpError', 1]]),
-    injected: new Map(),
-    mismatches: [],
-    mismatchCount: 0,
-    notificationViolations: 0,
-    unfinished: 0,
-    unhandledRejections: 0,
-    leftoverTimers: 0,
-    openResponsesAtEnd: 0,
-    socketsAtEnd: 4,
-    leftoverHandles: 0,
-    memoryMiB: [20, 21, 20.5],
-  });
+  const clean = (): SoakReport => {
+    const report = emptyReport(new Map());
+    report.requests = 10;
+    report.seen.set('value', 9).set('HttpError', 1);
+    report.expected.set('value', 9).set('HttpError', 1);
+    report.socketsAtEnd = 4;
+    report.memoryMiB.push(20, 21, 20.5);
+    return report;
+  };
   const options: SoakOptions = { requests: 10, concurrency: 2, seed: 1, rate: 0.2 };
 
   it('finds nothing wrong in a clean report', () => {

@@ -104,13 +104,19 @@ export class AsyncAPIClient {
     params?: QueryParams,
     options: Omit<RequestOptions, 'params' | 'json' | 'body'> & BodyReadOptions = {},
   ): Observable<T> {
-    return this.#run('GET', endpoint, { ...options, params }, readJson as ResponseReader<T>, JSON_ACCEPT);
+    const { maxBodySize, ...rest } = options;
+    return defer(() => {
+      // Inside defer, like every check of a request: a bad limit errors the Observable, before anything is sent.
+      const limit = resolveMaxBodySize(maxBodySize, this.#config.maxBodySize);
+      const read: ResponseReader<T> = (response, context) => (readJson as ResponseReader<T>)(response, { ...context, maxBodySize: limit });
+      return this.#run('GET', endpoint, { ...rest, params }, read, JSON_ACCEPT);
+    });
   }
 
   #run<T>(
     method: string,
     endpoint: string,
-    options: RequestOptions & BodyReadOptions,
+    options: RequestOptions,
     read: ResponseReader<T>,
     defaults?: Readonly<Record<string, string>>,
   ): Observable<T> {
@@ -121,11 +127,10 @@ export class AsyncAPIClient {
       const request = prepareRequest(config, method, endpoint, options, defaults);
       const policy = resolveRetry(options.retry, config.retry);
       const timeoutMs = resolveTimeout(options.timeout, config.timeout);
-      const maxBodySize = resolveMaxBodySize(options.maxBodySize, config.maxBodySize);
       const { method: verb, url } = request.target;
       const observedRead: ResponseReader<T> = (response, context) => {
         events.emit(() => ({ type: 'response', method: verb, url, attempt: context.attempt, status: response.status }));
-        return read(response, { ...context, maxBodySize });
+        return read(response, context);
       };
       const onRetry = ({ attempt, delayMs, error }: RetryInfo) =>
         events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, reason: describeFailure(error), error }));

@@ -142,31 +142,6 @@ export class TimeoutError extends RequestError {
 }
 
 /**
- * The response body was not valid JSON. Never retried: the server would most
- * likely answer the same. The message holds at most a short excerpt of the body.
- *
- * @example
- * ```ts
- * client.getJson('/page.html').subscribe({ error: (e) => isParseError(e) && console.log(e.message) });
- * ```
- */
-export class ParseError extends RequestError {
-  override get name(): string {
-    return 'ParseError';
-  }
-
-  /** The response status. */
-  readonly status: number;
-
-  constructor(cause: unknown, body: string, status: number, target: RequestTarget, attempts: number) {
-    super(`${target.method} ${target.url} returned a body that is not valid JSON (body starts with ${excerpt(body)})`, target, attempts, {
-      cause,
-    });
-    this.status = status;
-  }
-}
-
-/**
  * The response body is larger than `maxBodySize` (counted after
  * decompression). The read stops as soon as the limit is passed, or before it
  * starts when `content-length` already says so, and the connection is
@@ -208,6 +183,31 @@ export class BodyTooLargeError extends RequestError {
     this.maxBodySize = size.maxBodySize;
     this.contentLength = size.contentLength;
     this.receivedBytes = size.receivedBytes;
+  }
+}
+
+/**
+ * The response body was not valid JSON. Never retried: the server would most
+ * likely answer the same. The message holds at most a short excerpt of the body.
+ *
+ * @example
+ * ```ts
+ * client.getJson('/page.html').subscribe({ error: (e) => isParseError(e) && console.log(e.message) });
+ * ```
+ */
+export class ParseError extends RequestError {
+  override get name(): string {
+    return 'ParseError';
+  }
+
+  /** The response status. */
+  readonly status: number;
+
+  constructor(cause: unknown, body: string, status: number, target: RequestTarget, attempts: number) {
+    super(`${target.method} ${target.url} returned a body that is not valid JSON (body starts with ${excerpt(body)})`, target, attempts, {
+      cause,
+    });
+    this.status = status;
   }
 }
 
@@ -259,15 +259,6 @@ export const isNetworkError = (error: unknown): error is NetworkError => error i
 export const isTimeoutError = (error: unknown): error is TimeoutError => error instanceof TimeoutError;
 
 /**
- * Whether `error` is a {@link ParseError}.
- * @example
- * ```ts
- * if (isParseError(e)) console.log('the server did not send JSON');
- * ```
- */
-export const isParseError = (error: unknown): error is ParseError => error instanceof ParseError;
-
-/**
  * Whether `error` is a {@link BodyTooLargeError}.
  * @example
  * ```ts
@@ -275,6 +266,15 @@ export const isParseError = (error: unknown): error is ParseError => error insta
  * ```
  */
 export const isBodyTooLargeError = (error: unknown): error is BodyTooLargeError => error instanceof BodyTooLargeError;
+
+/**
+ * Whether `error` is a {@link ParseError}.
+ * @example
+ * ```ts
+ * if (isParseError(e)) console.log('the server did not send JSON');
+ * ```
+ */
+export const isParseError = (error: unknown): error is ParseError => error instanceof ParseError;
 
 /**
  * Whether `error` is a {@link ConfigurationError}.

@@ -135,10 +135,10 @@ export interface RequestOptions {
  * ```
  */
 export const DEFAULTS = Object.freeze({
+  maxBodySize: 50 * 1024 * 1024,
   timeout: 30_000,
   // Frozen: clients share this object, and a change to it would change their policy.
   retry: Object.freeze({ maxAttempts: 3, baseDelay: 2_000 }) satisfies RetryPolicy,
-  maxBodySize: 50 * 1024 * 1024,
 } as const);
 
 /** The client's options with every field decided and checked. */
@@ -206,25 +206,6 @@ export function resolveRetry(override: RetryOptions | false | undefined, base: R
 }
 
 /**
- * Checks a timeout. `false` and `Infinity` mean none; `undefined` keeps `base`.
- *
- * @example
- * ```ts
- * resolveTimeout(false, 30_000); // Infinity
- * ```
- */
-export function resolveTimeout(value: number | false | undefined, base: number): number {
-  if (value === undefined) return base;
-  if (value === false || value === Infinity) return Infinity;
-  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
-    throw new ConfigurationError(
-      `timeout must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}, or false for none, not ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-/**
  * Checks a body size limit. `false` and `Infinity` mean none; `undefined`
  * keeps `base`.
  *
@@ -239,6 +220,25 @@ export function resolveMaxBodySize(value: number | false | undefined, base: numb
   if (value === false || value === Infinity) return Infinity;
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new ConfigurationError(`maxBodySize must be a whole number of bytes (0 or more), or false for no limit, not ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks a timeout. `false` and `Infinity` mean none; `undefined` keeps `base`.
+ *
+ * @example
+ * ```ts
+ * resolveTimeout(false, 30_000); // Infinity
+ * ```
+ */
+export function resolveTimeout(value: number | false | undefined, base: number): number {
+  if (value === undefined) return base;
+  if (value === false || value === Infinity) return Infinity;
+  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
+    throw new ConfigurationError(
+      `timeout must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}, or false for none, not ${String(value)}`,
+    );
   }
   return value;
 }

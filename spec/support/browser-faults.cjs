@@ -12,59 +12,14 @@
  *                          `declared=1` sends its content-length
  *   /api/fault/gzip-bomb   `bytes` (default 32 MiB) of zeros, gzip-encoded: a thousandth of that on the wire
  */
-const { createGzip } = require('node:zlib');
+const { gzipBomb, streamHugeBody } = require('./fault-bodies.cjs');
 
 const MIB = 1024 * 1024;
 const state = new Map(); // key -> { hits, aborts }
-const bombs = new Map(); // bytes -> Promise<Buffer>
-
-/** Zeros streamed through gzip a chunk at a time, built once per size. */
-function gzipBomb(bytes) {
-  if (!bombs.has(bytes)) {
-    bombs.set(
-      bytes,
-      new Promise((resolve, reject) => {
-        const gzip = createGzip({ level: 9 });
-        const parts = [];
-        gzip.on('data', (part) => parts.push(part));
-        gzip.on('end', () => resolve(Buffer.concat(parts)));
-        gzip.on('error', reject);
-        const zeros = Buffer.alloc(Math.min(MIB, bytes));
-        let written = 0;
-        const pump = () => {
-          while (written < bytes) {
-            const piece = zeros.subarray(0, Math.min(zeros.length, bytes - written));
-            written += piece.length;
-            if (!gzip.write(piece)) return void gzip.once('drain', pump);
-          }
-          gzip.end();
-        };
-        pump();
-      }),
-    );
-  }
-  return bombs.get(bytes);
-}
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { 'cache-control': 'no-store', 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
-}
-
-/** Streams `bytes` of "[0,0,0,..." as fast as the client reads, until done or closed. */
-function streamHugeBody(res, bytes) {
-  const chunk = Buffer.from('0,'.repeat(32 * 1024));
-  let sent = 0;
-  const pump = () => {
-    while (sent < bytes && !res.destroyed) {
-      const piece = Buffer.from(chunk.subarray(0, Math.min(chunk.length, bytes - sent)));
-      if (sent === 0) piece[0] = 0x5b; // '['
-      sent += piece.length;
-      if (!res.write(piece)) return void res.once('drain', pump);
-    }
-    if (!res.destroyed) res.end();
-  };
-  pump();
 }
 
 /** Handles /api/fault/<route>; `next` for any other path. */

@@ -16,9 +16,7 @@
  *   /api/slow       answers after `ms` (default 30000); a client abort sets `aborted`
  *   /api/bad-json   200 with a body that is not JSON
  *   /api/empty      204
- *   /api/fault/...  the faults of browser-faults.cjs
  */
-const { handleFault } = require('./browser-faults.cjs');
 
 const state = new Map(); // key -> { hits, aborted }
 
@@ -37,6 +35,9 @@ function send(res, status, body, headers = {}) {
   });
   res.end(text);
 }
+
+// /api/fault/...: the faults of browser-faults.cjs, with counts of their own.
+const { handleFault } = require('./browser-faults.cjs');
 
 function handle(req, res, url) {
   if (url.pathname.startsWith('/api/fault/')) return handleFault(req, res, url);

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGzip } from 'node:zlib';
+import { gzipBomb, streamHugeBody } from './fault-bodies.cjs';
 import { mixSeed, seededRandom } from './prng.js';
 
 /*
@@ -91,7 +91,7 @@ interface Hit {
 interface Settings {
   readonly hugeBodyBytes: number;
   readonly slowMs: number;
-  readonly gzipBomb: Buffer;
+  readonly bomb: Buffer;
 }
 
 type FaultHandler = (hit: Hit, settings: Settings) => void;
@@ -115,24 +115,6 @@ function reset(res: ServerResponse): void {
 function startBody(res: ServerResponse, partial: string): void {
   res.writeHead(200, { ...JSON_TYPE, 'content-length': String(PROMISED_LENGTH) });
   res.write(partial);
-}
-
-/** Streams `bytes` of a JSON array that never closes, as fast as the client reads, until done or closed. */
-function streamHugeBody(res: ServerResponse, bytes: number): void {
-  const chunk = Buffer.from('0,'.repeat(32 * KIB));
-  const first = Buffer.from(chunk);
-  first[0] = 0x5b; // '['
-  let sent = 0;
-  const pump = (): void => {
-    while (sent < bytes && !res.destroyed) {
-      const source = sent === 0 ? first : chunk;
-      const piece = source.subarray(0, Math.min(source.length, bytes - sent));
-      sent += piece.length;
-      if (!res.write(piece)) return void res.once('drain', pump);
-    }
-    if (!res.destroyed) res.end();
-  };
-  pump();
 }
 
 const HANDLERS: Record<Fault, FaultHandler> = {
@@ -183,39 +165,11 @@ const HANDLERS: Record<Fault, FaultHandler> = {
     res.writeHead(200, { ...JSON_TYPE, 'content-length': String(hugeBodyBytes) });
     streamHugeBody(res, hugeBodyBytes);
   },
-  'gzip-bomb': ({ res }, { gzipBomb }) => {
-    res.writeHead(200, { ...JSON_TYPE, 'content-encoding': 'gzip', 'content-length': String(gzipBomb.length) });
-    res.end(gzipBomb);
+  'gzip-bomb': ({ res }, { bomb }) => {
+    res.writeHead(200, { ...JSON_TYPE, 'content-encoding': 'gzip', 'content-length': String(bomb.length) });
+    res.end(bomb);
   },
 };
-
-const bombs = new Map<number, Promise<Buffer>>();
-
-/**
- * `bytes` of zeros streamed through gzip, a chunk at a time: never more than
- * a chunk of the expanded size in memory. Built once per size and process.
- */
-export function gzipBomb(bytes: number): Promise<Buffer> {
-  let bomb = bombs.get(bytes);
-  if (!bomb) {
-    bomb = (async () => {
-      const gzip = createGzip({ level: 9 });
-      const parts: Buffer[] = [];
-      gzip.on('data', (part: Buffer) => parts.push(part));
-      const ended = new Promise<void>((resolve, reject) => gzip.on('end', resolve).on('error', reject));
-      const zeros = Buffer.alloc(Math.min(MIB, bytes));
-      for (let written = 0; written < bytes; written += zeros.length) {
-        const piece = zeros.subarray(0, Math.min(zeros.length, bytes - written));
-        if (!gzip.write(piece)) await new Promise((resolve) => gzip.once('drain', resolve));
-      }
-      gzip.end();
-      await ended;
-      return Buffer.concat(parts);
-    })();
-    bombs.set(bytes, bomb);
-  }
-  return bomb;
-}
 
 function chaosPick(chaos: NonNullable<FaultServerOptions['chaos']>, id: string, attempt: number): Injection {
   const random = seededRandom(mixSeed(chaos.seed, attempt, ...Array.from(id, (c) => c.charCodeAt(0))));
@@ -228,7 +182,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   const settings: Settings = {
     hugeBodyBytes: options.hugeBodyBytes ?? 64 * MIB,
     slowMs: options.slowMs ?? 20,
-    gzipBomb: await gzipBomb(options.gzipBombBytes ?? 128 * MIB),
+    bomb: await gzipBomb(options.gzipBombBytes ?? 128 * MIB),
   };
   const records = new Map<string, { injected: Injection[]; closedEarly: number }>();
   const totals = new Map<Injection, number>();

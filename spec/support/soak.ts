@@ -180,6 +180,27 @@ function soakOne(id: string, { client, server, report, running }: RunState): Pro
   });
 }
 
+/** A report of nothing yet, over the server's running totals of injections. */
+export function emptyReport(injected: ReadonlyMap<Injection, number>): SoakReport {
+  return {
+    requests: 0,
+    durationMs: 0,
+    seen: new Map(),
+    expected: new Map(),
+    injected,
+    mismatches: [],
+    mismatchCount: 0,
+    notificationViolations: 0,
+    unfinished: 0,
+    unhandledRejections: 0,
+    leftoverTimers: 0,
+    openResponsesAtEnd: 0,
+    socketsAtEnd: 0,
+    leftoverHandles: 0,
+    memoryMiB: [],
+  };
+}
+
 /**
  * Runs the soak and reports what it saw; {@link soakProblems} says what is wrong in a report.
  * Needs `global.gc`: run node with `--expose-gc`.
@@ -192,23 +213,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   const server = await startFaultServer({ ...SOAK_SERVER, chaos: { seed: options.seed, rate: options.rate, faults: FAULTS } });
   const client = new AsyncAPIClient({ baseUrl: server.origin, ...SOAK_CLIENT });
-  const report: SoakReport = {
-    requests: 0,
-    durationMs: 0,
-    seen: new Map(),
-    expected: new Map(),
-    injected: server.totals,
-    mismatches: [],
-    mismatchCount: 0,
-    notificationViolations: 0,
-    unfinished: 0,
-    unhandledRejections: 0,
-    leftoverTimers: 0,
-    openResponsesAtEnd: 0,
-    socketsAtEnd: 0,
-    leftoverHandles: 0,
-    memoryMiB: [],
-  };
+  const report = emptyReport(server.totals);
   const onUnhandled = () => (report.unhandledRejections += 1);
   process.on('unhandledRejection', onUnhandled);
   const started = performance.now();

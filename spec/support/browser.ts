@@ -1,0 +1,37 @@
+/// <reference types="jasmine" />
+// What the browser specs share: the test API on Karma's own server
+// (spec/support/browser-server.cjs), keys that count per spec, and a client.
+import { AsyncAPIClient, type ClientOptions } from '../../src/index';
+
+/** What the server saw for a key. */
+export interface Hits {
+  hits: number;
+  aborted: boolean;
+}
+
+export const API = `${location.origin}/api`;
+
+let counter = 0;
+/** A key no other spec uses, so server-side counts start at 0. */
+export const uniqueKey = (label: string): string => `${label}-${Date.now()}-${(counter += 1)}`;
+
+/** What the server saw for a key, read with plain fetch (not the client under test). */
+export async function serverHits(key: string): Promise<Hits> {
+  const res = await fetch(`${API}/hits?key=${encodeURIComponent(key)}`, { cache: 'no-store' });
+  return (await res.json()) as Hits;
+}
+
+/** Resolves with the error the Observable ends with; fails the spec if it emits a value or completes. */
+export async function errorOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    const value = await promise;
+    fail(`expected an error, got the value ${JSON.stringify(value)}`);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** A client on the test API: 3 attempts 5 ms apart, a 5 s timeout. */
+export const newClient = (options: Partial<ClientOptions> = {}) =>
+  new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: 5000, ...options });
