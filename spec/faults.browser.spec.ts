@@ -6,7 +6,7 @@
 // server side too: GET /api/fault/hits?key=... says what arrived and what was cut.
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { BodyTooLargeError, HttpError, TimeoutError } from '../src/index';
-import { API, errorOf, newClient, uniqueKey } from './support/browser';
+import { API, errorOf, newClient, sleep, uniqueKey } from './support/browser';
 
 interface FaultHits {
   hits: number;
@@ -14,7 +14,6 @@ interface FaultHits {
 }
 
 const MIB = 1024 * 1024;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** What the server saw for a key, read with plain fetch (not the client under test). */
 async function serverHits(key: string): Promise<FaultHits> {

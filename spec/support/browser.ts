@@ -7,6 +7,8 @@ import { AsyncAPIClient, type ClientOptions } from '../../src/index';
 export interface Hits {
   hits: number;
   aborted: boolean;
+  /** Only for keys used on /api/sse: the Last-Event-ID header of each request, '' when absent. */
+  lastEventIds?: string[];
 }
 
 export const API = `${location.origin}/api`;
@@ -35,3 +37,16 @@ export async function errorOf(promise: Promise<unknown>): Promise<unknown> {
 /** A client on the test API: 3 attempts 5 ms apart, a 5 s timeout. */
 export const newClient = (options: Partial<ClientOptions> = {}) =>
   new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: 5000, ...options });
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls the server until `predicate` holds; fails after `timeoutMs` instead of hanging. */
+export async function waitForServer(key: string, predicate: (h: Hits) => boolean, timeoutMs = 3000): Promise<Hits> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const h = await serverHits(key);
+    if (predicate(h)) return h;
+    if (Date.now() > deadline) throw new Error(`server state for ${key} never matched ${predicate.toString()}: ${JSON.stringify(h)}`);
+    await sleep(20);
+  }
+}
