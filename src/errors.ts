@@ -119,29 +119,6 @@ export class NetworkError extends RequestError {
 }
 
 /**
- * An attempt took longer than the per-attempt `timeout`; the attempt's
- * connection was aborted.
- *
- * @example
- * ```ts
- * client.request('GET', '/slow', { timeout: 1_000 }).subscribe({ error: (e) => isTimeoutError(e) && retryLater() });
- * ```
- */
-export class TimeoutError extends RequestError {
-  override get name(): string {
-    return 'TimeoutError';
-  }
-
-  /** The per-attempt limit that was passed, in milliseconds. */
-  readonly timeoutMs: number;
-
-  constructor(timeoutMs: number, target: RequestTarget, attempts: number) {
-    super(`${target.method} ${target.url} timed out after ${timeoutMs} ms${attemptsSuffix(attempts)}`, target, attempts);
-    this.timeoutMs = timeoutMs;
-  }
-}
-
-/**
  * The response body is larger than `maxBodySize` (counted after
  * decompression). The read stops as soon as the limit is passed, or before it
  * starts when `content-length` already says so, and the connection is
@@ -183,6 +160,29 @@ export class BodyTooLargeError extends RequestError {
     this.maxBodySize = size.maxBodySize;
     this.contentLength = size.contentLength;
     this.receivedBytes = size.receivedBytes;
+  }
+}
+
+/**
+ * An attempt took longer than the per-attempt `timeout`; the attempt's
+ * connection was aborted.
+ *
+ * @example
+ * ```ts
+ * client.request('GET', '/slow', { timeout: 1_000 }).subscribe({ error: (e) => isTimeoutError(e) && retryLater() });
+ * ```
+ */
+export class TimeoutError extends RequestError {
+  override get name(): string {
+    return 'TimeoutError';
+  }
+
+  /** The per-attempt limit that was passed, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, target: RequestTarget, attempts: number) {
+    super(`${target.method} ${target.url} timed out after ${timeoutMs} ms${attemptsSuffix(attempts)}`, target, attempts);
+    this.timeoutMs = timeoutMs;
   }
 }
 
@@ -250,15 +250,6 @@ export const isHttpError = (error: unknown): error is HttpError => error instanc
 export const isNetworkError = (error: unknown): error is NetworkError => error instanceof NetworkError;
 
 /**
- * Whether `error` is a {@link TimeoutError}.
- * @example
- * ```ts
- * if (isTimeoutError(e)) console.log(`gave up after ${e.timeoutMs} ms`);
- * ```
- */
-export const isTimeoutError = (error: unknown): error is TimeoutError => error instanceof TimeoutError;
-
-/**
  * Whether `error` is a {@link BodyTooLargeError}.
  * @example
  * ```ts
@@ -266,6 +257,15 @@ export const isTimeoutError = (error: unknown): error is TimeoutError => error i
  * ```
  */
 export const isBodyTooLargeError = (error: unknown): error is BodyTooLargeError => error instanceof BodyTooLargeError;
+
+/**
+ * Whether `error` is a {@link TimeoutError}.
+ * @example
+ * ```ts
+ * if (isTimeoutError(e)) console.log(`gave up after ${e.timeoutMs} ms`);
+ * ```
+ */
+export const isTimeoutError = (error: unknown): error is TimeoutError => error instanceof TimeoutError;
 
 /**
  * Whether `error` is a {@link ParseError}.

@@ -70,37 +70,17 @@ export interface ClientOptions {
    */
   retry?: RetryOptions | false;
   /**
-   * The scheduler of every timer (backoff, timeout): pass a `TestScheduler` or
-   * use fake timers to test in virtual time.
-   * @default asyncScheduler
-   */
-  scheduler?: SchedulerLike;
-  /**
    * The largest body `getJson` reads, in bytes after decompression; `false`
    * for no limit. See {@link BodyReadOptions}.
    * @default 52428800 (50 MiB)
    */
   maxBodySize?: number | false;
-}
-
-/**
- * Options of the methods that read the body for you (`getJson`); `request()`
- * hands the body over unread, so they do not apply to it.
- *
- * @example
- * ```ts
- * client.getJson('/export', undefined, { maxBodySize: 200 * 1024 ** 2 });
- * ```
- */
-export interface BodyReadOptions {
   /**
-   * The largest body to read, in bytes after decompression; `false` for no
-   * limit. A larger body errors with `BodyTooLargeError` (not retried) as soon
-   * as the limit is passed, or before reading when `content-length` says so.
-   * Overrides the client's.
-   * @default 52428800 (50 MiB)
+   * The scheduler of every timer (backoff, timeout): pass a `TestScheduler` or
+   * use fake timers to test in virtual time.
+   * @default asyncScheduler
    */
-  maxBodySize?: number | false;
+  scheduler?: SchedulerLike;
 }
 
 /**
@@ -127,6 +107,26 @@ export interface RequestOptions {
 }
 
 /**
+ * Options of the methods that read the body for you (`getJson`); `request()`
+ * hands the body over unread, so they do not apply to it.
+ *
+ * @example
+ * ```ts
+ * client.getJson('/export', undefined, { maxBodySize: 200 * 1024 ** 2 });
+ * ```
+ */
+export interface BodyReadOptions {
+  /**
+   * The largest body to read, in bytes after decompression; `false` for no
+   * limit. A larger body errors with `BodyTooLargeError` (not retried) as soon
+   * as the limit is passed, or before reading when `content-length` says so.
+   * Overrides the client's.
+   * @default 52428800 (50 MiB)
+   */
+  maxBodySize?: number | false;
+}
+
+/**
  * The defaults, in one place.
  *
  * @example
@@ -148,9 +148,9 @@ export interface ResolvedClientOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly timeout: number;
   readonly retry: RetryPolicy;
-  readonly scheduler: SchedulerLike;
   /** In bytes; `Infinity` for no limit. */
   readonly maxBodySize: number;
+  readonly scheduler: SchedulerLike;
 }
 
 /** The longest timer browsers and Node keep: a longer one overflows and fires after about 1 ms. */
@@ -174,8 +174,8 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     headers: { ...toHeaderRecord(options.headers, 'headers'), ...toHeaderRecord(options.authHeaders, 'authHeaders') },
     timeout: resolveTimeout(options.timeout, DEFAULTS.timeout),
     retry: resolveRetry(options.retry, DEFAULTS.retry),
-    scheduler: options.scheduler ?? asyncScheduler,
     maxBodySize: resolveMaxBodySize(options.maxBodySize, DEFAULTS.maxBodySize),
+    scheduler: options.scheduler ?? asyncScheduler,
   };
 }
 
