@@ -218,11 +218,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   process.on('unhandledRejection', onUnhandled);
   const started = performance.now();
   const state: RunState = { client, server, report, running: new Set() };
+  let stopped = false;
   const limit = setTimeout(() => {
     stopped = true;
     for (const abandon of [...state.running]) abandon();
   }, options.limitMs ?? 600_000);
-  let stopped = false;
   try {
     // The first fetch of a process loads its HTTP stack (hundreds of ms): not something to time out on.
     await fetch(`${server.origin}/fault/slow-headers/warm-up`).then((response) => response.text());
