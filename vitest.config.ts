@@ -6,5 +6,7 @@ export default defineConfig({
     exclude: ['spec/**/*.browser.spec.ts', 'node_modules/**'],
     environment: 'node',
     passWithNoTests: false,
+    // The soak (spec/soak.spec.ts) measures memory after GC.
+    execArgv: ['--expose-gc'],
   },
 });

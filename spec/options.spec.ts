@@ -34,6 +34,7 @@ describe('resolveClientOptions', () => {
       deadline: Infinity,
       retryBudget: { capacity: 500, retryCost: 5, timeoutCost: 10, successRefill: 1 },
       circuitBreaker: { failureThreshold: 5, resetTimeout: 30_000 },
+      maxBodySize: 52_428_800,
     });
   });
 

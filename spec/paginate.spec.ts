@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AsyncAPIClient, ConfigurationError, HttpError, parseLinkHeader } from '../src/index.js';
+import { AsyncAPIClient, BodyTooLargeError, ConfigurationError, HttpError, parseLinkHeader } from '../src/index.js';
 import { linkToEndpoint } from '../src/paginate.js';
 import { record } from './support/record.js';
 import { until } from './support/until.js';
@@ -123,6 +123,16 @@ describe('client.paginate', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(hits).not.toContain('3');
     expect(recording.values).toEqual([[1]]);
+  });
+
+  it("reads every page within the client's maxBodySize", async () => {
+    nock(ORIGIN).get('/v1/items').reply(200, [1], { link: '</v1/items?page=2>; rel="next"' });
+    nock(ORIGIN).get('/v1/items').query({ page: '2' }).reply(200, ['x'.repeat(100)]);
+    const recording = record(new AsyncAPIClient({ baseUrl: BASE, maxBodySize: 50 }).paginate('/items'));
+    await until(recording.done);
+    expect(recording.values).toEqual([[1]]);
+    expect(recording.error).toBeInstanceOf(BodyTooLargeError);
+    expect(recording.error).toMatchObject({ maxBodySize: 50, attempts: 1 });
   });
 
   it('maxPages stops early', async () => {

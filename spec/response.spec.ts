@@ -1,6 +1,7 @@
 import { from, lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { HttpError, ParseError } from '../src/errors.js';
+import { BodyTooLargeError, HttpError, ParseError } from '../src/errors.js';
+import { DEFAULTS } from '../src/options.js';
 import { checkStatus, emitResponse, readJson, type AttemptContext } from '../src/response.js';
 
 const context: AttemptContext = { target: { method: 'GET', url: 'https://h/x' }, attempt: 2 };
@@ -47,6 +48,15 @@ describe('readJson', () => {
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ status: 200, attempts: 2 });
     expect((error as Error).message).toBe('GET https://h/x returned a body that is not valid JSON (body starts with "<!doctype html>")');
+  });
+
+  it('reads at most context.maxBodySize bytes, and the default limit without one', async () => {
+    const error = await Promise.resolve(readJson(new Response('[1,2,3]'), { ...context, maxBodySize: 6 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BodyTooLargeError);
+    expect(error).toMatchObject({ maxBodySize: 6, receivedBytes: 7, attempts: 2 });
+    expect(await readJson(new Response('[1,2,3]'), { ...context, maxBodySize: 7 })).toEqual([1, 2, 3]);
+    const declared = new Response('[]', { headers: { 'content-length': String(DEFAULTS.maxBodySize + 1) } });
+    await expect(Promise.resolve(readJson(declared, context))).rejects.toMatchObject({ maxBodySize: DEFAULTS.maxBodySize });
   });
 
   it('checks the status before reading the body', async () => {

@@ -6,8 +6,10 @@ import { EventStream, type ClientEvent } from './events.js';
 import { runtimeShowsRedirects, type RedirectOptions } from './follow-redirects.js';
 import {
   resolveClientOptions,
+  resolveMaxBodySize,
   resolveRetry,
   resolveTimeout,
+  type BodyReadOptions,
   type ClientOptions,
   type QueryParams,
   type RequestOptions,
@@ -116,7 +118,8 @@ export class AsyncAPIClient {
   /**
    * GETs an endpoint and emits its parsed JSON body (`undefined` for 204 or
    * an empty body). The per-attempt timeout and cancellation cover reading
-   * the body; a body that is not JSON errors with `ParseError`, not retried.
+   * the body; a body that is not JSON errors with `ParseError`, one above
+   * `maxBodySize` with `BodyTooLargeError`, neither retried.
    *
    * @example
    * ```ts
@@ -126,9 +129,16 @@ export class AsyncAPIClient {
   getJson<T = unknown>(
     endpoint: string,
     params?: QueryParams,
-    options: Omit<RequestOptions, 'params' | 'json' | 'body'> = {},
+    options: Omit<RequestOptions, 'params' | 'json' | 'body'> & BodyReadOptions = {},
   ): Observable<T> {
-    return this.#run('GET', endpoint, { ...options, params }, readJson as ResponseReader<T>, JSON_ACCEPT);
+    const { maxBodySize, ...rest } = options;
+    return defer(() => this.#run('GET', endpoint, { ...rest, params }, this.#limitBody(readJson as ResponseReader<T>, maxBodySize), JSON_ACCEPT));
+  }
+
+  /** `read` with the body size limit of this call, or the client's. Throws for a bad limit: call it inside a `defer`. */
+  #limitBody<T>(read: ResponseReader<T>, maxBodySize: number | false | undefined): ResponseReader<T> {
+    const limit = resolveMaxBodySize(maxBodySize, this.#config.maxBodySize);
+    return (response, context) => read(response, { ...context, maxBodySize: limit });
   }
 
   /**
@@ -208,7 +218,8 @@ export class AsyncAPIClient {
    */
   paginate<T = unknown>(endpoint: string, params?: QueryParams, options: PaginateOptions<T> = {}): Observable<T> {
     const { next, maxPages, ...request } = options;
-    const read = readPage as ResponseReader<Page<T>>;
+    // Every page is read within the client's maxBodySize, as getJson's bodies are.
+    const read = this.#limitBody(readPage as ResponseReader<Page<T>>, undefined);
     return paginatePages<T>(
       { endpoint, params },
       (page) => this.#run('GET', page.endpoint, { ...request, params: page.params }, read, JSON_ACCEPT),

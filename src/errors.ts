@@ -14,7 +14,8 @@ export interface RequestTarget {
 
 /**
  * The base class of the errors raised while a request runs
- * ({@link HttpError}, {@link NetworkError}, {@link TimeoutError}, {@link ParseError}).
+ * ({@link HttpError}, {@link NetworkError}, {@link TimeoutError}, {@link ParseError},
+ * {@link BodyTooLargeError}).
  *
  * @example
  * ```ts
@@ -114,6 +115,51 @@ export class NetworkError extends RequestError {
     super(`${target.method} ${target.url} failed: network error${describeCause(cause)}${attemptsSuffix(attempts)}`, target, attempts, {
       cause,
     });
+  }
+}
+
+/**
+ * The response body is larger than `maxBodySize` (counted after
+ * decompression). The read stops as soon as the limit is passed, or before it
+ * starts when `content-length` already says so, and the connection is
+ * released. Never retried: the server would most likely send the same body.
+ *
+ * @example
+ * ```ts
+ * client.getJson('/export', undefined, { maxBodySize: 1024 ** 2 }).subscribe({
+ *   error: (e) => isBodyTooLargeError(e) && console.log(`over ${e.maxBodySize} bytes`),
+ * });
+ * ```
+ */
+export class BodyTooLargeError extends RequestError {
+  override get name(): string {
+    return 'BodyTooLargeError';
+  }
+
+  /** The response status. */
+  readonly status: number;
+  /** The limit that was passed, in bytes. */
+  readonly maxBodySize: number;
+  /** The size the `content-length` header declared, when that alone decided; otherwise `undefined`. */
+  readonly contentLength: number | undefined;
+  /** The bytes read (after decompression) before the read was stopped; 0 when `content-length` decided. */
+  readonly receivedBytes: number;
+
+  constructor(
+    size: { readonly maxBodySize: number; readonly contentLength?: number; readonly receivedBytes: number },
+    status: number,
+    target: RequestTarget,
+    attempts: number,
+  ) {
+    const why =
+      size.contentLength === undefined
+        ? `stopped after ${size.receivedBytes} bytes`
+        : `content-length is ${size.contentLength}, nothing read`;
+    super(`${target.method} ${target.url} returned a body larger than maxBodySize (${size.maxBodySize} bytes): ${why}`, target, attempts);
+    this.status = status;
+    this.maxBodySize = size.maxBodySize;
+    this.contentLength = size.contentLength;
+    this.receivedBytes = size.receivedBytes;
   }
 }
 
@@ -345,6 +391,15 @@ export const isHttpError = (error: unknown): error is HttpError => error instanc
  * ```
  */
 export const isNetworkError = (error: unknown): error is NetworkError => error instanceof NetworkError;
+
+/**
+ * Whether `error` is a {@link BodyTooLargeError}.
+ * @example
+ * ```ts
+ * if (isBodyTooLargeError(e)) console.log(`the body passed ${e.maxBodySize} bytes`);
+ * ```
+ */
+export const isBodyTooLargeError = (error: unknown): error is BodyTooLargeError => error instanceof BodyTooLargeError;
 
 /**
  * Whether `error` is a {@link TimeoutError}.

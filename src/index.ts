@@ -3,6 +3,7 @@ export { apiKeyAuth, basicAuth, bearerTokenAuth, oauthTokenAuth, type ApiKeyOpti
 export type { AuthHeaders, AuthProvider, AuthRecord, QueryCredential } from './auth-provider.js';
 export {
   BodyNotReplayableError,
+  BodyTooLargeError,
   CircuitOpenError,
   ConfigurationError,
   HttpError,
@@ -15,6 +16,7 @@ export {
   isCircuitOpenError,
   TokenRefreshError,
   isConfigurationError,
+  isBodyTooLargeError,
   isHttpError,
   isNetworkError,
   isParseError,
@@ -28,6 +30,7 @@ export type { HeadersLike } from './headers.js';
 export type { HttpHandler, Interceptor } from './interceptors.js';
 export {
   DEFAULTS,
+  type BodyReadOptions,
   type ClientOptions,
   type QueryParams,
   type QueryValue,

@@ -200,6 +200,12 @@ export interface ClientOptions {
    */
   circuitBreaker?: CircuitBreakerOptions | CircuitBreaker | boolean;
   /**
+   * The largest body `getJson` reads, in bytes after decompression; `false`
+   * for no limit. See {@link BodyReadOptions}.
+   * @default 52428800 (50 MiB)
+   */
+  maxBodySize?: number | false;
+  /**
    * The scheduler of every timer (backoff, timeout): pass a `TestScheduler` or
    * use fake timers to test in virtual time.
    * @default asyncScheduler
@@ -242,6 +248,26 @@ export interface RequestOptions {
 }
 
 /**
+ * Options of the methods that read the body for you (`getJson`); `request()`
+ * hands the body over unread, so they do not apply to it.
+ *
+ * @example
+ * ```ts
+ * client.getJson('/export', undefined, { maxBodySize: 200 * 1024 ** 2 });
+ * ```
+ */
+export interface BodyReadOptions {
+  /**
+   * The largest body to read, in bytes after decompression; `false` for no
+   * limit. A larger body errors with `BodyTooLargeError` (not retried) as soon
+   * as the limit is passed, or before reading when `content-length` says so.
+   * Overrides the client's.
+   * @default 52428800 (50 MiB)
+   */
+  maxBodySize?: number | false;
+}
+
+/**
  * The defaults, in one place.
  *
  * @example
@@ -250,6 +276,7 @@ export interface RequestOptions {
  * ```
  */
 export const DEFAULTS = Object.freeze({
+  maxBodySize: 50 * 1024 * 1024,
   timeout: 30_000,
   // Frozen: every client shares these objects, and a change to one would change their policy.
   retry: Object.freeze<RetryPolicy>({
@@ -287,6 +314,8 @@ export interface ResolvedClientOptions {
   readonly retry: RetryPolicy;
   /** The whole-request limit in ms, `Infinity` for none. */
   readonly deadline: number;
+  /** In bytes; `Infinity` for no limit. */
+  readonly maxBodySize: number;
   readonly scheduler: SchedulerLike;
   readonly interceptors: readonly Interceptor[];
 }
@@ -318,6 +347,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     timeout: resolveTimeout(options.timeout, DEFAULTS.timeout),
     retry: resolveRetry(options.retry, DEFAULTS.retry),
     deadline: resolveTimeout(options.deadline, DEFAULTS.deadline, 'deadline'),
+    maxBodySize: resolveMaxBodySize(options.maxBodySize, DEFAULTS.maxBodySize),
     scheduler: options.scheduler ?? asyncScheduler,
     interceptors: resolveInterceptors(options.interceptors),
   };
@@ -400,6 +430,25 @@ function resolveMethods(methods: NonNullable<RetryOptions['methods']>): readonly
     checkHeader(method, '', 'retry.methods');
     return method.toUpperCase();
   });
+}
+
+/**
+ * Checks a body size limit. `false` and `Infinity` mean none; `undefined`
+ * keeps `base`.
+ *
+ * @example
+ * ```ts
+ * resolveMaxBodySize(1024, DEFAULTS.maxBodySize); // 1024
+ * resolveMaxBodySize(false, DEFAULTS.maxBodySize); // Infinity
+ * ```
+ */
+export function resolveMaxBodySize(value: number | false | undefined, base: number): number {
+  if (value === undefined) return base;
+  if (value === false || value === Infinity) return Infinity;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ConfigurationError(`maxBodySize must be a whole number of bytes (0 or more), or false for no limit, not ${String(value)}`);
+  }
+  return value;
 }
 
 /**

@@ -1,11 +1,18 @@
 import type { ObservableInput } from 'rxjs';
 import { HttpError, ParseError, type RequestTarget } from './errors.js';
+import { DEFAULTS } from './options.js';
+import { readBodyText } from './read-body.js';
 
 /** Which attempt of which request a response belongs to. */
 export interface AttemptContext {
   readonly target: RequestTarget;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /**
+   * The most bytes a reader may read from the body, after decompression.
+   * @default DEFAULTS.maxBodySize
+   */
+  readonly maxBodySize?: number;
 }
 
 /**
@@ -41,7 +48,8 @@ export const emitResponse: ResponseReader<Response> = (response, context) => {
 
 /**
  * The reader of `getJson()`: the parsed body; `undefined` for a 204 or an
- * empty body; {@link ParseError} for a body that is not JSON.
+ * empty body; {@link ParseError} for a body that is not JSON;
+ * `BodyTooLargeError` for one above `context.maxBodySize`.
  *
  * @example
  * ```ts
@@ -51,7 +59,7 @@ export const emitResponse: ResponseReader<Response> = (response, context) => {
 export const readJson: ResponseReader<unknown> = async (response, context) => {
   checkStatus(response, context);
   if (response.status === 204 || response.status === 205) return undefined;
-  const text = await response.text();
+  const text = await readBodyText(response, context.maxBodySize ?? DEFAULTS.maxBodySize, context);
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

@@ -48,7 +48,11 @@ function send(res, status, body, headers = {}) {
   res.end(text);
 }
 
+// /api/fault/...: the faults of browser-faults.cjs, with counts of their own.
+const { handleFault } = require('./browser-faults.cjs');
+
 function handle(req, res, url) {
+  if (url.pathname.startsWith('/api/fault/')) return handleFault(req, res, url);
   const route = url.pathname.slice('/api'.length);
   const key = url.searchParams.get('key');
   const fail = Number(url.searchParams.get('fail') ?? NaN);
