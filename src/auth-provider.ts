@@ -50,14 +50,30 @@ export type AuthProvider = () => HeadersLike | AuthRecord | PromiseLike<HeadersL
  */
 export type AuthHeaders = HeadersLike | AuthRecord | AuthProvider;
 
-/** The credentials of one attempt, checked. */
+/**
+ * The credentials of one attempt, checked.
+ *
+ * @example
+ * ```ts
+ * credentialsOf(resolveAuthSource(apiKeyAuth('k-123', { in: 'query' })))
+ *   .subscribe(({ headers, query }) => console.log(headers, query)); // {} { name: 'api_key', value: 'k-123' }
+ * ```
+ */
 export interface Credentials {
   /** Lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
   readonly query?: QueryCredential;
 }
 
-/** `authHeaders` once checked: fixed credentials, or a provider to call per attempt. */
+/**
+ * `authHeaders` once checked: fixed credentials, or a provider to call per attempt.
+ *
+ * @example
+ * ```ts
+ * const source: AuthSource = resolveAuthSource(bearerTokenAuth('t'));
+ * if (source.kind === 'fixed') console.log(Object.keys(source.credentials.headers)); // ['authorization']
+ * ```
+ */
 export type AuthSource = { readonly kind: 'fixed'; readonly credentials: Credentials } | { readonly kind: 'provider'; readonly provider: AuthProvider };
 
 const NO_CREDENTIALS: Credentials = { headers: {} };

@@ -61,7 +61,25 @@ export interface ApiKeyOptions {
  * ```
  */
 export function apiKeyAuth(apiKey: string, headerName?: string): Record<string, string>;
+/**
+ * An API key placed by {@link ApiKeyOptions}: in a header named `name`, or
+ * with `in: 'query'` in the query string of every request.
+ *
+ * @example
+ * ```ts
+ * apiKeyAuth('k-123', { name: 'X-Goog-Api-Key' }); // { 'X-Goog-Api-Key': 'k-123' }
+ * new AsyncAPIClient({ baseUrl, authHeaders: apiKeyAuth('k-123', { in: 'query', name: 'key' }) }); // ...?key=k-123
+ * ```
+ */
 export function apiKeyAuth(apiKey: string, options: ApiKeyOptions): AuthRecord;
+/**
+ * The implementation of both overloads above: a header name is read as `{ name }`.
+ *
+ * @example
+ * ```ts
+ * apiKeyAuth('k-123', 'X-Key'); // the same as apiKeyAuth('k-123', { name: 'X-Key' })
+ * ```
+ */
 export function apiKeyAuth(apiKey: string, nameOrOptions: string | ApiKeyOptions = 'X-API-Key'): AuthRecord {
   const options: ApiKeyOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : (nameOrOptions ?? {});
   if (options.in === 'query') {

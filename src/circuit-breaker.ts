@@ -3,10 +3,26 @@ import { CircuitOpenError, ConfigurationError, type RequestTarget } from './erro
 import { DEFAULTS, MAX_TIMER_MS } from './options.js';
 import { isRetryableError } from './retry/decide.js';
 
-/** `closed`: attempts go through; `open`: they fail fast; `halfOpen`: one probe may go. */
+/**
+ * `closed`: attempts go through; `open`: they fail fast; `halfOpen`: one probe may go.
+ *
+ * @example
+ * ```ts
+ * const breaker = new CircuitBreaker({ failureThreshold: 3 });
+ * if (breaker.state === 'open') console.log('the service is failing: requests fail fast');
+ * ```
+ */
 export type CircuitState = 'closed' | 'open' | 'halfOpen';
 
-/** Settings of a {@link CircuitBreaker}; what is left out comes from `DEFAULTS.circuitBreaker`. */
+/**
+ * Settings of a {@link CircuitBreaker}; what is left out comes from `DEFAULTS.circuitBreaker`.
+ *
+ * @example
+ * ```ts
+ * const circuitBreaker: CircuitBreakerOptions = { failureThreshold: 3, resetTimeout: 10_000, isFailure: isNetworkError };
+ * const client = new AsyncAPIClient({ baseUrl: 'https://api.example.com', circuitBreaker });
+ * ```
+ */
 export interface CircuitBreakerOptions {
   /**
    * How many failed attempts in a row open the circuit.
@@ -26,19 +42,51 @@ export interface CircuitBreakerOptions {
   isFailure?: (error: unknown) => boolean;
 }
 
-/** A change of a breaker's state. */
+/**
+ * A change of a breaker's state.
+ *
+ * @example
+ * ```ts
+ * breaker.enter(Date.now(), (change: CircuitChange) => console.log(`circuit ${change.previous} -> ${change.state}`));
+ * ```
+ */
 export interface CircuitChange {
   readonly state: CircuitState;
   readonly previous: CircuitState;
 }
 
-/** Whether an attempt may go, and if it is the half-open circuit's probe. */
+/**
+ * Whether an attempt may go, and if it is the half-open circuit's probe.
+ *
+ * @example
+ * ```ts
+ * const entry: CircuitEntry = breaker.enter(Date.now());
+ * if (!entry.admitted) console.log(`open: a probe may go in ${entry.retryAfterMs} ms`);
+ * else if (entry.probe) console.log('this attempt is the probe');
+ * ```
+ */
 export type CircuitEntry = { readonly admitted: true; readonly probe: boolean } | { readonly admitted: false; readonly retryAfterMs: number };
 
-/** How an admitted attempt ended: `abandon` when it was cancelled before an outcome. */
+/**
+ * How an admitted attempt ended: `abandon` when it was cancelled before an outcome.
+ *
+ * @example
+ * ```ts
+ * const outcome: CircuitOutcome = breaker.isFailure(error) ? 'failure' : 'success';
+ * breaker.settle(entry, outcome, Date.now());
+ * ```
+ */
 export type CircuitOutcome = 'success' | 'failure' | 'abandon';
 
-/** Where a breaker reports its state changes. */
+/**
+ * Where a breaker reports its state changes.
+ *
+ * @example
+ * ```ts
+ * const onChange: CircuitListener = ({ state, previous }) => console.log(`circuit ${previous} -> ${state}`);
+ * breaker.guard(attempt$, { now: () => Date.now(), target, attempts: () => 1, onChange });
+ * ```
+ */
 export type CircuitListener = (change: CircuitChange) => void;
 
 /**

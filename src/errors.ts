@@ -4,7 +4,15 @@
  * value, so a token cannot leak through `message`, `stack` or `util.inspect()`.
  */
 
-/** Where a request went: what every request-time error reports. */
+/**
+ * Where a request went: what every request-time error reports.
+ *
+ * @example
+ * ```ts
+ * const target: RequestTarget = { method: 'GET', url: 'https://api.example.com/items' };
+ * new CircuitOpenError(target, 1, 5_000).message; // 'GET https://api.example.com/items was not sent: the circuit breaker is open (a probe may go in 5000 ms)'
+ * ```
+ */
 export interface RequestTarget {
   /** The HTTP method, upper case. */
   readonly method: string;

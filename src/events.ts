@@ -8,7 +8,16 @@ interface EventBase {
   readonly url: string;
 }
 
-/** An attempt is about to be sent. */
+/**
+ * An attempt is about to be sent.
+ *
+ * @example
+ * ```ts
+ * client.events$
+ *   .pipe(filter((e): e is RequestEvent => e.type === 'request'))
+ *   .subscribe((e) => console.log(`-> ${e.method} ${e.url} (attempt ${e.attempt})`, e.headers));
+ * ```
+ */
 export interface RequestEvent extends EventBase {
   readonly type: 'request';
   /** 1 for the first attempt. */
@@ -21,7 +30,16 @@ export interface RequestEvent extends EventBase {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** An attempt got response headers (any status). */
+/**
+ * An attempt got response headers (any status).
+ *
+ * @example
+ * ```ts
+ * client.events$
+ *   .pipe(filter((e): e is ResponseEvent => e.type === 'response'))
+ *   .subscribe((e) => console.log(`<- ${e.status} ${e.method} ${e.url} (attempt ${e.attempt})`));
+ * ```
+ */
 export interface ResponseEvent extends EventBase {
   readonly type: 'response';
   readonly attempt: number;
@@ -30,7 +48,16 @@ export interface ResponseEvent extends EventBase {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** An attempt was redirected, and the client follows (Node only: browsers follow redirects unseen). */
+/**
+ * An attempt was redirected, and the client follows (Node only: browsers follow redirects unseen).
+ *
+ * @example
+ * ```ts
+ * client.events$
+ *   .pipe(filter((e): e is RedirectEvent => e.type === 'redirect'))
+ *   .subscribe((e) => console.log(`${e.status} ${e.url} -> ${e.location}, dropped: ${e.dropped.join(', ')}`));
+ * ```
+ */
 export interface RedirectEvent extends EventBase {
   readonly type: 'redirect';
   readonly attempt: number;
@@ -42,7 +69,16 @@ export interface RedirectEvent extends EventBase {
   readonly dropped: readonly string[];
 }
 
-/** An attempt failed and another one is scheduled. */
+/**
+ * An attempt failed and another one is scheduled.
+ *
+ * @example
+ * ```ts
+ * client.events$
+ *   .pipe(filter((e): e is RetryEvent => e.type === 'retry'))
+ *   .subscribe((e) => console.log(`attempt ${e.attempt} failed (${e.reason}), next in ${e.delayMs} ms${e.fromServer ? ' as the server asked' : ''}`));
+ * ```
+ */
 export interface RetryEvent extends EventBase {
   readonly type: 'retry';
   /** The attempt that failed. */
@@ -56,7 +92,16 @@ export interface RetryEvent extends EventBase {
   readonly error: unknown;
 }
 
-/** The request ended with an error (retries exhausted or a final error). */
+/**
+ * The request ended with an error (retries exhausted or a final error).
+ *
+ * @example
+ * ```ts
+ * client.events$
+ *   .pipe(filter((e): e is GiveUpEvent => e.type === 'giveUp'))
+ *   .subscribe((e) => console.error(`${e.method} ${e.url} failed after ${e.attempts} attempts`, e.error));
+ * ```
+ */
 export interface GiveUpEvent extends EventBase {
   readonly type: 'giveUp';
   /** How many attempts were made. */
@@ -64,7 +109,16 @@ export interface GiveUpEvent extends EventBase {
   readonly error: unknown;
 }
 
-/** The subscriber unsubscribed before the request ended (an abort, `switchMap`, `takeUntil`...). */
+/**
+ * The subscriber unsubscribed before the request ended (an abort, `switchMap`, `takeUntil`...).
+ *
+ * @example
+ * ```ts
+ * client.events$
+ *   .pipe(filter((e): e is CancelEvent => e.type === 'cancel'))
+ *   .subscribe((e) => console.log(`${e.method} ${e.url} cancelled after ${e.attempts} attempts`));
+ * ```
+ */
 export interface CancelEvent extends EventBase {
   readonly type: 'cancel';
   /** How many attempts were started; 0 when cancelled before the first. */
@@ -74,6 +128,13 @@ export interface CancelEvent extends EventBase {
 /**
  * The client's circuit breaker changed state; `method` and `url` are those of
  * the request whose attempt caused the change.
+ *
+ * @example
+ * ```ts
+ * client.events$
+ *   .pipe(filter((e): e is CircuitEvent => e.type === 'circuit'))
+ *   .subscribe((e) => console.warn(`circuit ${e.previous} -> ${e.state} (at ${e.method} ${e.url})`));
+ * ```
  */
 export interface CircuitEvent extends EventBase {
   readonly type: 'circuit';
@@ -82,7 +143,17 @@ export interface CircuitEvent extends EventBase {
   readonly previous: CircuitState;
 }
 
-/** What `client.events$` emits. */
+/**
+ * What `client.events$` emits: switch on `type` to read each event's fields.
+ *
+ * @example
+ * ```ts
+ * client.events$.subscribe((e: ClientEvent) => {
+ *   if (e.type === 'retry') console.log(`retry in ${e.delayMs} ms`);
+ *   else if (e.type === 'giveUp') console.error(`${e.method} ${e.url} failed`, e.error);
+ * });
+ * ```
+ */
 export type ClientEvent = RequestEvent | ResponseEvent | RedirectEvent | RetryEvent | GiveUpEvent | CancelEvent | CircuitEvent;
 
 /**

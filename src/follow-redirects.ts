@@ -5,7 +5,15 @@ import type { SendableRequest } from './prepare.js';
 import { headersAfterRedirect, REDIRECT_STATUSES, redirectDecision } from './redirect.js';
 import type { AttemptContext } from './response.js';
 
-/** One redirect that was followed. */
+/**
+ * One redirect that was followed.
+ *
+ * @example
+ * ```ts
+ * const onRedirect = (hop: RedirectHop) => console.log(`${hop.status} to ${hop.to.origin}, dropped: ${hop.dropped.join(', ')}`);
+ * fetchFollowingRedirects(request, context, { manual: true, maxRedirects: 20, onRedirect }, bodyRead);
+ * ```
+ */
 export interface RedirectHop {
   readonly status: number;
   readonly from: URL;
@@ -14,7 +22,15 @@ export interface RedirectHop {
   readonly dropped: readonly string[];
 }
 
-/** How one attempt handles redirects. */
+/**
+ * How one attempt handles redirects.
+ *
+ * @example
+ * ```ts
+ * const redirects: RedirectOptions = { manual: runtimeShowsRedirects(), maxRedirects: 5 };
+ * fetchFollowingRedirects(request, context, redirects, bodyRead);
+ * ```
+ */
 export interface RedirectOptions {
   /**
    * Follow redirects here, where the runtime shows them (`redirect: 'manual'`

@@ -1,6 +1,15 @@
 import { ConfigurationError } from './errors.js';
 
-/** Headers as a record, a `Headers` object or a list of pairs. */
+/**
+ * Headers as a record, a `Headers` object or a list of pairs.
+ *
+ * @example
+ * ```ts
+ * const record: HeadersLike = { 'X-Trace': '1' };
+ * const pairs: HeadersLike = [['X-Trace', '1']];
+ * new AsyncAPIClient({ baseUrl: 'https://api.example.com', headers: new Headers(record) });
+ * ```
+ */
 export type HeadersLike = Readonly<Record<string, string>> | Headers | ReadonlyArray<readonly [string, string]>;
 
 /**

@@ -30,13 +30,28 @@ export interface PaginateOptions<T> extends Omit<RequestOptions, 'params' | 'jso
   maxPages?: number;
 }
 
-/** Where a page is: an endpoint, and the params to send with it. */
+/**
+ * Where a page is: an endpoint, and the params to send with it.
+ *
+ * @example
+ * ```ts
+ * const first: PageTarget = { endpoint: '/items', params: { per_page: 100 } };
+ * paginatePages(first, fetchPage, { baseUrl: new URL('https://api.example.com/v1/') });
+ * ```
+ */
 export interface PageTarget {
   readonly endpoint: string;
   readonly params?: QueryParams | undefined;
 }
 
-/** A fetched page: its response (body read) and parsed body. */
+/**
+ * A fetched page: its response (body read) and parsed body.
+ *
+ * @example
+ * ```ts
+ * readPage<Item[]>(response, context).subscribe((page: Page<Item[]>) => console.log(page.url, page.response.status, page.body.length));
+ * ```
+ */
 export interface Page<T> {
   readonly response: Response;
   readonly body: T;

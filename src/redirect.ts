@@ -10,7 +10,16 @@ import { SENSITIVE_HEADERS } from './redact.js';
  */
 export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
-/** What to do with a response that may be a redirect. */
+/**
+ * What to do with a response that may be a redirect.
+ *
+ * @example
+ * ```ts
+ * const decision: RedirectDecision = redirectDecision(302, 'GET', new URL('https://a.test/x'), new URL('https://a.test/y'));
+ * if (decision.action === 'follow') console.log(decision.method, decision.dropBody, decision.crossOrigin); // GET false false
+ * else if (decision.action === 'refuse') console.log(`the request ${decision.reason}`);
+ * ```
+ */
 export type RedirectDecision =
   /** Not a redirect (or one without `Location`): the response is the answer. */
   | { readonly action: 'stop' }

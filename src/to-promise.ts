@@ -1,7 +1,15 @@
 import { fromEvent, lastValueFrom, map, takeUntil, type Observable } from 'rxjs';
 import { ConfigurationError } from './errors.js';
 
-/** Options of {@link toPromise}. */
+/**
+ * Options of {@link toPromise}.
+ *
+ * @example
+ * ```ts
+ * const options: ToPromiseOptions = { signal: AbortSignal.timeout(5_000) };
+ * const items = await toPromise(client.getJson<Item[]>('/items'), options); // rejects with AbortError after 5 s, aborting the request
+ * ```
+ */
 export interface ToPromiseOptions {
   /** Aborting it unsubscribes (cancelling the request) and rejects with an `AbortError`. */
   signal?: AbortSignal;

@@ -1,7 +1,15 @@
 import { ConfigurationError, NetworkError, TimeoutError } from '../errors.js';
 import { DEFAULTS } from '../options.js';
 
-/** Settings of a {@link RetryBudget}; what is left out comes from `DEFAULTS.retryBudget`. */
+/**
+ * Settings of a {@link RetryBudget}; what is left out comes from `DEFAULTS.retryBudget`.
+ *
+ * @example
+ * ```ts
+ * const retryBudget: RetryBudgetOptions = { capacity: 100, timeoutCost: 20 };
+ * const client = new AsyncAPIClient({ baseUrl: 'https://api.example.com', retryBudget });
+ * ```
+ */
 export interface RetryBudgetOptions {
   /**
    * The tokens the bucket holds, and starts with.

@@ -7,6 +7,12 @@ import { serverRetryDelay } from './retry-after.js';
  * What to do after a failed attempt: retry after `delayMs`, which came from
  * the server's `Retry-After` (or a related header) when `fromServer` is true
  * and from the policy's backoff otherwise; or do not retry.
+ *
+ * @example
+ * ```ts
+ * const decision: RetryDecision = decideRetry({ maxAttempts: 3 }, error, 1);
+ * if (decision.retry) console.log(`retry in ${decision.delayMs} ms${decision.fromServer ? ' (the server asked)' : ''}`);
+ * ```
  */
 export type RetryDecision =
   | { readonly retry: true; readonly delayMs: number; readonly fromServer: boolean }

@@ -4,7 +4,15 @@ import { DEFAULTS, type RetryPolicy } from '../options.js';
 import type { RetryBudget } from './budget.js';
 import { decideRetry, type RetryDecision } from './decide.js';
 
-/** What is known when a retry is scheduled. */
+/**
+ * What is known when a retry is scheduled.
+ *
+ * @example
+ * ```ts
+ * const onRetry = (info: RetryInfo) => console.log(`attempt ${info.attempt} failed, next in ${info.delayMs} ms`, info.error);
+ * attempt$.pipe(retryWithPolicy({ maxAttempts: 3 }, asyncScheduler, onRetry));
+ * ```
+ */
 export interface RetryInfo {
   /** The attempt that failed, 1 for the first. */
   readonly attempt: number;
@@ -16,7 +24,15 @@ export interface RetryInfo {
   readonly error: unknown;
 }
 
-/** How a caller tunes {@link retryWithPolicy} (streams do). */
+/**
+ * How a caller tunes {@link retryWithPolicy} (streams do).
+ *
+ * @example
+ * ```ts
+ * const tuning: RetryTuning = { resetOnSuccess: true, decide: (error, attempt) => decideRetry({ maxAttempts: 5 }, error, attempt) };
+ * stream$.pipe(retryWithPolicy({ maxAttempts: 5 }, asyncScheduler, undefined, tuning));
+ * ```
+ */
 export interface RetryTuning {
   /**
    * Decides instead of `decideRetry(policy, error, attempt)`.
@@ -30,7 +46,15 @@ export interface RetryTuning {
   readonly resetOnSuccess?: boolean;
 }
 
-/** What limits the retries of one request beyond its policy (with a tuning, as streams need). */
+/**
+ * What limits the retries of one request beyond its policy (with a tuning, as streams need).
+ *
+ * @example
+ * ```ts
+ * const guards: RetryGuards = { target: { method: 'PUT', url: 'https://api.example.com/files/1' }, deadline: 10_000, budget: new RetryBudget() };
+ * attempt$.pipe(retryWithPolicy({ maxAttempts: 3 }, asyncScheduler, undefined, guards));
+ * ```
+ */
 export interface RetryGuards extends RetryTuning {
   /** The request, for the errors the guards raise. */
   readonly target: RequestTarget;

@@ -7,6 +7,12 @@ import type { RetryTuning } from '../retry/operator.js';
  * How a streaming call differs from a one-value call: the timeout covers the
  * wait for the response only, the connection stays open until the stream
  * ends, and retries follow {@link decideStreamRetry}.
+ *
+ * @example
+ * ```ts
+ * const mode: StreamMode = { interceptors: [], resumable: true, serverDelay: () => 1_000 }; // sseMode with a fixed wait
+ * streamRetryTuning(policy, mode, () => emitted).resetOnSuccess; // true: failures are counted afresh after each value
+ * ```
  */
 export interface StreamMode {
   /** The method's own interceptors, run before the client's on every attempt. */

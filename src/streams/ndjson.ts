@@ -3,7 +3,16 @@ import { ParseError } from '../errors.js';
 import type { AttemptContext } from '../response.js';
 import { readLines } from './lines.js';
 
-/** A line of an NDJSON stream: its value, or why it is not JSON. */
+/**
+ * A line of an NDJSON stream: its value, or why it is not JSON.
+ *
+ * @example
+ * ```ts
+ * const parsed: NdjsonLine | undefined = parseNdjsonLine(line);
+ * if (parsed?.ok) console.log(parsed.value);
+ * else if (parsed) console.warn('not JSON:', parsed.error);
+ * ```
+ */
 export type NdjsonLine = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
 /**

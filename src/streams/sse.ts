@@ -24,7 +24,15 @@ export interface ServerSentEvent {
   readonly retry: number | undefined;
 }
 
-/** What outlives one connection of an event stream: what a reconnection needs. */
+/**
+ * What outlives one connection of an event stream: what a reconnection needs.
+ *
+ * @example
+ * ```ts
+ * const session: SseSession = { lastEventId: '', retry: undefined };
+ * readLines(response, context).pipe(parseSse(session)).subscribe({ complete: () => console.log(session.lastEventId, session.retry) });
+ * ```
+ */
 export interface SseSession {
   /** Sent back as `Last-Event-ID` when reconnecting, unless empty. */
   lastEventId: string;
