@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { firstValueFrom, lastValueFrom, map, of, tap, throwError, type Observable } from 'rxjs';
+import { concat, filter, firstValueFrom, from, lastValueFrom, map, of, take, tap, throwError, type Observable } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AsyncAPIClient, ConfigurationError, HttpError, NetworkError, type Interceptor } from '../src/index.js';
 import { chainInterceptors } from '../src/interceptors.js';
@@ -209,5 +209,77 @@ describe('interceptors and redirects', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('interceptors that hold the response Observable their own way', () => {
+  const json = (body: unknown) => (_req: unknown, res: import('node:http').ServerResponse) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+
+  it.each<[string, Interceptor]>([
+    ['take(1)', (request, next) => next(request).pipe(take(1))],
+    ['firstValueFrom', (request, next) => from(firstValueFrom(next(request)))],
+  ])('an interceptor that lets go after the response (%s) leaves the body readable', async (_name, interceptor) => {
+    server = await startServer(json({ a: 1 }));
+    nock.enableNetConnect('127.0.0.1');
+    const client = new AsyncAPIClient({ baseUrl: server.origin, interceptors: [interceptor] });
+    expect(await lastValueFrom(client.getJson('/x'))).toEqual({ a: 1 });
+  });
+
+  it('an interceptor that drops the response ends the request with a ConfigurationError, not a hang or a retry', async () => {
+    server = await startServer(json({ a: 1 }));
+    nock.enableNetConnect('127.0.0.1');
+    const client = new AsyncAPIClient({ baseUrl: server.origin, timeout: false, interceptors: [(request, next) => next(request).pipe(filter(() => false))] });
+    const recording = record(client.getJson('/x'));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(ConfigurationError);
+    expect((recording.error as Error).message).toMatch(/the interceptors completed without a response/);
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('an interceptor that emits two responses: the first is the answer', async () => {
+    const client = new AsyncAPIClient({
+      baseUrl: ORIGIN,
+      interceptors: [() => concat(of(new Response('{"a":1}')), of(new Response('{"a":2}')))],
+    });
+    const recording = record(client.getJson('/x'));
+    await until(recording.done);
+    expect(recording.values).toEqual([{ a: 1 }]);
+  });
+
+  it('a cache interceptor that hands out one Response twice gets a clear error the second time, not a retried network error', async () => {
+    let cached: Response | undefined;
+    const cache: Interceptor = (request, next) => (cached ? of(cached) : next(request).pipe(tap((response) => (cached = response))));
+    server = await startServer(json({ a: 1 }));
+    nock.enableNetConnect('127.0.0.1');
+    const client = new AsyncAPIClient({ baseUrl: server.origin, interceptors: [cache], retry: { baseDelay: 1 } });
+    expect(await lastValueFrom(client.getJson('/x'))).toEqual({ a: 1 });
+    const recording = record(client.getJson('/x'));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(ConfigurationError);
+    expect((recording.error as Error).message).toMatch(/response\.clone\(\)/);
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('a request rebuilt to add a header keeps its body as sent: a content-length, and a 307 can resend it', async () => {
+    server = await startServer((req, res) => {
+      if (req.url === '/old') {
+        res.writeHead(307, { location: '/new' }).end();
+        return;
+      }
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ length: req.headers['content-length'] ?? null, chunked: req.headers['transfer-encoding'] ?? null, body })),
+      );
+    });
+    nock.enableNetConnect('127.0.0.1');
+    const client = new AsyncAPIClient({ baseUrl: server.origin, interceptors: [withHeader('x-signed', () => 'yes')] });
+    const response = await lastValueFrom(client.request('POST', '/old', { json: { a: 1 } }));
+    expect(await response.json()).toEqual({ length: '7', chunked: null, body: '{"a":1}' });
+    expect(server.hits.map((hit) => [hit.url, hit.headers['x-signed']])).toEqual([
+      ['/old', 'yes'],
+      ['/new', 'yes'],
+    ]);
   });
 });

@@ -1,17 +1,21 @@
 import {
   catchError,
   defer,
+  finalize,
   mergeMap,
   Observable,
   Subject,
+  Subscription,
   switchMap,
+  take,
   tap,
   throwError,
+  throwIfEmpty,
   timeout,
   type MonoTypeOperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import { NetworkError, RequestError, TimeoutError } from './errors.js';
+import { ConfigurationError, NetworkError, RequestError, TimeoutError } from './errors.js';
 import { fetchFollowingRedirects, type RedirectOptions } from './follow-redirects.js';
 import { chainInterceptors, type Interceptor } from './interceptors.js';
 import type { SendableRequest } from './prepare.js';
@@ -64,33 +68,91 @@ export function send<T>(request$: Observable<SendableRequest>, read: ResponseRea
     // after it a downstream `first()` that unsubscribes no longer aborts the body it was handed.
     const readDone = new Subject<never>();
     const settle = () => readDone.complete();
-    const fetchOne = (request: SendableRequest) => fetchFollowingRedirects(request, context, options.redirects, readDone).pipe(classify());
+    // The fetches of this attempt: they end with the attempt, not with the interceptor chain.
+    const fetches = new Subscription();
+    const fetchOne = (request: SendableRequest) => heldByAttempt(fetchFollowingRedirects(request, context, options.redirects, readDone).pipe(classify()), fetches);
     const response$ = request$.pipe(
       switchMap((sendable) => {
         if (interceptors.length === 0) return fetchOne(sendable);
         const original = new Request(sendable.url.href, sendable.init);
         // Passed on as it is, the request keeps its prepared body (a string, not a stream read once).
-        return chainInterceptors(interceptors, (request) => fetchOne(request === original ? sendable : fromRequest(request, sendable)))(original);
+        const last = (request: Request) => (request === original ? fetchOne(sendable) : fromRequest(request, sendable).pipe(switchMap(fetchOne)));
+        return chainInterceptors(interceptors, last)(original).pipe(
+          take(1),
+          throwIfEmpty(() => new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
+        );
       }),
     );
     const readResponse = (response: Response): Observable<T> =>
-      defer(() => read(response, context)).pipe(classify(), tap({ next: () => options.stream || settle(), complete: settle, error: settle }));
-    return options.stream ? timed(response$).pipe(mergeMap(readResponse)) : timed(response$.pipe(mergeMap(readResponse)));
+      defer(() => {
+        // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a network error.
+        if (response.bodyUsed || response.body?.locked) {
+          throw new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()');
+        }
+        return read(response, context);
+      }).pipe(classify(), tap({ next: () => options.stream || settle(), complete: settle, error: settle }));
+    const attempt$ = options.stream ? timed(response$).pipe(mergeMap(readResponse)) : timed(response$.pipe(mergeMap(readResponse)));
+    return attempt$.pipe(finalize(() => fetches.unsubscribe()));
   });
 }
 
 /**
- * The sendable form of a `Request` an interceptor made: its URL, method,
- * headers, body and signal. The auth header names and query credential stay
- * those of the attempt, so a redirect to another origin still drops them.
+ * Runs a fetch on behalf of the attempt: the first response is passed on and
+ * the Observable completes, while the fetch itself stays subscribed in
+ * `owner` (its body abortable) until it ends or the attempt does. So an
+ * interceptor that takes the first response and lets go (`take(1)`,
+ * `firstValueFrom`) does not abort the body the reader is about to read;
+ * letting go before the response still aborts the fetch.
  */
-function fromRequest(request: Request, attempt: SendableRequest): SendableRequest {
-  const init: SendableRequest['init'] = { method: request.method, headers: Object.fromEntries(request.headers), signal: request.signal };
-  if (request.body !== null) {
-    init.body = request.body;
-    init.duplex = 'half';
-  }
-  return { url: new URL(request.url), init, authNames: attempt.authNames, query: attempt.query };
+function heldByAttempt(fetch$: Observable<Response>, owner: Subscription): Observable<Response> {
+  return new Observable<Response>((subscriber) => {
+    let answered = false;
+    const subscription = fetch$.subscribe({
+      next: (response) => {
+        answered = true;
+        subscriber.next(response);
+        subscriber.complete();
+      },
+      error: (error: unknown) => subscriber.error(error),
+    });
+    owner.add(subscription);
+    return () => {
+      if (!answered) subscription.unsubscribe();
+    };
+  });
+}
+
+// RequestInit fields an interceptor may set on its Request, besides method, headers and body;
+// `redirect` stays the client's, as it follows redirects itself where it can.
+const REQUEST_FIELDS = ['cache', 'credentials', 'integrity', 'keepalive', 'mode', 'referrer', 'referrerPolicy'] as const;
+let defaultRequest: Request | undefined;
+
+/**
+ * The sendable form of a `Request` an interceptor made: its URL, method,
+ * headers, body, signal and other fetch options. The body is read into a
+ * buffer (what the interceptor made of it, exactly), so it keeps a
+ * content-length and can follow a 307; only a stream upload stays a stream.
+ * The auth header names and query credential stay those of the attempt, so a
+ * redirect to another origin still drops them.
+ */
+function fromRequest(request: Request, attempt: SendableRequest): Observable<SendableRequest> {
+  return defer(async () => {
+    const init: SendableRequest['init'] = { method: request.method, headers: Object.fromEntries(request.headers), signal: request.signal };
+    for (const field of REQUEST_FIELDS) {
+      // Only what differs from a plain Request: the runtime's defaults stay implicit.
+      defaultRequest ??= new Request('http://localhost/');
+      if (request[field] !== defaultRequest[field]) (init as unknown as Record<string, unknown>)[field] = request[field];
+    }
+    if (request.body !== null) {
+      if (typeof ReadableStream !== 'undefined' && attempt.init.body instanceof ReadableStream) {
+        init.body = request.body;
+        init.duplex = 'half';
+      } else {
+        init.body = await request.arrayBuffer();
+      }
+    }
+    return { url: new URL(request.url), init, authNames: attempt.authNames, query: attempt.query };
+  });
 }
 
 /**
