@@ -220,6 +220,8 @@ describe('secrets never show in errors or events', () => {
     const refreshError = new Error(`refresh token ${TOKEN} revoked`);
     const error = new TokenRefreshError(refreshError, target, 1);
     for (const text of [error.message, String(error.stack), String(error), JSON.stringify(error)]) expect(text).not.toContain(TOKEN);
+    expect(inspect(error)).not.toContain(TOKEN);
+    expect(inspect(error)).toContain('[Error: not shown, read error.cause]');
     expect(error.cause).toBe(refreshError);
   });
 

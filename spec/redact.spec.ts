@@ -33,6 +33,15 @@ describe('redactHeaders', () => {
     });
   });
 
+  it.each([
+    ['location', 'https://app.test/cb?code=SECRET-CODE&state=s', 'https://app.test/cb'],
+    ['content-location', '/items/1?sig=abc#x', '/items/1'],
+    ['referer', 'https://app.test/page?token=t', 'https://app.test/page'],
+    ['link', '</v1/items?page=2>; rel="next"', '</v1/items?page=2>; rel="next"'],
+  ])('shows the %s header without its query', (name, value, shown) => {
+    expect(redactHeaders({ [name]: value }, new Set())).toEqual({ [name]: shown });
+  });
+
   it('reads a Headers object, Set-Cookie included', () => {
     const headers = new Headers([
       ['content-type', 'text/plain'],

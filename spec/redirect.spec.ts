@@ -94,6 +94,16 @@ describe('headersAfterRedirect', () => {
     for (const name of kept) expect(next.headers[name]).toBe(headers[name as keyof typeof headers]);
   });
 
+  it('cross origin: drops what the events redact too (x-auth-token, x-csrf-token, x-session-id...), whoever set it', () => {
+    const next = headersAfterRedirect(
+      { 'x-auth-token': 'a', 'x-csrf-token': 'c', 'x-session-id': 's', 'x-request-signature': 'g', 'x-trace': 't' },
+      { dropBody: false, crossOrigin: true },
+      new Set(),
+    );
+    expect(next.headers).toEqual({ 'x-trace': 't' });
+    expect(next.dropped).toEqual(['x-auth-token', 'x-csrf-token', 'x-session-id', 'x-request-signature']);
+  });
+
   it('drops a header that came from auth under any name, even one that looks harmless', () => {
     const next = headersAfterRedirect({ 'x-tenant': 'secret-tenant', 'x-other': 'o' }, { dropBody: false, crossOrigin: true }, new Set(['x-tenant']));
     expect(next.headers).toEqual({ 'x-other': 'o' });

@@ -63,8 +63,13 @@ export class RequestError extends Error {
     inspect: (value: unknown, options: object) => string,
   ): string {
     const fields: Record<string, unknown> = { ...(this as object) };
-    if (this.cause !== undefined) fields.cause = this.cause;
+    if (this.cause !== undefined) fields.cause = this.shownCause();
     return `${this.stack ?? `${this.name}: ${this.message}`} ${inspect(fields, options)}`;
+  }
+
+  /** The cause as `util.inspect()` shows it. */
+  protected shownCause(): unknown {
+    return this.cause;
   }
 }
 
@@ -359,6 +364,11 @@ export class TokenRefreshError extends RequestError {
     super(`${target.method} ${target.url} got status 401 and the token refresh failed; the request was not replayed (see cause)`, target, attempts, {
       cause,
     });
+  }
+
+  // Logs show only what kind of error the refresh ended with: its message may quote a refresh token.
+  protected override shownCause(): unknown {
+    return `[${this.cause instanceof Error ? this.cause.name : typeof this.cause}: not shown, read error.cause]`;
   }
 }
 

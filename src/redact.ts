@@ -39,9 +39,12 @@ export function isSensitiveHeader(name: string, authNames: ReadonlySet<string>):
   return SENSITIVE_HEADERS.has(lower) || authNames.has(lower) || SECRET_NAME.test(lower);
 }
 
+const URL_HEADERS = new Set(['location', 'content-location', 'referer']);
+
 /**
  * Headers as events show them: lower-case names, the value of every
- * {@link isSensitiveHeader sensitive} header replaced by {@link REDACTED}.
+ * {@link isSensitiveHeader sensitive} header replaced by {@link REDACTED}, and
+ * URLs (`Location`, `Content-Location`, `Referer`) without their query.
  *
  * @example
  * ```ts
@@ -56,7 +59,9 @@ export function redactHeaders(
   const entries = Symbol.iterator in headers ? (headers as Iterable<readonly [string, string]>) : Object.entries(headers);
   const shown: Record<string, string> = {};
   for (const [name, value] of entries) {
-    shown[name.toLowerCase()] = isSensitiveHeader(name, authNames) ? REDACTED : value;
+    const lower = name.toLowerCase();
+    // A URL's query may hold a code or a key (OAuth redirects do): shown without it, as every URL in events is.
+    shown[lower] = isSensitiveHeader(name, authNames) ? REDACTED : URL_HEADERS.has(lower) ? value.replace(/[?#].*$/s, '') : value;
   }
   return shown;
 }

@@ -1,4 +1,4 @@
-import { SENSITIVE_HEADERS } from './redact.js';
+import { isSensitiveHeader } from './redact.js';
 
 /**
  * The statuses fetch follows: 301, 302, 303, 307 and 308.
@@ -60,9 +60,10 @@ const BODY_HEADERS: ReadonlySet<string> = new Set(['content-type', 'content-enco
 
 /**
  * The headers of the next hop of a redirect. A cross-origin hop drops every
- * header that came from auth (`authNames`, whatever they are called), plus
- * `Authorization`, `Proxy-Authorization`, `Cookie` and `X-API-Key`; a hop that
- * turned into a GET drops the body's headers. Same-origin hops keep the rest.
+ * header that came from auth (`authNames`, whatever they are called) and
+ * every header the events redact ({@link isSensitiveHeader}: `Authorization`,
+ * `Cookie`, `X-API-Key`, names with `token`, `session`, `secret`...); a hop
+ * that turned into a GET drops the body's headers. Same-origin hops keep the rest.
  *
  * @param headers the current hop's headers, lower-case names
  * @param authNames the lower-case names of the headers that came from auth
@@ -81,7 +82,8 @@ export function headersAfterRedirect(
   const kept: Record<string, string> = {};
   const dropped: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    const credential = decision.crossOrigin && (authNames.has(name) || SENSITIVE_HEADERS.has(name));
+    // The same rule as the redaction of events: what is too secret to log is too secret to forward.
+    const credential = decision.crossOrigin && isSensitiveHeader(name, authNames);
     if (credential || (decision.dropBody && BODY_HEADERS.has(name))) dropped.push(name);
     else kept[name] = value;
   }
