@@ -94,7 +94,9 @@ describe('faults seen from the browser', () => {
     expect(tooLarge.attempts).toBe(1);
     expect(tooLarge.contentLength).toBeUndefined();
     expect(tooLarge.receivedBytes).toBeGreaterThan(MIB);
-    expect(tooLarge.receivedBytes).toBeLessThan(2 * MIB);
+    // One chunk past the limit; Chromium's chunks grow to 1 MiB and more on a loaded machine
+    // (exactly 2 MiB was seen), so the bound says "not the 64 MiB", not "under 2 MiB".
+    expect(tooLarge.receivedBytes).toBeLessThanOrEqual(4 * MIB);
     await expectServer(key, { hits: 1, aborts: 1 });
   });
 
