@@ -257,3 +257,45 @@ describe('retryWithPolicy tuning (marbles)', () => {
     });
   });
 });
+
+describe('retryWithPolicy: a stream that reconnects pays its budget back (marbles)', () => {
+  it('resetOnSuccess: each value after a reconnection gives back what that reconnection cost', () => {
+    const scheduler = newScheduler();
+    // Two reconnections' worth of tokens (a network error costs 10): without the refunds the third could not be paid.
+    const budget = new RetryBudget({ capacity: 20 });
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = cold('a#', undefined, new NetworkError(new TypeError('dropped'), target, 1));
+      const result = source.pipe(
+        retryWithPolicy({ maxAttempts: 2, baseDelay: 1 }, scheduler, undefined, { target, budget, resetOnSuccess: true }),
+        take(10),
+      );
+      expectObservable(result).toBe('a-a-a-a-a-a-a-a-a-(a|)');
+    });
+    expect(budget.available).toBe(20);
+  });
+
+  it('the refund follows the last retry before the value: one per reconnection, however many values follow', () => {
+    const scheduler = newScheduler();
+    const budget = new RetryBudget({ capacity: 100 });
+    budget.tryAcquire(50);
+    scheduler.run(({ cold, expectObservable }) => {
+      let attempt = 0;
+      const dropped = new NetworkError(new TypeError('dropped'), target, 1);
+      const source = defer(() => {
+        attempt += 1;
+        if (attempt === 1) return cold('ab#', undefined, dropped);
+        if (attempt === 2) return cold('#', undefined, unavailable503());
+        return cold('cd|');
+      });
+      const result = source.pipe(retryWithPolicy({ maxAttempts: 3, baseDelay: 1 }, scheduler, undefined, { target, budget, resetOnSuccess: true }));
+      // a, b; dropped at 2 ms: wait 1; a 503 at 3 ms: wait 2; c, d from 5 ms.
+      expectObservable(result).toBe('ab---cd|');
+    });
+    // 50 + 1 (first value) - 10 (the drop) - 5 (the 503) + 5 (what the last retry cost, once).
+    expect(budget.available).toBe(41);
+  });
+});
+
+function unavailable503(): HttpError {
+  return new HttpError(new Response(null, { status: 503 }), target, 1);
+}

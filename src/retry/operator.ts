@@ -41,6 +41,8 @@ export interface RetryTuning {
   readonly decide?: (error: unknown, attempt: number) => RetryDecision;
   /**
    * Counts attempts afresh after each value, as a stream that reconnects does.
+   * With a budget, the first value after each reconnection gives back what
+   * that reconnection cost, so a healthy stream does not drain the budget.
    * @default false
    */
   readonly resetOnSuccess?: boolean;
@@ -106,7 +108,7 @@ export function retryWithPolicy<T>(
       const deadlineAt = scheduler.now() + deadline;
       const decide = options.decide ?? ((error: unknown, attempt: number) => decideRetry(policy, error, attempt, scheduler.now()));
       let attempts = 0;
-      // What the last retry cost: a success gives it back to the budget.
+      // What the last retry cost: the first value after it gives it back to the budget.
       let spent = 0;
       let succeeded = false;
       const retried$ = defer(() => {
@@ -130,6 +132,9 @@ export function retryWithPolicy<T>(
               if (!budget.tryAcquire(cost)) return throwError(() => error);
               spent = cost;
             }
+            // A stream that reconnects (resetOnSuccess) emits again: its next value pays this retry back,
+            // or every healthy reconnection would drain the budget shared by the whole client.
+            succeeded = false;
             // The response of a retried attempt is thrown away: free its connection now, not at GC.
             if (error instanceof HttpError) error.response.body?.cancel().catch(() => undefined);
             onRetry?.({ attempt, delayMs: decision.delayMs, fromServer: decision.fromServer, error });
