@@ -1,7 +1,7 @@
-import { defer, lastValueFrom, of, retry, type Observable } from 'rxjs';
+import { defer, lastValueFrom, of, retry, throwError, type Observable } from 'rxjs';
 import { TestScheduler, type RunHelpers } from 'rxjs/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpError, NetworkError } from '../src/errors.js';
+import { BodyNotReplayableError, HttpError, NetworkError } from '../src/errors.js';
 import { AsyncAPIClient, bearerTokenAuth, isTokenRefreshError, TokenRefreshError, type ClientEvent } from '../src/index.js';
 import { replayAfterRefresh, SharedTokenRefresh } from '../src/token-refresh.js';
 import { record } from './support/record.js';
@@ -208,6 +208,66 @@ describe('replayAfterRefresh (marbles)', () => {
       // 401 at 1, refresh until 2, replay: 503 at 3, retry: 401 again at 4, and that one is final.
       expectObservable(result).toBe('----#', undefined, last);
       expectSubscriptions(renew.subscriptions).toBe('-^!');
+    });
+  });
+
+  it('a stream may refresh again after fresh values: once per 401, not once per life', () => {
+    marbles('-|', ({ shared, renew, attempts, cold, expectObservable, expectSubscriptions }) => {
+      const dropped = new NetworkError(new TypeError('dropped'), target, 1);
+      const source = attempts(cold('-#', undefined, status(401)), cold('-a#', undefined, dropped), cold('-#', undefined, status(401)), cold('-b|'));
+      const result = source.pipe(
+        replayAfterRefresh(shared, () => shared.generation, (cause) => cause),
+        // A stream that reconnects after a drop, as sse() does: only network errors.
+        retry({ resetOnSuccess: true, delay: (error: unknown) => (error instanceof NetworkError ? of(0) : throwError(() => error)) }),
+      );
+      // 401 at 1, refresh until 2, replay: a at 3, dropped at 4; reconnect: 401 at 5, refresh until 6, replay: b at 7.
+      expectObservable(result).toBe('---a---b|');
+      expectSubscriptions(renew.subscriptions).toBe(['-^!', '-----^!']);
+    });
+  });
+
+  it('a stream still replays at most once per failure: a 401 right after a replay is final', () => {
+    marbles('-|', ({ shared, renew, attempts, cold, expectObservable, expectSubscriptions }) => {
+      const dropped = new NetworkError(new TypeError('dropped'), target, 1);
+      const last = status(401);
+      const source = attempts(cold('-#', undefined, status(401)), cold('-a#', undefined, dropped), cold('-#', undefined, status(401)), cold('-#', undefined, last));
+      const result = source.pipe(
+        replayAfterRefresh(shared, () => shared.generation, (cause) => cause),
+        retry({ resetOnSuccess: true, delay: (error: unknown) => (error instanceof NetworkError ? of(0) : throwError(() => error)) }),
+      );
+      expectObservable(result).toBe('---a---#', undefined, last);
+      expectSubscriptions(renew.subscriptions).toBe(['-^!', '-----^!']);
+    });
+  });
+
+  it('a one-shot body is not replayed (nor the token refreshed): BodyNotReplayableError, the 401 as its cause', () => {
+    marbles('-|', ({ shared, renew, attempts, cold, expectObservable, expectSubscriptions }) => {
+      const unauthorized = new HttpError(new Response(null, { status: 401 }), { method: 'PUT', url: 'https://h/upload' }, 2);
+      const replay = cold('-a|');
+      const source = attempts(cold('-#', undefined, unauthorized), replay);
+      const expected = new BodyNotReplayableError(unauthorized, { method: 'PUT', url: 'https://h/upload' }, 2);
+      expectObservable(source.pipe(replayAfterRefresh(shared, () => 0, (cause) => cause, { replayable: false }))).toBe('-#', undefined, expected);
+      expectSubscriptions(renew.subscriptions).toBe([]);
+      expectSubscriptions(replay.subscriptions).toBe([]);
+    });
+    const unauthorized = status(401);
+    const seen: unknown[] = [];
+    throwError(() => unauthorized)
+      .pipe(replayAfterRefresh(new SharedTokenRefresh(() => undefined, Infinity, newScheduler()), () => 0, (c) => c, { replayable: false }))
+      .subscribe({ error: (error: unknown) => seen.push(error) });
+    expect((seen[0] as BodyNotReplayableError).cause).toBe(unauthorized);
+    // The 401 is the answer the caller gets (as the cause): its body is left unread.
+    expect(unauthorized.response.bodyUsed).toBe(false);
+  });
+
+  it('a one-shot body: other errors pass through as they are', () => {
+    marbles('-|', ({ shared, cold, expectObservable }) => {
+      const forbidden = status(403);
+      expectObservable(cold('-#', undefined, forbidden).pipe(replayAfterRefresh(shared, () => 0, (c) => c, { replayable: false }))).toBe(
+        '-#',
+        undefined,
+        forbidden,
+      );
     });
   });
 

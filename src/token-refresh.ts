@@ -17,7 +17,7 @@ import {
   type ObservableInput,
   type SchedulerLike,
 } from 'rxjs';
-import { HttpError } from './errors.js';
+import { BodyNotReplayableError, HttpError } from './errors.js';
 
 /**
  * Renews the token after a 401: when what it returns resolves, emits or
@@ -99,13 +99,35 @@ export class SharedTokenRefresh {
 }
 
 /**
- * After the first 401 of a logical request, waits for `shared` to renew the
- * token and re-subscribes the source once (the replay reads the new token).
- * A 401 after that, and any other error, passes through; a failed refresh
- * errors with what `refreshFailed` makes of its error. Call it once per
- * logical request: the "once" survives the retries that re-subscribe it.
+ * How {@link replayAfterRefresh} treats the request it replays.
+ *
+ * @example
+ * ```ts
+ * const options: ReplayOptions = { replayable: prepared.replayable }; // false for a one-shot stream body
+ * attempt$.pipe(replayAfterRefresh(shared, () => seen, (cause) => new TokenRefreshError(cause, target, attempt), options));
+ * ```
+ */
+export interface ReplayOptions {
+  /**
+   * `false` when the body is a stream that can be sent only once: a 401 then
+   * ends the request with `BodyNotReplayableError` (the 401 as its `cause`,
+   * its response unread), without a refresh, as a retry would.
+   * @default true
+   */
+  readonly replayable?: boolean;
+}
+
+/**
+ * After a 401, waits for `shared` to renew the token and re-subscribes the
+ * source once (the replay reads the new token). A 401 after that, and any
+ * other error, passes through; a failed refresh errors with what
+ * `refreshFailed` makes of its error. Call it once per logical request: the
+ * "once" survives the retries that re-subscribe it, until the source emits a
+ * value. A stream that reconnects (`sse()`) may thus refresh again for a 401
+ * after fresh events; a one-value request has ended by then.
  *
  * @param seenGeneration the `generation` read when the failed attempt took its token
+ * @param options whether the request can be sent again (see {@link ReplayOptions})
  * @example
  * ```ts
  * attempt$.pipe(replayAfterRefresh(shared, () => seen, (cause) => new TokenRefreshError(cause, target, attempt)), retryWithPolicy(policy, scheduler));
@@ -115,19 +137,27 @@ export function replayAfterRefresh<T>(
   shared: SharedTokenRefresh,
   seenGeneration: () => number,
   refreshFailed: (cause: unknown) => unknown,
+  options: ReplayOptions = {},
 ): MonoTypeOperatorFunction<T> {
   let replayed = false;
-  return (source) =>
-    source.pipe(
+  return (source) => {
+    // A value answers the last 401: the next one (a stream's reconnection that finds the token expired) may refresh again.
+    const attempt$ = source.pipe(tap(() => (replayed = false)));
+    return attempt$.pipe(
       catchError((error: unknown) => {
         if (replayed || !(error instanceof HttpError) || error.status !== 401) return throwError(() => error);
+        // The stream was read as it was sent: a replay would send nothing (fetch fails), and the 401 would be lost.
+        if (options.replayable === false) {
+          return throwError(() => new BodyNotReplayableError(error, { method: error.method, url: error.url }, error.attempts));
+        }
         replayed = true;
         // The 401 is answered by the replay: free its connection now.
         error.response.body?.cancel().catch(() => undefined);
         return shared.after(seenGeneration()).pipe(
           catchError((cause: unknown) => throwError(() => refreshFailed(cause))),
-          concatWith(source),
+          concatWith(attempt$),
         );
       }),
     );
+  };
 }

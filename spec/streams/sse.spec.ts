@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AsyncAPIClient, HttpError, NetworkError, ParseError, type ServerSentEvent } from '../../src/index.js';
+import { take } from 'rxjs';
+import { AsyncAPIClient, bearerTokenAuth, HttpError, NetworkError, ParseError, type ServerSentEvent } from '../../src/index.js';
 import { decideStreamRetry } from '../../src/streams/mode.js';
 import { SseParser, type SseSession } from '../../src/streams/sse.js';
 import { eventsOf } from '../support/events.js';
@@ -196,6 +197,31 @@ describe('client.sse', () => {
     // The events number the attempts of the whole stream, as the request events do.
     expect(retries.map((e) => e.attempt)).toEqual([1, 2, 3, 4]);
     expect(server.hits.map((h) => h.headers['last-event-id'])).toEqual([undefined, '1', '1', '3', '3']);
+  });
+
+  it('refreshes the token again at each reconnection that finds it expired, after fresh events', async () => {
+    // Every connection drops after one event, and the token it used expires with it.
+    let valid = 1;
+    server = await startServer((req, res) => {
+      if (req.headers.authorization !== `Bearer t${valid}`) return void res.writeHead(401).end();
+      valid += 1;
+      dropAfter(res, `retry: 0\nid: ${valid}\ndata: event ${valid}\n\n`);
+    });
+    let token = 0;
+    let refreshes = 0;
+    const client = new AsyncAPIClient({
+      baseUrl: server.origin,
+      authHeaders: () => bearerTokenAuth(`t${token}`),
+      tokenRefresh: () => {
+        refreshes += 1;
+        token = valid;
+      },
+    });
+    const recording = record(client.sse('/feed').pipe(take(4)));
+    await until(recording.done);
+    expect(recording.error).toBeUndefined();
+    expect(recording.values.map((e) => e.data)).toEqual(['event 2', 'event 3', 'event 4', 'event 5']);
+    expect(refreshes).toBe(4);
   });
 
   it('a 204 ends the stream without reconnecting', async () => {
