@@ -299,3 +299,46 @@ describe('retryWithPolicy: a stream that reconnects pays its budget back (marble
 function unavailable503(): HttpError {
   return new HttpError(new Response(null, { status: 503 }), target, 1);
 }
+
+describe('retryWithPolicy: the errors it makes count the attempts the caller counts (marbles)', () => {
+  // The client counts a replay after a token refresh as an attempt; the operator, which does not see it, asks.
+  const attempts = () => 5;
+  const failure = new NetworkError(new TypeError('x'), target, 5);
+
+  it('the deadline before a wait', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const expected = new TimeoutError(2000, target, 5, { scope: 'deadline', cause: failure });
+      const result = cold('#', undefined, failure).pipe(retryWithPolicy(policy, scheduler, undefined, { target, deadline: 2000, attempts }));
+      expectObservable(result).toBe('#', undefined, expected);
+    });
+  });
+
+  it('the deadline during an attempt', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const expected = new TimeoutError(3, target, 5, { scope: 'deadline' });
+      expectObservable(cold('-').pipe(retryWithPolicy(policy, scheduler, undefined, { target, deadline: 3, attempts }))).toBe('3ms #', undefined, expected);
+    });
+  });
+
+  it('a one-shot body', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const expected = new BodyNotReplayableError(failure, target, 5);
+      const result = cold('#', undefined, failure).pipe(retryWithPolicy(policy, scheduler, undefined, { target, replayable: false, attempts }));
+      expectObservable(result).toBe('#', undefined, expected);
+    });
+  });
+
+  it('a one-shot body that already ended with BodyNotReplayableError (a 401 it could not replay) keeps it, not wrapped twice', () => {
+    const scheduler = newScheduler();
+    const notReplayable = new BodyNotReplayableError(new HttpError(new Response(null, { status: 401 }), target, 1), target, 1);
+    scheduler.run(({ cold, expectObservable }) => {
+      const result = cold('#', undefined, notReplayable).pipe(
+        retryWithPolicy({ ...policy, retryOn: () => true }, scheduler, undefined, { target, replayable: false, attempts }),
+      );
+      expectObservable(result).toBe('#', undefined, notReplayable);
+    });
+  });
+});

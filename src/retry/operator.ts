@@ -76,6 +76,14 @@ export interface RetryGuards extends RetryTuning {
   readonly deadline?: number;
   /** The retry budget that every retry must be paid from; none when absent. */
   readonly budget?: RetryBudget;
+  /**
+   * The attempts made so far, for the `attempts` of the errors the guards
+   * raise (`TimeoutError` of the deadline, `BodyNotReplayableError`). The
+   * caller's count, when it sees attempts that this operator does not (a
+   * replay after a token refresh re-subscribes the source from inside).
+   * @default the operator's own count of its subscriptions to the source
+   */
+  readonly attempts?: () => number;
 }
 
 /**
@@ -86,7 +94,7 @@ export interface RetryGuards extends RetryTuning {
  * unchanged. Fields left out of `policy` come from `DEFAULTS.retry`.
  *
  * @param onRetry called when a retry is scheduled, before the wait
- * @param options another decision or a count that restarts after each value (streams); with a `target`, the request's deadline, budget and body replayability
+ * @param options another decision or a count that restarts after each value (streams); with a `target`, the request's deadline, budget, body replayability and count of attempts
  * @example
  * ```ts
  * attempt$.pipe(retryWithPolicy({ maxAttempts: 3, baseDelay: 2000 }, asyncScheduler));
@@ -107,12 +115,13 @@ export function retryWithPolicy<T>(
     defer(() => {
       const deadlineAt = scheduler.now() + deadline;
       const decide = options.decide ?? ((error: unknown, attempt: number) => decideRetry(policy, error, attempt, scheduler.now()));
-      let attempts = 0;
+      let subscribed = 0;
+      const attempts = guards?.attempts ?? (() => subscribed);
       // What the last retry cost: the first value after it gives it back to the budget.
       let spent = 0;
       let succeeded = false;
       const retried$ = defer(() => {
-        attempts += 1;
+        subscribed += 1;
         return source;
       }).pipe(
         retry({
@@ -123,9 +132,12 @@ export function retryWithPolicy<T>(
             const decision = decide(error, attempt);
             // throwError, never EMPTY: EMPTY would complete silently and swallow the error.
             if (!decision.retry) return throwError(() => error);
-            if (guards?.replayable === false) return throwError(() => new BodyNotReplayableError(error, guards.target, attempt));
+            if (guards?.replayable === false) {
+              // Already said (a 401 that could not be replayed): wrapping it again would bury the cause.
+              return throwError(() => (error instanceof BodyNotReplayableError ? error : new BodyNotReplayableError(error, guards.target, attempts())));
+            }
             if (guards && now + decision.delayMs >= deadlineAt) {
-              return throwError(() => new TimeoutError(deadline, guards.target, attempt, { scope: 'deadline', cause: error }));
+              return throwError(() => new TimeoutError(deadline, guards.target, attempts(), { scope: 'deadline', cause: error }));
             }
             if (budget) {
               const cost = budget.costOf(error);
@@ -153,7 +165,7 @@ export function retryWithPolicy<T>(
         timeout({
           first: deadline,
           scheduler,
-          with: () => throwError(() => new TimeoutError(deadline, target, attempts, { scope: 'deadline' })),
+          with: () => throwError(() => new TimeoutError(deadline, target, attempts(), { scope: 'deadline' })),
         }),
       );
     });
