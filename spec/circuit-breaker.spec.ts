@@ -1,4 +1,4 @@
-import { defer, of } from 'rxjs';
+import { defer, filter, of, tap, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker, toCircuitBreaker, type CircuitChange, type CircuitEntry } from '../src/circuit-breaker.js';
@@ -223,6 +223,87 @@ describe('CircuitBreaker.guard (marbles)', () => {
       expectObservable(breaker.guard(cold('#', undefined, failure), context)).toBe('#', undefined, failure);
       expectObservable(breaker.guard(cold('-----a|'), context), '^ 2ms !').toBe('');
       expectObservable(breaker.guard(cold('a|'), context), '5ms ^').toBe('5ms a|');
+    });
+  });
+});
+
+describe('CircuitBreaker.guard: a response settles the probe (marbles)', () => {
+  const failure = new NetworkError(new TypeError('down'), target, 1);
+
+  /** An attempt that emits nothing: it reports a response with `status` at the `r` of `marbles` (as the client's response hook does). */
+  const quietAttempt = (attempt$: Observable<string>, status: number, responded: () => ((status: number) => void) | undefined) =>
+    attempt$.pipe(
+      tap(() => responded()?.(status)),
+      filter(() => false),
+    );
+
+  it('a quiet stream that is the probe closes the circuit when its response (status < 400) arrives, before any value', () => {
+    const scheduler = newScheduler();
+    const changes: CircuitChange[] = [];
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const breaker = new CircuitBreaker({ failureThreshold: 1, resetTimeout: 100 });
+      let responded: ((status: number) => void) | undefined;
+      const context = {
+        now: () => scheduler.now(),
+        target,
+        attempts: () => 1,
+        onChange: (c: CircuitChange) => changes.push(c),
+        onAdmit: (respond: (status: number) => void) => (responded = respond),
+      };
+      expectObservable(breaker.guard(cold('#', undefined, failure), context)).toBe('#', undefined, failure);
+      // The probe at 100 ms: its 200 at 102 ms, then nothing for as long as the test runs.
+      const stream = quietAttempt(cold('--r'), 200, () => responded);
+      expectObservable(breaker.guard(stream, context), '100ms ^').toBe('');
+      const next = cold('a|');
+      expectObservable(defer(() => breaker.guard(next, context)), '110ms ^').toBe('110ms a|');
+      expectSubscriptions(next.subscriptions).toBe('110ms ^!');
+    });
+    expect(changes.map((c) => c.state)).toEqual(['open', 'halfOpen', 'closed']);
+  });
+
+  it('a response of 400 or more does not settle the probe: its error does', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const breaker = new CircuitBreaker({ failureThreshold: 1, resetTimeout: 100 });
+      let responded: ((status: number) => void) | undefined;
+      const context = { now: () => scheduler.now(), target, attempts: () => 1, onAdmit: (respond: (status: number) => void) => (responded = respond) };
+      const unavailable = new HttpError(new Response(null, { status: 503 }), target, 1);
+      expectObservable(breaker.guard(cold('#', undefined, failure), context)).toBe('#', undefined, failure);
+      const probe = quietAttempt(cold('--r--#', undefined, unavailable), 503, () => responded);
+      expectObservable(breaker.guard(probe, context), '100ms ^').toBe('105ms #', undefined, unavailable);
+      // Still the probe's at 103 ms; open again from 105 ms.
+      expectObservable(defer(() => breaker.guard(cold('a|'), context)), '103ms ^').toBe('103ms #', undefined, new CircuitOpenError(target, 1, 0));
+      expectObservable(defer(() => breaker.guard(cold('a|'), context)), '106ms ^').toBe('106ms #', undefined, new CircuitOpenError(target, 1, 99));
+    });
+  });
+
+  it('an attempt that is not the probe is still settled by its value or error, not by its response', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const breaker = new CircuitBreaker({ failureThreshold: 2, resetTimeout: 100 });
+      let responded: ((status: number) => void) | undefined;
+      const context = { now: () => scheduler.now(), target, attempts: () => 1, onAdmit: (respond: (status: number) => void) => (responded = respond) };
+      expectObservable(breaker.guard(cold('#', undefined, failure), context)).toBe('#', undefined, failure);
+      // A 200 whose body then dies: a failed attempt, the second in a row.
+      const reset = quietAttempt(cold('-r#', undefined, failure), 200, () => responded);
+      expectObservable(breaker.guard(reset, context), '1ms ^').toBe('3ms #', undefined, failure);
+      expect(breaker.state).toBe('closed');
+      scheduler.flush();
+      expect(breaker.state).toBe('open');
+    });
+  });
+
+  it('a late call of responded, after its attempt was settled, changes nothing', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const breaker = new CircuitBreaker({ failureThreshold: 1, resetTimeout: 100 });
+      let responded: ((status: number) => void) | undefined;
+      const context = { now: () => scheduler.now(), target, attempts: () => 1, onAdmit: (respond: (status: number) => void) => (responded = respond) };
+      expectObservable(breaker.guard(cold('#', undefined, failure), context)).toBe('#', undefined, failure);
+      expectObservable(breaker.guard(cold('#', undefined, failure), context), '100ms ^').toBe('100ms #', undefined, failure);
+      scheduler.flush();
+      responded?.(200);
+      expect(breaker.state).toBe('open');
     });
   });
 });

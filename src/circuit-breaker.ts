@@ -90,6 +90,37 @@ export type CircuitOutcome = 'success' | 'failure' | 'abandon';
 export type CircuitListener = (change: CircuitChange) => void;
 
 /**
+ * What {@link CircuitBreaker.guard} needs to know about the attempt it runs.
+ *
+ * @example
+ * ```ts
+ * let responded: ((status: number) => void) | undefined;
+ * const context: CircuitGuardContext = { now: () => scheduler.now(), target, attempts: () => made, onAdmit: (respond) => (responded = respond) };
+ * breaker.guard(attempt$, context); // and, when the attempt's response arrives: responded?.(response.status)
+ * ```
+ */
+export interface CircuitGuardContext {
+  /** The clock: the client's `scheduler.now()`. */
+  readonly now: () => number;
+  /** The request, for the `CircuitOpenError`. */
+  readonly target: RequestTarget;
+  /** The attempts made so far, for the `CircuitOpenError`. */
+  readonly attempts: () => number;
+  /** Where state changes go. */
+  readonly onChange?: CircuitListener;
+  /**
+   * Called when the attempt is let through, with `responded(status)` to call
+   * when its response arrives. A status below 400 settles the half-open
+   * circuit's probe as a success at once: a stream that stays quiet after its
+   * response would otherwise hold the probe, and keep the circuit from
+   * closing, until its first value. Other statuses, and attempts that are not
+   * the probe, are settled by their first value or error as usual; a call
+   * after the attempt was settled changes nothing.
+   */
+  readonly onAdmit?: (responded: (status: number) => void) => void;
+}
+
+/**
  * A circuit breaker shared by the requests of a client (or of several
  * clients, when the same instance is passed to each). After
  * `failureThreshold` failed attempts in a row it opens: attempts fail fast
@@ -185,18 +216,16 @@ export class CircuitBreaker {
    * Runs `attempt$` through the breaker: fails fast with
    * {@link CircuitOpenError} when it may not go, and records its outcome
    * (its first value or an error that `isFailure` does not count is a
-   * success; unsubscribing first is no outcome).
+   * success; for the probe, so is a response below 400 reported through
+   * `context.onAdmit`; unsubscribing first is no outcome).
    *
-   * @param context the clock, the request (for the error), the attempts made so far, and where state changes go
+   * @param context the clock, the request (for the error), the attempts made so far, where state changes go, and a hook for the response
    * @example
    * ```ts
    * breaker.guard(attempt$, { now: () => scheduler.now(), target, attempts: () => made });
    * ```
    */
-  guard<T>(
-    attempt$: Observable<T>,
-    context: { readonly now: () => number; readonly target: RequestTarget; readonly attempts: () => number; readonly onChange?: CircuitListener },
-  ): Observable<T> {
+  guard<T>(attempt$: Observable<T>, context: CircuitGuardContext): Observable<T> {
     return defer(() => {
       const entry = this.enter(context.now(), context.onChange);
       if (!entry.admitted) return throwError(() => new CircuitOpenError(context.target, context.attempts(), entry.retryAfterMs));
@@ -206,6 +235,10 @@ export class CircuitBreaker {
         settled = true;
         this.settle(entry, outcome, context.now(), context.onChange);
       };
+      // Only the probe: for other attempts a body that dies after a 200 is still a failed attempt.
+      context.onAdmit?.((status) => {
+        if (entry.probe && status < 400) settle('success');
+      });
       return attempt$.pipe(
         tap({ next: () => settle('success'), error: (error: unknown) => settle(this.isFailure(error) ? 'failure' : 'success') }),
         finalize(() => settle('abandon')),
