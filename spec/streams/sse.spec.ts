@@ -74,6 +74,7 @@ describe('decideStreamRetry', () => {
   const target = { method: 'GET', url: 'https://h/x' };
   const network = new NetworkError(new TypeError('x'), target, 1);
   const notFound = new HttpError(new Response(null, { status: 404 }), target, 1);
+  const unavailable = (headers: Record<string, string> = {}) => new HttpError(new Response(null, { status: 503, headers }), target, 1);
 
   it.each([
     ['nothing emitted: the policy', network, 1, { emitted: false, resumable: false }, { retry: true, delayMs: 2000, fromServer: false }],
@@ -81,11 +82,22 @@ describe('decideStreamRetry', () => {
     ['emitted, resumable: the policy', network, 2, { emitted: true, resumable: true }, { retry: true, delayMs: 4000, fromServer: false }],
     ['the server delay replaces the backoff', network, 2, { emitted: true, resumable: true, serverDelayMs: 300 }, { retry: true, delayMs: 300, fromServer: true }],
     ['a server delay of 0', network, 1, { emitted: false, resumable: true, serverDelayMs: 0 }, { retry: true, delayMs: 0, fromServer: true }],
-    ['a huge server delay is capped', network, 1, { emitted: false, resumable: true, serverDelayMs: 1e15 }, { retry: true, delayMs: 2 ** 31 - 1, fromServer: true }],
+    ['a retry time above maxRetryAfter stops retrying, as a long Retry-After does', network, 1, { emitted: true, resumable: true, serverDelayMs: 60_001 }, { retry: false }],
+    ['a retry time of exactly maxRetryAfter is waited', network, 1, { emitted: true, resumable: true, serverDelayMs: 60_000 }, { retry: true, delayMs: 60_000, fromServer: true }],
+    ["a status's Retry-After wins over the retry time", unavailable({ 'retry-after': '2' }), 1, { emitted: true, resumable: true, serverDelayMs: 10 }, { retry: true, delayMs: 2000, fromServer: true }],
+    ["a status's Retry-After date is read on the caller's clock", unavailable({ 'retry-after': 'Thu, 01 Jan 1970 00:00:05 GMT' }), 1, { emitted: true, resumable: true, serverDelayMs: 10, now: 1000 }, { retry: true, delayMs: 4000, fromServer: true }],
+    ['a status without Retry-After waits the retry time', unavailable(), 1, { emitted: true, resumable: true, serverDelayMs: 10 }, { retry: true, delayMs: 10, fromServer: true }],
+    ["a status's Retry-After above maxRetryAfter stops retrying, whatever the retry time", unavailable({ 'retry-after': '61' }), 1, { emitted: true, resumable: true, serverDelayMs: 10 }, { retry: false }],
     ['the server delay cannot revive a final error', notFound, 1, { emitted: false, resumable: true, serverDelayMs: 300 }, { retry: false }],
     ['nor pass maxAttempts', network, 3, { emitted: false, resumable: true, serverDelayMs: 300 }, { retry: false }],
   ])('%s', (_name, error, attempt, state, expected) => {
     expect(decideStreamRetry(policy, error, attempt, state)).toEqual(expected);
+  });
+
+  it('maxRetryAfter of the policy bounds the retry time', () => {
+    const state = { emitted: true, resumable: true, serverDelayMs: 90_000 };
+    expect(decideStreamRetry({ ...policy, maxRetryAfter: 120_000 }, network, 1, state)).toEqual({ retry: true, delayMs: 90_000, fromServer: true });
+    expect(decideStreamRetry({ ...policy, maxRetryAfter: 0 }, network, 1, { ...state, serverDelayMs: 0 })).toEqual({ retry: true, delayMs: 0, fromServer: true });
   });
 });
 
@@ -134,6 +146,41 @@ describe('client.sse', () => {
       ['8', 'resumed after 7', 3000],
     ]);
     expect(recording.completed).toBe(true);
+  });
+
+  it("after a retry time, a 503's Retry-After is still waited", async () => {
+    server = await startServer((_req, res, hit) => {
+      const n = server!.hits.indexOf(hit);
+      if (n === 0) dropAfter(res, 'retry: 10\ndata: a\n\n');
+      else if (n === 1) res.writeHead(503, { 'retry-after': '2' }).end();
+      else res.writeHead(200, SSE).end('data: b\n\n');
+    });
+    useVirtualTime();
+    const client = new AsyncAPIClient(server.origin);
+    const retries = eventsOf(client, 'retry');
+    const recording = record(client.sse('/feed'));
+    await until(() => retries.length === 1);
+    expect(retries[0]).toMatchObject({ delayMs: 10, reason: 'network error', fromServer: true });
+    await vi.advanceTimersByTimeAsync(10);
+    await until(() => retries.length === 2);
+    expect(retries[1]).toMatchObject({ delayMs: 2000, reason: 'status 503', fromServer: true });
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(server.hits).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(recording.done);
+    expect(recording.values.map((e) => e.data)).toEqual(['a', 'b']);
+  });
+
+  it('a retry time above maxRetryAfter ends the stream with the failure instead of waiting', async () => {
+    server = await startServer((_req, res) => dropAfter(res, 'retry: 3600000\ndata: a\n\n'));
+    const client = new AsyncAPIClient(server.origin);
+    const retries = eventsOf(client, 'retry');
+    const recording = record(client.sse('/feed'));
+    await until(recording.done);
+    expect(recording.values.map((e) => e.data)).toEqual(['a']);
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect(retries).toEqual([]);
+    expect(server.hits).toHaveLength(1);
   });
 
   it('without a retry time it waits the policy backoff', async () => {

@@ -29,16 +29,16 @@ export interface RetryInfo {
  *
  * @example
  * ```ts
- * const tuning: RetryTuning = { resetOnSuccess: true, decide: (error, attempt) => decideRetry({ maxAttempts: 5 }, error, attempt) };
+ * const tuning: RetryTuning = { resetOnSuccess: true, decide: (error, attempt, now) => decideRetry({ maxAttempts: 5 }, error, attempt, now) };
  * stream$.pipe(retryWithPolicy({ maxAttempts: 5 }, asyncScheduler, undefined, tuning));
  * ```
  */
 export interface RetryTuning {
   /**
-   * Decides instead of `decideRetry(policy, error, attempt)`.
+   * Decides instead of `decideRetry(policy, error, attempt, now)`; `now` is the scheduler's.
    * @default decideRetry with the policy
    */
-  readonly decide?: (error: unknown, attempt: number) => RetryDecision;
+  readonly decide?: (error: unknown, attempt: number, now: number) => RetryDecision;
   /**
    * Counts attempts afresh after each value, as a stream that reconnects does.
    * With a budget, the first value after each reconnection gives back what
@@ -114,7 +114,7 @@ export function retryWithPolicy<T>(
   return (source) =>
     defer(() => {
       const deadlineAt = scheduler.now() + deadline;
-      const decide = options.decide ?? ((error: unknown, attempt: number) => decideRetry(policy, error, attempt, scheduler.now()));
+      const decide = options.decide ?? ((error: unknown, attempt: number, now: number) => decideRetry(policy, error, attempt, now));
       let subscribed = 0;
       const attempts = guards?.attempts ?? (() => subscribed);
       // What the last retry cost: the first value after it gives it back to the budget.
@@ -129,7 +129,7 @@ export function retryWithPolicy<T>(
           resetOnSuccess: options.resetOnSuccess ?? false,
           delay: (error: unknown, attempt: number) => {
             const now = scheduler.now();
-            const decision = decide(error, attempt);
+            const decision = decide(error, attempt, now);
             // throwError, never EMPTY: EMPTY would complete silently and swallow the error.
             if (!decision.retry) return throwError(() => error);
             if (guards?.replayable === false) {

@@ -1,5 +1,5 @@
 import type { Interceptor } from '../interceptors.js';
-import { MAX_TIMER_MS, type RetryPolicy } from '../options.js';
+import { DEFAULTS, MAX_TIMER_MS, type RetryPolicy } from '../options.js';
 import { decideRetry, type RetryDecision } from '../retry/decide.js';
 import type { RetryTuning } from '../retry/operator.js';
 
@@ -19,7 +19,7 @@ export interface StreamMode {
   readonly interceptors: readonly Interceptor[];
   /** Whether a stream that emitted resumes after a failure (an event stream) or ends with it. */
   readonly resumable: boolean;
-  /** The wait the server asked for, used instead of the backoff; `undefined` for none. */
+  /** The wait the stream asked for, used instead of the backoff (a failed response's `Retry-After` wins over it); `undefined` for none. */
   readonly serverDelay: () => number | undefined;
 }
 
@@ -35,24 +35,31 @@ export const PLAIN_STREAM: StreamMode = Object.freeze({ interceptors: [], resuma
 
 /**
  * Decides a stream's retry: a stream that emitted and cannot resume is not
- * retried (its values would repeat); otherwise the policy decides, and a wait
- * the server asked for replaces the backoff.
+ * retried (its values would repeat); otherwise the policy decides. A wait
+ * that a failed response asks for (`Retry-After` and the like) wins; else
+ * the wait the stream asked for (`serverDelayMs`, the event stream's
+ * `retry:`) replaces the backoff. Either is bounded by `maxRetryAfter`: a
+ * server that asks for longer gets no retry.
  *
+ * @param state whether the stream emitted and can resume, the wait it asked for, and the time now (the scheduler's `now()`, for `Retry-After` dates)
  * @example
  * ```ts
  * decideStreamRetry(policy, networkError, 1, { emitted: true, resumable: false });                       // { retry: false }
- * decideStreamRetry(policy, networkError, 1, { emitted: true, resumable: true, serverDelayMs: 500 });  // { retry: true, delayMs: 500 }
+ * decideStreamRetry(policy, networkError, 1, { emitted: true, resumable: true, serverDelayMs: 500 });  // { retry: true, delayMs: 500, fromServer: true }
  * ```
  */
 export function decideStreamRetry(
   policy: Partial<RetryPolicy>,
   error: unknown,
   attempt: number,
-  state: { readonly emitted: boolean; readonly resumable: boolean; readonly serverDelayMs?: number | undefined },
+  state: { readonly emitted: boolean; readonly resumable: boolean; readonly serverDelayMs?: number | undefined; readonly now?: number },
 ): RetryDecision {
   if (state.emitted && !state.resumable) return { retry: false };
-  const decision = decideRetry(policy, error, attempt);
-  if (!decision.retry || state.serverDelayMs === undefined) return decision;
+  const decision = decideRetry(policy, error, attempt, state.now);
+  // A status's own Retry-After is the server's word on its load now; the stream's retry: is older and more general.
+  if (!decision.retry || decision.fromServer || state.serverDelayMs === undefined) return decision;
+  const { maxRetryAfter } = { ...DEFAULTS.retry, ...policy };
+  if (state.serverDelayMs > maxRetryAfter) return { retry: false };
   return { retry: true, delayMs: Math.min(state.serverDelayMs, MAX_TIMER_MS), fromServer: true };
 }
 
@@ -70,7 +77,7 @@ export function decideStreamRetry(
 export function streamRetryTuning(policy: RetryPolicy, mode: StreamMode, emitted: () => boolean): RetryTuning {
   return {
     resetOnSuccess: mode.resumable,
-    decide: (error, attempt) =>
-      decideStreamRetry(policy, error, attempt, { emitted: emitted(), resumable: mode.resumable, serverDelayMs: mode.serverDelay() }),
+    decide: (error, attempt, now) =>
+      decideStreamRetry(policy, error, attempt, { emitted: emitted(), resumable: mode.resumable, serverDelayMs: mode.serverDelay(), now }),
   };
 }
