@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { eachValueFrom } from 'rxjs-for-await';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AsyncAPIClient, HttpError, NetworkError, ParseError, TimeoutError } from '../../src/index.js';
-import { parseNdjsonLine } from '../../src/streams/ndjson.js';
+import { AsyncAPIClient, BodyTooLargeError, HttpError, NetworkError, ParseError, TimeoutError } from '../../src/index.js';
+import { parseNdjsonLine, readNdjson } from '../../src/streams/ndjson.js';
 import { eventsOf } from '../support/events.js';
 import { record } from '../support/record.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -232,5 +232,18 @@ describe('the timeout of a stream', () => {
     await until(recording.done);
     expect(recording.values).toEqual([{ late: true }]);
     expect(recording.completed).toBe(true);
+  });
+});
+
+describe('readNdjson: the longest line is maxBodySize', () => {
+  it('the values before the long line, then BodyTooLargeError, not ParseError', async () => {
+    const context = { target: { method: 'GET', url: 'https://h/jobs' }, attempt: 1, maxBodySize: 16 };
+    const response = new Response('{"n":1}\n{"n":2}\n{"text":"a value longer than sixteen bytes"}\n{"n":3}\n');
+    const recording = record(readNdjson(response, context));
+    await until(recording.done);
+    const { values, error } = recording;
+    expect(error).toBeInstanceOf(BodyTooLargeError);
+    expect(error).toMatchObject({ maxBodySize: 16, receivedBytes: '{"text":"a value longer than sixteen bytes"}'.length });
+    expect(values).toEqual([{ n: 1 }, { n: 2 }]);
   });
 });

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { take } from 'rxjs';
-import { AsyncAPIClient, bearerTokenAuth, HttpError, NetworkError, ParseError, type ServerSentEvent } from '../../src/index.js';
+import { lastValueFrom, take, toArray } from 'rxjs';
+import { AsyncAPIClient, bearerTokenAuth, BodyTooLargeError, HttpError, NetworkError, ParseError, type ServerSentEvent } from '../../src/index.js';
 import { decideStreamRetry } from '../../src/streams/mode.js';
-import { SseParser, type SseSession } from '../../src/streams/sse.js';
+import { readSse, SseParser, type SseSession } from '../../src/streams/sse.js';
 import { eventsOf } from '../support/events.js';
 import { record } from '../support/record.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -69,6 +69,49 @@ describe('SseParser (the HTML spec examples and rules)', () => {
   });
 });
 
+describe('SseParser with a largest event', () => {
+  const tooLarge = (receivedBytes: number) => ({ receivedBytes });
+
+  it('errors as soon as the data of the event in progress passes the limit', () => {
+    const parser = new SseParser({ lastEventId: '', retry: undefined }, { maxBytes: 8, tooLarge });
+    // The buffer holds each data line and its LF: 'abc\n' (4), 'de\n' (7), 'f\n' (9).
+    expect(parser.line('data: abc')).toBeUndefined();
+    expect(parser.line('data: de')).toBeUndefined();
+    expect(() => parser.line('data: f')).toThrow(expect.objectContaining({ receivedBytes: 9 }));
+  });
+
+  it('the count starts again with each event; other fields and comments are not held', () => {
+    const parser = new SseParser({ lastEventId: '', retry: undefined }, { maxBytes: 8, tooLarge });
+    const lines = ['data: abc', 'data: de', ': a comment longer than eight', 'event: a type longer than eight', '', 'data: abcdefg', ''];
+    expect(lines.map((line) => parser.line(line)).filter((e) => e !== undefined).map((e) => e.data)).toEqual(['abc\nde', 'abcdefg']);
+  });
+
+  it('counts UTF-8 bytes', () => {
+    const parser = new SseParser({ lastEventId: '', retry: undefined }, { maxBytes: 8, tooLarge });
+    expect(() => parser.line('data: €€€')).toThrow(expect.objectContaining({ receivedBytes: 10 }));
+  });
+});
+
+describe('readSse: the largest line and event are maxBodySize', () => {
+  const context = { target: { method: 'GET', url: 'https://h/feed' }, attempt: 1, maxBodySize: 16 };
+  const stream = (text: string) => new Response(text, { headers: SSE });
+
+  it('an event of many short data lines', async () => {
+    const recording = record(readSse({ lastEventId: '', retry: undefined })(stream('data: ok\n\n' + 'data: 12345\n'.repeat(4) + '\n'), context));
+    await until(recording.done);
+    const { values, error } = recording;
+    expect(error).toBeInstanceOf(BodyTooLargeError);
+    expect(error).toMatchObject({ status: 200, maxBodySize: 16, receivedBytes: 18 });
+    expect(values.map((e) => e.data)).toEqual(['ok']);
+  });
+
+  it('one long line', async () => {
+    const error = await lastValueFrom(readSse({ lastEventId: '', retry: undefined })(stream(': ' + 'x'.repeat(20) + '\n'), context)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'BodyTooLargeError', receivedBytes: 22 });
+  });
+
+});
+
 describe('decideStreamRetry', () => {
   const policy = { maxAttempts: 3, baseDelay: 2000 };
   const target = { method: 'GET', url: 'https://h/x' };
@@ -90,6 +133,7 @@ describe('decideStreamRetry', () => {
     ["a status's Retry-After above maxRetryAfter stops retrying, whatever the retry time", unavailable({ 'retry-after': '61' }), 1, { emitted: true, resumable: true, serverDelayMs: 10 }, { retry: false }],
     ['the server delay cannot revive a final error', notFound, 1, { emitted: false, resumable: true, serverDelayMs: 300 }, { retry: false }],
     ['nor pass maxAttempts', network, 3, { emitted: false, resumable: true, serverDelayMs: 300 }, { retry: false }],
+    ['a line or event above maxBodySize is final', new BodyTooLargeError({ maxBodySize: 8, receivedBytes: 9 }, 200, target, 1), 1, { emitted: true, resumable: true, serverDelayMs: 0 }, { retry: false }],
   ])('%s', (_name, error, attempt, state, expected) => {
     expect(decideStreamRetry(policy, error, attempt, state)).toEqual(expected);
   });

@@ -2,7 +2,8 @@ import { concatMap, defer, EMPTY, type Observable, type OperatorFunction } from 
 import { ParseError } from '../errors.js';
 import type { Interceptor } from '../interceptors.js';
 import { checkStatus, type AttemptContext } from '../response.js';
-import { readLines } from './lines.js';
+import { readChunks } from './chunks.js';
+import { bodySizeLimit, decodeLines, utf8Length, type SizeLimit } from './lines.js';
 import type { StreamMode } from './mode.js';
 
 /**
@@ -49,7 +50,9 @@ export interface SseSession {
  * other fields are ignored. The ID and reconnection time live in the session,
  * so they carry over to the next connection (the ID buffer starts from the
  * session's ID, as Chromium does); a half-received event is dropped with its
- * connection.
+ * connection. With a `limit`, the data of an event in progress (its `data`
+ * lines, each with its `\n`) may not pass `limit.maxBytes`: the line that
+ * passes it throws `limit.tooLarge(bytes)`.
  *
  * @example
  * ```ts
@@ -61,12 +64,17 @@ export interface SseSession {
  */
 export class SseParser {
   readonly #session: SseSession;
+  readonly #limit: SizeLimit | undefined;
   #data = '';
+  /** The UTF-8 bytes of `#data`, counted only when there is a limit. */
+  #dataBytes = 0;
   #type = '';
   #id: string;
 
-  constructor(session: SseSession) {
+  /** @param limit the largest event (its data), and its error; none when absent */
+  constructor(session: SseSession, limit?: SizeLimit) {
     this.#session = session;
+    this.#limit = limit;
     this.#id = session.lastEventId;
   }
 
@@ -83,7 +91,7 @@ export class SseParser {
         this.#type = value;
         break;
       case 'data':
-        this.#data += `${value}\n`;
+        this.#addData(value);
         break;
       case 'id':
         if (!value.includes('\0')) this.#id = value;
@@ -97,11 +105,22 @@ export class SseParser {
     return undefined;
   }
 
+  #addData(value: string): void {
+    const limit = this.#limit;
+    // Many short data lines make one event: without a limit, an event that never ends would grow for ever.
+    if (limit !== undefined && limit.maxBytes !== Infinity) {
+      this.#dataBytes += utf8Length(value) + 1;
+      if (this.#dataBytes > limit.maxBytes) throw limit.tooLarge(this.#dataBytes);
+    }
+    this.#data += `${value}\n`;
+  }
+
   #dispatch(): ServerSentEvent | undefined {
     this.#session.lastEventId = this.#id;
     const data = this.#data;
     const type = this.#type;
     this.#data = '';
+    this.#dataBytes = 0;
     this.#type = '';
     if (data === '') return undefined;
     return { id: this.#id, event: type === '' ? 'message' : type, data: data.slice(0, -1), retry: this.#session.retry };
@@ -111,15 +130,16 @@ export class SseParser {
 /**
  * Turns the lines of one connection into events (see {@link SseParser}).
  *
+ * @param limit the largest event, and its error; none when absent
  * @example
  * ```ts
  * readLines(response, context).pipe(parseSse(session));
  * ```
  */
-export function parseSse(session: SseSession): OperatorFunction<string, ServerSentEvent> {
+export function parseSse(session: SseSession, limit?: SizeLimit): OperatorFunction<string, ServerSentEvent> {
   return (lines) =>
     defer(() => {
-      const parser = new SseParser(session);
+      const parser = new SseParser(session, limit);
       return lines.pipe(
         concatMap((line) => {
           const event = parser.line(line);
@@ -132,7 +152,8 @@ export function parseSse(session: SseSession): OperatorFunction<string, ServerSe
 /**
  * The reader of one `client.sse()` connection. A 204 ends the stream (the
  * server says: no more); a response that is not `text/event-stream` errors
- * with {@link ParseError}, not retried.
+ * with {@link ParseError}, not retried; a line or an event's data longer than
+ * `context.maxBodySize` errors with `BodyTooLargeError`, not retried.
  *
  * @example
  * ```ts
@@ -148,7 +169,8 @@ export function readSse(session: SseSession): (response: Response, context: Atte
       response.body?.cancel().catch(() => undefined);
       throw new ParseError(undefined, '', response.status, context.target, context.attempt, { contentType });
     }
-    return readLines(response, context).pipe(parseSse(session));
+    const limit = bodySizeLimit(response, context);
+    return readChunks(response, context).pipe(decodeLines(limit), parseSse(session, limit));
   };
 }
 
