@@ -166,7 +166,7 @@ export class AsyncAPIClient {
    * ```
    */
   lines(endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<string> {
-    return this.#run('GET', endpoint, { ...options, params }, readLines, undefined, PLAIN_STREAM);
+    return this.#run('GET', endpoint, { ...options, params }, this.#limitBody(readLines, undefined), undefined, PLAIN_STREAM);
   }
 
   /**
@@ -181,7 +181,7 @@ export class AsyncAPIClient {
    * ```
    */
   ndjson<T = unknown>(endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<T> {
-    return this.#run('GET', endpoint, { ...options, params }, readNdjson<T>, NDJSON_ACCEPT, PLAIN_STREAM);
+    return this.#run('GET', endpoint, { ...options, params }, this.#limitBody(readNdjson<T>, undefined), NDJSON_ACCEPT, PLAIN_STREAM);
   }
 
   /**
@@ -200,7 +200,7 @@ export class AsyncAPIClient {
   sse(endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<ServerSentEvent> {
     return defer(() => {
       const session: SseSession = { lastEventId: '', retry: undefined };
-      return this.#run('GET', endpoint, { ...options, params }, readSse(session), SSE_ACCEPT, sseMode(session));
+      return this.#run('GET', endpoint, { ...options, params }, this.#limitBody(readSse(session), undefined), SSE_ACCEPT, sseMode(session));
     });
   }
 
@@ -249,7 +249,10 @@ export class AsyncAPIClient {
       const timeoutMs = resolveTimeout(options.timeout, config.timeout);
       const deadline = resolveTimeout(options.deadline, config.deadline, 'deadline');
       const { method: verb, url } = request.target;
+      // The breaker's hook for the attempt in flight: a response settles a quiet probe.
+      let circuitResponded: ((status: number) => void) | undefined;
       const observedRead: ResponseReader<T> = (response, context) => {
+        circuitResponded?.(response.status);
         events.emit(() => ({
           type: 'response',
           method: verb,
@@ -305,12 +308,12 @@ export class AsyncAPIClient {
       });
       // The breaker sees every attempt, replays after a token refresh included.
       const guarded$ = breaker
-        ? breaker.guard(attempt$, { now: () => config.scheduler.now(), target: request.target, attempts: () => attempt, onChange: onCircuitChange })
+        ? breaker.guard(attempt$, { now: () => config.scheduler.now(), target: request.target, attempts: () => attempt, onChange: onCircuitChange, onAdmit: (responded) => (circuitResponded = responded) })
         : attempt$;
       const withRefresh$ =
         refresh === undefined
           ? guarded$
-          : guarded$.pipe(replayAfterRefresh(refresh, () => seenGeneration, (cause) => new TokenRefreshError(cause, request.target, attempt)));
+          : guarded$.pipe(replayAfterRefresh(refresh, () => seenGeneration, (cause) => new TokenRefreshError(cause, request.target, attempt), { replayable: request.replayable }));
       return withRefresh$.pipe(
         tap(() => (emitted = true)),
         retryWithPolicy(policy, config.scheduler, onRetry, {
@@ -319,6 +322,7 @@ export class AsyncAPIClient {
           replayable: request.replayable,
           deadline,
           budget,
+          attempts: () => attempt,
         }),
         tap({
           // One value is the whole answer: a `first()` downstream that unsubscribes after it is no cancel.

@@ -40,7 +40,7 @@ export {
   type RetryPolicy,
   type RetryPredicate,
 } from './options.js';
-export { CircuitBreaker, type CircuitBreakerOptions, type CircuitChange, type CircuitEntry, type CircuitListener, type CircuitOutcome, type CircuitState } from './circuit-breaker.js';
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitChange, type CircuitGuardContext, type CircuitEntry, type CircuitListener, type CircuitOutcome, type CircuitState } from './circuit-breaker.js';
 export { parseLinkHeader, type PaginateOptions } from './paginate.js';
 export { backoffDelay } from './retry/backoff.js';
 export { RetryBudget, type RetryBudgetOptions } from './retry/budget.js';
