@@ -300,6 +300,7 @@ export class AsyncAPIClient {
           scheduler: config.scheduler,
           redirects,
           interceptors,
+          transport: config.transport,
           stream: stream !== undefined,
         });
       });
