@@ -3,7 +3,7 @@ import { bundleSizes } from '../bench/size.js';
 
 /**
  * Budgets in bytes of gzip: a ratchet just above the size measured on this
- * code (13,395 and 21,233 bytes), so that growth fails the suite and a change
+ * code (13,480 and 21,326 bytes), so that growth fails the suite and a change
  * that shrinks the bundle should lower them. Issue 6 aims at 3 KB and 10 KB
  * (SIZE_TARGETS in bench/size.ts): that target is not met, by far
  * (bench/README.md).

@@ -136,27 +136,32 @@ function toResponse(data: Dispatcher.ResponseData, url: string): Response {
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else if (value !== undefined) headers.append(name, value);
   }
-  const stream = nullBody
-    ? null
-    : new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          try {
-            const chunk = (await iterator.next()) as IteratorResult<Buffer>;
-            if (chunk.done) controller.close();
-            else controller.enqueue(new Uint8Array(chunk.value.buffer, chunk.value.byteOffset, chunk.value.byteLength));
-          } catch (error) {
-            controller.error(asFetchError(error));
-          }
-        },
-        // Ends the iteration and destroys the body; safe when the body has ended already.
-        cancel: () => iterator.return?.().then(() => undefined, () => undefined),
-      });
-  const iterator = body[Symbol.asyncIterator]();
-  const response = new Response(stream, { status, statusText: (data as { statusText?: string }).statusText ?? STATUS_CODES[status] ?? '', headers });
+  const response = new Response(nullBody ? null : webStream(body), {
+    status,
+    statusText: (data as { statusText?: string }).statusText ?? STATUS_CODES[status] ?? '',
+    headers,
+  });
   Object.defineProperty(response, 'url', { value: url });
   return response;
 }
 
+/** undici's body as a web stream whose errors are fetch's `TypeError`s; cancelling it destroys the body. */
+function webStream(body: Dispatcher.ResponseData['body']): ReadableStream<Uint8Array> {
+  const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await iterator.next();
+        if (chunk.done) controller.close();
+        else controller.enqueue(new Uint8Array(chunk.value.buffer, chunk.value.byteOffset, chunk.value.byteLength));
+      } catch (error) {
+        controller.error(asFetchError(error));
+      }
+    },
+    // Ends the iteration and destroys the body; safe when the body has ended already.
+    cancel: () => iterator.return?.().then(() => undefined, () => undefined),
+  });
+}
 /** fetch rejects with a TypeError whose cause is the socket's error: do the same, so the client classifies it alike. */
 function asFetchError(error: unknown): unknown {
   if (error instanceof TypeError || (error instanceof Error && error.name === 'AbortError')) return error;
