@@ -2,7 +2,7 @@ import { lastValueFrom, Subject, switchMap, takeUntil } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AsyncAPIClient, NetworkError, TimeoutError, type ClientEvent } from '../src/index.js';
 import { record } from './support/record.js';
-import { closedPort, startServer, type TestServer } from './support/server.js';
+import { bodyDiesOnceThen, closedPort, startServer, type TestServer } from './support/server.js';
 import { until } from './support/until.js';
 
 // Real loopback servers: refused, reset, stalled and aborted sockets are what these specs are about.
@@ -53,15 +53,7 @@ describe('network failures', () => {
   });
 
   it('a body stream that dies mid-way is a network error, retried, for getJson', async () => {
-    server = await startServer((_req, res, hit) => {
-      if (server!.hits.indexOf(hit) === 0) {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
-        res.write('{"partial":');
-        setTimeout(() => res.socket?.destroy(), 5);
-      } else {
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":2}');
-      }
-    });
+    server = await startServer(bodyDiesOnceThen('{"ok":2}'));
     const client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } });
     const retries = retriesOf(client);
     expect(await lastValueFrom(client.getJson('/x'))).toEqual({ ok: 2 });

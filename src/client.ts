@@ -303,6 +303,7 @@ export class AsyncAPIClient {
           scheduler: config.scheduler,
           redirects,
           interceptors,
+          transport: config.transport,
           stream: stream !== undefined,
         });
       });

@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
-import { fromFetch } from 'rxjs/fetch';
 import { RedirectError } from './errors.js';
+import { fetchTransport, type Transport } from './fetch-transport.js';
 import type { SendableRequest } from './prepare.js';
 import { headersAfterRedirect, REDIRECT_STATUSES, redirectDecision } from './redirect.js';
 import type { AttemptContext } from './response.js';
@@ -58,7 +58,7 @@ export function runtimeShowsRedirects(): boolean {
 }
 
 /**
- * Sends a request through `fromFetch` and follows its redirects itself when
+ * Sends a request through `transport` (`fromFetch` unless told) and follows its redirects itself when
  * `options.manual`: each hop is decided by {@link redirectDecision}, and a hop
  * to another origin goes without the auth headers (see
  * {@link headersAfterRedirect}); a query-string API key is added again only on
@@ -78,6 +78,7 @@ export function fetchFollowingRedirects(
   context: AttemptContext,
   options: RedirectOptions,
   held: Observable<never>,
+  transport: Transport = fetchTransport,
 ): Observable<Response> {
   // The final response is emitted, and the fetch held open (abortable) until `held` completes.
   const read = (response: Response) =>
@@ -86,11 +87,11 @@ export function fetchFollowingRedirects(
       subscriber.next(response);
       return subscription;
     });
-  if (!options.manual) return fromFetch(request.url.href, { ...request.init, selector: read });
+  if (!options.manual) return transport(request.url.href, { ...request.init, selector: read });
   const refuse = (reason: string) => new RedirectError(reason, context.target, context.attempt);
 
   const hop = (url: URL, init: SendableRequest['init'], redirects: number, withAuth: boolean): Observable<Response> =>
-    fromFetch(url.href, {
+    transport(url.href, {
       ...init,
       redirect: 'manual',
       selector: (response) => {

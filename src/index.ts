@@ -27,6 +27,7 @@ export {
 } from './errors.js';
 export type { CancelEvent, CircuitEvent, ClientEvent, GiveUpEvent, RedirectEvent, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
 export type { HeadersLike } from './headers.js';
+export { fetchTransport, type Transport } from './fetch-transport.js';
 export type { HttpHandler, Interceptor } from './interceptors.js';
 export {
   DEFAULTS,

@@ -2,6 +2,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { resolveAuthSource, type AuthHeaders, type AuthSource } from './auth-provider.js';
 import type { CircuitBreaker, CircuitBreakerOptions } from './circuit-breaker.js';
 import { ConfigurationError } from './errors.js';
+import { resolveTransport, type Transport } from './fetch-transport.js';
 import { checkHeader, toHeaderRecord, type HeadersLike } from './headers.js';
 import { resolveInterceptors, type Interceptor } from './interceptors.js';
 import type { RetryBudget, RetryBudgetOptions } from './retry/budget.js';
@@ -216,6 +217,12 @@ export interface ClientOptions {
    * @default []
    */
   interceptors?: readonly Interceptor[];
+  /**
+   * What requests are sent through: `fetch` (through rxjs `fromFetch`), or
+   * in Node `undiciTransport()` from `rx-api-client/undici` (see {@link Transport}).
+   * @default fetchTransport
+   */
+  transport?: Transport;
 }
 
 /**
@@ -318,6 +325,7 @@ export interface ResolvedClientOptions {
   readonly maxBodySize: number;
   readonly scheduler: SchedulerLike;
   readonly interceptors: readonly Interceptor[];
+  readonly transport: Transport;
 }
 
 /** The longest timer browsers and Node keep: a longer one overflows and fires after about 1 ms. */
@@ -350,6 +358,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     maxBodySize: resolveMaxBodySize(options.maxBodySize, DEFAULTS.maxBodySize),
     scheduler: options.scheduler ?? asyncScheduler,
     interceptors: resolveInterceptors(options.interceptors),
+    transport: resolveTransport(options.transport),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { ConfigurationError, NetworkError, RequestError, TimeoutError } from './errors.js';
+import type { Transport } from './fetch-transport.js';
 import { fetchFollowingRedirects, type RedirectOptions } from './follow-redirects.js';
 import { chainInterceptors, type Interceptor } from './interceptors.js';
 import type { SendableRequest } from './prepare.js';
@@ -30,6 +31,8 @@ export interface AttemptOptions {
   readonly redirects: RedirectOptions;
   /** Run in order around the transport, on this attempt's `Request`. */
   readonly interceptors?: readonly Interceptor[];
+  /** What each fetch goes through. @default fetchTransport */
+  readonly transport?: Transport;
   /**
    * `false`: the first value of `read` is the whole answer; the timeout runs
    * until it. `true` (a stream): the timeout covers the wait for the response
@@ -70,7 +73,7 @@ export function send<T>(request$: Observable<SendableRequest>, read: ResponseRea
     const settle = () => readDone.complete();
     // The fetches of this attempt: they end with the attempt, not with the interceptor chain.
     const fetches = new Subscription();
-    const fetchOne = (request: SendableRequest) => heldByAttempt(fetchFollowingRedirects(request, context, options.redirects, readDone).pipe(classify()), fetches);
+    const fetchOne = (request: SendableRequest) => heldByAttempt(fetchFollowingRedirects(request, context, options.redirects, readDone, options.transport).pipe(classify()), fetches);
     const response$ = request$.pipe(
       switchMap((sendable) => {
         if (interceptors.length === 0) return fetchOne(sendable);

@@ -52,3 +52,21 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/**
+ * A handler whose first answer sends headers and part of a JSON body, then
+ * resets the socket; every later one answers 200 with `body`.
+ */
+export function bodyDiesOnceThen(body: string): (req: IncomingMessage, res: ServerResponse) => void {
+  let hits = 0;
+  return (_req, res) => {
+    hits += 1;
+    if (hits === 1) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 5);
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    }
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The clients under test. Each one GETs a URL and parses its JSON body (every
+ * client here reads the whole body), with its default settings otherwise, and
+ * a connection pool of `pool` sockets per origin.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import axios from 'axios';
+import got from 'got';
+import ky from 'ky';
+import { ofetch } from 'ofetch';
+import { lastValueFrom } from 'rxjs';
+import type { ClientOptions } from '../src/index.js';
+import { loadUndiciTransport, UNDICI_MISSING } from './undici-build.js';
+import { Agent, request, setGlobalDispatcher } from 'undici';
+
+// The built package (`npm run build`), as users get it: not the sources through tsx's loader.
+const { AsyncAPIClient } = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
+
+const undiciTransport = await loadUndiciTransport();
+
+/** Why a contender is not in this run, when one is not. */
+export const SKIPPED: readonly string[] = undiciTransport ? [] : [UNDICI_MISSING];
+
+export interface Contender {
+  readonly name: string;
+  /** Builds the client once; the returned function sends one request and reads its body. */
+  readonly create: (origin: string, pool: number) => (path: string) => Promise<unknown>;
+}
+
+function check(response: Response): Response {
+  if (!response.ok) throw new Error(`status ${response.status}`);
+  return response;
+}
+
+/**
+ * `fetch` and the clients built on it (ky, ofetch, ours) share the global
+ * dispatcher: give it the same pool size as everybody else.
+ */
+export function useGlobalPool(pool: number): void {
+  setGlobalDispatcher(new Agent({ connections: pool }));
+}
+
+export const CONTENDERS: readonly Contender[] = [
+  {
+    name: 'fetch',
+    create: (origin) => async (path) => (await fetch(origin + path).then(check)).json(),
+  },
+  {
+    name: 'fetch + signal',
+    create: (origin) => async (path) => (await fetch(origin + path, { signal: new AbortController().signal }).then(check)).json(),
+  },
+  {
+    name: 'undici.request',
+    create: (origin, pool) => {
+      const dispatcher = new Agent({ connections: pool });
+      return async (path) => {
+        const { statusCode, body } = await request(origin + path, { dispatcher });
+        if (statusCode >= 400) throw new Error(`status ${statusCode}`);
+        return body.json();
+      };
+    },
+  },
+  {
+    name: 'ky',
+    create: (origin) => {
+      const api = ky.create({ prefixUrl: origin });
+      return (path) => api.get(path.slice(1)).json();
+    },
+  },
+  {
+    name: 'axios',
+    create: (origin, pool) => {
+      const api = axios.create({ baseURL: origin, httpAgent: new HttpAgent({ keepAlive: true, maxSockets: pool }) });
+      return async (path) => (await api.get(path)).data;
+    },
+  },
+  {
+    name: 'got',
+    create: (origin, pool) => {
+      const api = got.extend({ prefixUrl: origin, agent: { http: new HttpAgent({ keepAlive: true, maxSockets: pool }) } });
+      return (path) => api.get(path.slice(1)).json();
+    },
+  },
+  {
+    name: 'ofetch',
+    create: (origin) => {
+      const api = ofetch.create({ baseURL: origin });
+      return (path) => api(path);
+    },
+  },
+  {
+    name: 'rx-api-client',
+    create: (origin) => {
+      const client = new AsyncAPIClient(origin);
+      return (path) => lastValueFrom(client.getJson(path));
+    },
+  },
+  ...(undiciTransport
+    ? [
+        {
+          name: 'rx-api-client + undici',
+          create: (origin: string, pool: number) => {
+            const options = { baseUrl: origin, transport: undiciTransport({ connections: pool }) };
+            const client = new AsyncAPIClient(options as ClientOptions);
+            return (path: string) => lastValueFrom(client.getJson(path));
+          },
+        },
+      ]
+    : []),
+];

@@ -1,0 +1,90 @@
+/**
+ * Where the time goes: runs one contender in a closed loop under the V8
+ * profiler (the V8 CPU profiler that `node --cpu-prof` uses, started by `node:inspector`
+ * for the measured window only) and prints the self time per function and per
+ * package, so that optimisation starts from evidence.
+ *
+ *   npm run bench:profile -- "rx-api-client" [concurrency=64] [seconds=5] [path=/small]
+ */
+import { Session } from 'node:inspector';
+import { CONTENDERS, useGlobalPool } from './contenders.js';
+import { closedLoop } from './driver.js';
+import { startLoopback } from './loopback.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount: number;
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const TOP = Number(process.env.TOP ?? 30);
+
+/** Which package a script belongs to, from its URL. */
+export function packageOf(url: string): string {
+  if (url === '') return '(native / GC / idle)';
+  if (url.startsWith('node:')) {
+    return url.includes('undici') || url.includes('internal/deps/undici') ? 'node:undici (fetch)' : url.includes('webstreams') ? 'node:webstreams' : 'node:internals';
+  }
+  const modules = url.lastIndexOf('node_modules/');
+  if (modules >= 0) return url.slice(modules + 'node_modules/'.length).split('/')[0]!;
+  if (url.includes('/src/') || url.includes('/dist/')) return 'rx-api-client';
+  return 'bench';
+}
+
+/** Self time in ms per function and per package, largest first. */
+export function summarise(profile: CpuProfile): { byFunction: [string, number][]; byPackage: [string, number][]; totalMs: number } {
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  const byFunction = new Map<string, number>();
+  const byPackage = new Map<string, number>();
+  let totalMs = 0;
+  for (const node of profile.nodes) {
+    const ms = self.get(node.id) ?? 0;
+    totalMs += ms;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(src|bench)\//, '$1/');
+    const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + ms);
+    byPackage.set(packageOf(url), (byPackage.get(packageOf(url)) ?? 0) + ms);
+  }
+  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
+  return { byFunction: sorted(byFunction), byPackage: sorted(byPackage), totalMs };
+}
+
+async function profileWindow<T>(run: () => Promise<T>): Promise<{ result: T; profile: CpuProfile }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  const result = await run();
+  const { profile } = (await post('Profiler.stop')) as { profile: CpuProfile };
+  session.disconnect();
+  return { result, profile };
+}
+
+const [name = 'rx-api-client', concurrency = '64', seconds = '5', path = '/small'] = process.argv.slice(2);
+const contender = CONTENDERS.find((c) => c.name === name);
+if (!contender) throw new Error(`no contender ${name}: ${CONTENDERS.map((c) => c.name).join(', ')}`);
+const server = await startLoopback();
+useGlobalPool(64);
+const send = contender.create(server.origin, 64);
+await closedLoop(() => send(path), Number(concurrency), 1000);
+// Only the measured window is profiled: no start-up, no module loading, no warm-up.
+const { result: m, profile } = await profileWindow(() => closedLoop(() => send(path), Number(concurrency), Number(seconds) * 1000));
+await server.close();
+const { byFunction, byPackage, totalMs } = summarise(profile);
+const perRequest = (ms: number) => `${((1000 * ms) / m.requests).toFixed(1).padStart(6)} µs/req`;
+const pct = (ms: number) => `${((100 * ms) / totalMs).toFixed(1).padStart(5)}%`;
+console.log(`${name} ${path} c=${concurrency}: ${Math.round(m.reqPerSec)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms`);
+console.log(`\nself time by package (${Math.round(totalMs)} ms sampled, ${m.requests} requests):`);
+for (const [pkg, ms] of byPackage.slice(0, 12)) console.log(`  ${pct(ms)} ${perRequest(ms)}  ${pkg}`);
+console.log(`\nself time by function (top ${TOP}):`);
+for (const [fn, ms] of byFunction.slice(0, TOP)) console.log(`  ${pct(ms)} ${perRequest(ms)}  ${fn}`);

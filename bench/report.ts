@@ -1,0 +1,189 @@
+/**
+ * Turns the measurements into what people read: Markdown tables, an SVG chart
+ * and the results section of bench/README.md.
+ */
+import type { LeakResult } from './leak.js';
+import type { StormRow } from './retry-storm.js';
+import type { Cell } from './throughput.js';
+
+export interface Target {
+  readonly what: string;
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+export interface Results {
+  readonly date: string;
+  readonly versions: Record<string, string>;
+  readonly machine: string;
+  readonly settings: string;
+  readonly cells: readonly Cell[];
+  readonly leaks: readonly LeakResult[];
+  readonly storm: readonly StormRow[];
+  readonly sizes: { readonly ownCode: number; readonly withRxjs: number };
+  readonly targets: readonly Target[];
+  readonly seconds: number;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
+
+/** One table per body: a row per contender, a column per concurrency. */
+export function throughputTables(cells: readonly Cell[]): string {
+  const bodies = [...new Set(cells.map((c) => c.body))];
+  const concurrencies = [...new Set(cells.map((c) => c.concurrency))];
+  const contenders = [...new Set(cells.map((c) => c.contender))];
+  return bodies
+    .map((body) => {
+      const head = `| ${body} body | ${concurrencies.map((c) => `c=${c}: req/s (× fetch), CPU µs/req (× fetch), p50 / p99 ms`).join(' | ')} |`;
+      const rule = `|---|${concurrencies.map(() => '---:').join('|')}|`;
+      const rows = contenders.map((contender) => {
+        const row = concurrencies.map((concurrency) => {
+          const cell = cells.find((c) => c.body === body && c.concurrency === concurrency && c.contender === contender)!;
+          return `${int(cell.reqPerSec)} (${cell.ratio.toFixed(2)}×), ${int(cell.cpuMicros)} (${cell.cpuRatio.toFixed(2)}×), ${ms(cell.p50)} / ${ms(cell.p99)}`;
+        });
+        return `| ${contender} | ${row.join(' | ')} |`;
+      });
+      return [head, rule, ...rows].join('\n');
+    })
+    .join('\n\n');
+}
+
+export function leakTable(leaks: readonly LeakResult[]): string {
+  const describe = (counts: Record<string, number>) =>
+    Object.keys(counts).length === 0 ? 'none' : Object.entries(counts).map(([type, n]) => `${type} ${n}`).join(', ');
+  const rows = leaks.map(
+    (l) =>
+      `| ${l.transport} | ${int(l.requestsPerPoint * 4)} (${Object.values(l.seconds).map((s) => s.toFixed(1)).join(' / ')} s) | ${describe(l.resourcesBefore)} → ${describe(l.resourcesAfter)} | ${(l.heapGrowthBytes / 1e6).toFixed(2)} MB | ${l.warnings.length === 0 ? 'none' : l.warnings.join('; ')} | ${l.notCancelled} |`,
+  );
+  return [
+    '| transport | requests cancelled (s per point: before headers / after headers / mid-body / during backoff) | active resources before → after | heap growth after GC | warnings | not cancelled |',
+    '|---|---|---|---:|---|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+export function stormTable(rows: readonly StormRow[]): string {
+  return [
+    '| failure rate | logical requests | server hits | hits per request | 1 + p + p² | succeeded | with the default retry budget: hits per request (succeeded) |',
+    '|---:|---:|---:|---:|---:|---:|---|',
+    ...rows.map(
+      (r) =>
+        `| ${(r.failureRate * 100).toFixed(0)}% | ${int(r.logicalRequests)} | ${int(r.serverHits)} | ${r.hitsPerRequest.toFixed(2)} | ${r.expected.toFixed(2)} | ${int(r.succeeded)} | ${
+          r.withBudget ? `${r.withBudget.hitsPerRequest.toFixed(2)} (${int(r.withBudget.succeeded)})` : 'no retry budget in this build (issue 3)'
+        } |`,
+    ),
+  ].join('\n');
+}
+
+export function targetTable(targets: readonly Target[]): string {
+  return [
+    '| target | goal | measured | met |',
+    '|---|---|---|---|',
+    ...targets.map((t) => `| ${t.what} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`),
+  ].join('\n');
+}
+
+const COLOURS = ['#6b7280', '#9ca3af', '#111827', '#f59e0b', '#8b5cf6', '#10b981', '#ec4899', '#2563eb', '#0ea5e9'];
+
+/** Throughput over raw fetch's, per body (one panel each), concurrency (groups) and contender (bars). */
+export function throughputSvg(cells: readonly Cell[], title: string): string {
+  const bodies = [...new Set(cells.map((c) => c.body))];
+  const concurrencies = [...new Set(cells.map((c) => c.concurrency))];
+  const contenders = [...new Set(cells.map((c) => c.contender))];
+  const bar = 9;
+  const groupWidth = contenders.length * bar + 18;
+  const panelWidth = 50 + concurrencies.length * groupWidth;
+  const panelHeight = 260;
+  const top = 50;
+  const width = bodies.length * panelWidth + 240;
+  const height = top + panelHeight + 50;
+  const max = Math.max(1, Math.ceil(Math.max(...cells.map((c) => c.ratio)) * 2) / 2);
+  const y = (ratio: number) => top + panelHeight - (ratio / max) * panelHeight;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">${escape(title)}</text>`,
+  ];
+  bodies.forEach((body, b) => {
+    const x0 = b * panelWidth + 40;
+    parts.push(`<text x="${x0}" y="${top - 10}" font-weight="bold">${escape(body)} body: req/s ÷ raw fetch</text>`);
+    for (let tick = 0; tick <= max; tick += 0.5) {
+      parts.push(
+        `<line x1="${x0}" x2="${x0 + panelWidth - 50}" y1="${y(tick)}" y2="${y(tick)}" stroke="${tick === 1 ? '#111' : '#e5e7eb'}" stroke-dasharray="${tick === 1 ? '4 3' : ''}"/>`,
+        `<text x="${x0 - 6}" y="${y(tick) + 4}" text-anchor="end">${tick.toFixed(1)}</text>`,
+      );
+    }
+    concurrencies.forEach((concurrency, g) => {
+      const gx = x0 + 10 + g * groupWidth;
+      contenders.forEach((contender, i) => {
+        const cell = cells.find((c) => c.body === body && c.concurrency === concurrency && c.contender === contender)!;
+        parts.push(
+          `<rect x="${gx + i * bar}" y="${y(cell.ratio)}" width="${bar - 1}" height="${y(0) - y(cell.ratio)}" fill="${COLOURS[i % COLOURS.length]}"><title>${escape(contender)} c=${concurrency}: ${cell.ratio.toFixed(2)}× (${int(cell.reqPerSec)} req/s)</title></rect>`,
+        );
+      });
+      parts.push(`<text x="${gx + (contenders.length * bar) / 2}" y="${y(0) + 16}" text-anchor="middle">c=${concurrency}</text>`);
+    });
+  });
+  contenders.forEach((contender, i) => {
+    const lx = bodies.length * panelWidth + 10;
+    const ly = top + i * 18;
+    parts.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${COLOURS[i % COLOURS.length]}"/>`, `<text x="${lx + 18}" y="${ly + 10}">${escape(contender)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The results section of bench/README.md. */
+export function resultsMarkdown(results: Results): string {
+  const versions = Object.entries(results.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  return [
+    `Run of ${results.date}, ${results.seconds.toFixed(0)} s in all. ${results.machine}.`,
+    `Versions: ${versions}.`,
+    `Settings: ${results.settings}.`,
+    '',
+    '### Targets',
+    '',
+    targetTable(results.targets),
+    '',
+    '### Throughput and latency',
+    '',
+    'Medians over the rounds. × fetch is req/s divided by raw `fetch`\'s in the same run; for CPU time per request',
+    '(of the client process, all threads, GC included) it is raw fetch\'s CPU time divided by the contender\'s, so above 1 is',
+    'better in both. The CPU ratio is steadier than req/s when other work shares the machine.',
+    '',
+    '![throughput over raw fetch](results/throughput.svg)',
+    '',
+    throughputTables(results.cells),
+    '',
+    '### Cancellation and leaks',
+    '',
+    leakTable(results.leaks),
+    '',
+    '### Retry storm',
+    '',
+    stormTable(results.storm),
+    '',
+    '### Bundle size',
+    '',
+    `An app importing \`AsyncAPIClient\`, \`getJson\` and \`bearerTokenAuth\`, bundled and minified by esbuild, gzip -9: our own code (rxjs external) **${int(results.sizes.ownCode)} bytes**, with the rxjs parts **${int(results.sizes.withRxjs)} bytes**.`,
+  ].join('\n');
+}
+
+export const RESULTS_START = '<!-- results:start (written by npm run bench) -->';
+export const RESULTS_END = '<!-- results:end -->';
+
+/** `readme` with its results section replaced by `section`. */
+export function replaceResults(readme: string, section: string): string {
+  const start = readme.indexOf(RESULTS_START);
+  const end = readme.indexOf(RESULTS_END);
+  if (start < 0 || end < start) throw new Error('bench/README.md has lost its results markers');
+  return `${readme.slice(0, start + RESULTS_START.length)}\n${section}\n${readme.slice(end)}`;
+}

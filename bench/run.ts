@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: throughput and latency against raw fetch, undici and the
+ * peer clients; cancellation and leaks; the retry storm; the bundle size.
+ * Prints everything, and writes bench/results/latest.json,
+ * bench/results/throughput.svg and the results section of bench/README.md.
+ *
+ * Environment: BENCH_ROUNDS (4), BENCH_WINDOW_MS (600), BENCH_WARMUP_MS (400), BENCH_JIT_WARMUP_MS (2000),
+ * BENCH_CONCURRENCY (1,16,64,256), BENCH_POOL (64), BENCH_LEAK_REQUESTS (25000
+ * per cancel point, fetch transport; a fifth of that on undici's), BENCH_STORM_REQUESTS (2000),
+ * BENCH_WRITE=0 to print without writing files.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { SKIPPED } from './contenders.js';
+import { measureLeaks, type LeakResult } from './leak.js';
+import { startLoopback } from './loopback.js';
+import { measureRetryStorm } from './retry-storm.js';
+import { bundleSizes, SIZE_TARGETS } from './size.js';
+import { measureThroughput, type Cell } from './throughput.js';
+import {
+  leakTable,
+  replaceResults,
+  resultsMarkdown,
+  stormTable,
+  targetTable,
+  throughputSvg,
+  throughputTables,
+  type Results,
+  type Target,
+} from './report.js';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const started = performance.now();
+const here = (path: string) => new URL(path, import.meta.url);
+const versionOf = (name: string) => (JSON.parse(readFileSync(here(`../node_modules/${name}/package.json`), 'utf8')) as { version: string }).version;
+
+const versions: Record<string, string> = {
+  node: process.versions.node,
+  "undici in Node's fetch": process.versions.undici ?? 'unknown',
+  undici: versionOf('undici'),
+  rxjs: versionOf('rxjs'),
+  'rx-api-client': versionOf('../'),
+  ky: versionOf('ky'),
+  axios: versionOf('axios'),
+  got: versionOf('got'),
+  ofetch: versionOf('ofetch'),
+};
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${process.platform} ${process.arch}`;
+const pool = env('BENCH_POOL', 64);
+const rounds = env('BENCH_ROUNDS', 4);
+const windowMs = env('BENCH_WINDOW_MS', 600);
+const warmupMs = env('BENCH_WARMUP_MS', 400);
+const jitWarmupMs = env('BENCH_JIT_WARMUP_MS', 2000);
+const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,16,64,256').split(',').map(Number);
+const leakRequests = env('BENCH_LEAK_REQUESTS', 25_000);
+const settings = `loopback server in its own process (node:http, keep-alive); pool of ${pool} sockets per client; closed loop; a ${jitWarmupMs} ms warm-up of each contender on each body at c=64, then per body and concurrency a ${warmupMs} ms warm-up of each contender, then ${rounds} rounds of ${windowMs} ms with the contenders in rotated order; every body read and parsed as JSON`;
+
+console.log(`rx-api-client benchmark, ${new Date().toISOString()}`);
+console.log(`${machine}\n${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}\n${settings}\n`);
+for (const skipped of SKIPPED) console.log(`NOTE: ${skipped}\n`);
+
+const server = await startLoopback();
+let cells: Cell[];
+let leaks: LeakResult[];
+let storm: Awaited<ReturnType<typeof measureRetryStorm>>;
+try {
+  console.log('throughput and latency (req/s and × raw fetch)');
+  cells = await measureThroughput({
+    origin: server.origin,
+    pool,
+    bodies: [
+      { name: 'small JSON', path: '/small' },
+      { name: '64 KiB JSON', path: '/large' },
+    ],
+    concurrencies,
+    rounds,
+    windowMs,
+    warmupMs,
+    jitWarmupMs,
+    log: (line) => console.log(`  ${line}`),
+  });
+  console.log(`\n${throughputTables(cells)}\n`);
+
+  console.log('cancellation and leaks');
+  leaks = [await measureLeaks(server.origin, 'fetch', leakRequests)];
+  if (SKIPPED.length === 0) leaks.push(await measureLeaks(server.origin, 'undici', Math.round(leakRequests / 5)));
+  console.log(`${leakTable(leaks)}\n`);
+
+  console.log('retry storm');
+  storm = await measureRetryStorm(server, env('BENCH_STORM_REQUESTS', 2000));
+  console.log(`${stormTable(storm)}\n`);
+} finally {
+  await server.close();
+}
+
+const sizes = await bundleSizes();
+console.log(`bundle size (gzip): our code ${sizes.ownCode} bytes, with rxjs ${sizes.withRxjs} bytes\n`);
+
+const at = (body: string, concurrency: number, contender: string) =>
+  cells.find((c) => c.body === body && c.concurrency === concurrency && c.contender === contender);
+const PEERS = ['ky', 'axios', 'got', 'ofetch'];
+const targets: Target[] = [];
+for (const body of ['small JSON', '64 KiB JSON']) {
+  const ours = at(body, 64, 'rx-api-client');
+  const undici = at(body, 64, 'rx-api-client + undici');
+  if (!ours) continue;
+  const bestPeer = PEERS.map((p) => at(body, 64, p)!).sort((a, b) => b.reqPerSec - a.reqPerSec)[0]!;
+  targets.push(
+    { what: `fetch path, ${body}, c=64`, goal: '≥ 0.85× raw fetch', measured: `${ours.ratio.toFixed(2)}× (CPU ${ours.cpuRatio.toFixed(2)}×)`, met: ours.ratio >= 0.85 },
+    {
+      what: `fetch path, ${body}, c=64`,
+      goal: 'faster than every peer',
+      measured: `${ours.ratio.toFixed(2)}× vs best peer ${bestPeer.contender} ${bestPeer.ratio.toFixed(2)}× (CPU ${ours.cpuRatio.toFixed(2)}× vs ${bestPeer.cpuRatio.toFixed(2)}×)`,
+      met: ours.reqPerSec > bestPeer.reqPerSec,
+    },
+    undici
+      ? { what: `undici transport, ${body}, c=64`, goal: '≥ 2.5× raw fetch', measured: `${undici.ratio.toFixed(2)}× (CPU ${undici.cpuRatio.toFixed(2)}×)`, met: undici.ratio >= 2.5 }
+      : { what: `undici transport, ${body}, c=64`, goal: '≥ 2.5× raw fetch', measured: 'not measured: this build has no undici transport', met: false },
+  );
+}
+targets.push(
+  { what: 'bundle, our code', goal: `≤ ${SIZE_TARGETS.ownCode} bytes gzip`, measured: `${sizes.ownCode} bytes`, met: sizes.ownCode <= SIZE_TARGETS.ownCode },
+  { what: 'bundle, with rxjs', goal: `≤ ${SIZE_TARGETS.withRxjs} bytes gzip`, measured: `${sizes.withRxjs} bytes`, met: sizes.withRxjs <= SIZE_TARGETS.withRxjs },
+);
+for (const leak of leaks) {
+  const grown = Object.entries(leak.resourcesAfter).filter(([type, n]) => n > (leak.resourcesBefore[type] ?? 0));
+  targets.push({
+    what: `cancellation, ${leak.transport} transport, ${leak.requestsPerPoint * 4} requests`,
+    goal: 'active resources at baseline, heap growth < 5 MB, no MaxListenersExceededWarning',
+    measured: `${grown.length === 0 ? 'resources at baseline' : `more ${grown.map(([t]) => t).join(', ')}`}, heap +${(leak.heapGrowthBytes / 1e6).toFixed(2)} MB, ${leak.warnings.length} warnings`,
+    met: grown.length === 0 && leak.heapGrowthBytes < 5e6 && !leak.warnings.some((w) => w.startsWith('MaxListenersExceededWarning')),
+  });
+}
+console.log(`${targetTable(targets)}\n`);
+
+const results: Results = {
+  date: new Date().toISOString().slice(0, 10),
+  versions,
+  machine,
+  settings,
+  cells,
+  leaks,
+  storm,
+  sizes,
+  targets,
+  seconds: (performance.now() - started) / 1000,
+};
+if (process.env.BENCH_WRITE !== '0') {
+  mkdirSync(here('results/'), { recursive: true });
+  writeFileSync(here('results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(here('results/throughput.svg'), throughputSvg(cells, `rx-api-client vs raw fetch, undici and peers (${results.date}, Node ${versions.node})`));
+  const readme = here('README.md');
+  writeFileSync(readme, replaceResults(readFileSync(readme, 'utf8'), resultsMarkdown(results)));
+  console.log('wrote bench/results/latest.json, bench/results/throughput.svg and bench/README.md');
+}
+console.log(`done in ${results.seconds.toFixed(0)} s`);

@@ -1,0 +1,86 @@
+/**
+ * The benchmark's loopback server, run in its own process (`fork`) so that its
+ * work never shares a core's event loop with the clients under test. Plain
+ * `node:http`, keep-alive, bodies built once.
+ *
+ *   GET /small          a small JSON object (about 100 bytes)
+ *   GET /large          a JSON document of exactly 64 KiB
+ *   GET /hang           never answers (cancel before the headers)
+ *   GET /stall          headers and part of a body, never the rest (cancel after headers, mid-body)
+ *   GET /flaky?p=0.1    503 for a share p of hits, spread evenly (low-discrepancy sequence), else /small
+ *   GET /fail           always 503 with a small body (cancel during backoff)
+ *
+ * The parent talks to it over IPC: `{ type: 'listening', port }` once, then
+ * `hits` answers `{ type: 'hits', count }` and resets the counter.
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const LARGE_BYTES = 64 * 1024;
+
+const small = Buffer.from(JSON.stringify({ id: 42, name: 'widget', tags: ['blue', 'round'], price: 9.99, inStock: true, updated: '2026-01-01' }));
+
+function largeBody(): Buffer {
+  const item = { id: 0, name: 'widget-00000', description: 'x'.repeat(180), price: 1.5 };
+  const items: (typeof item)[] = [];
+  const skeleton = () => JSON.stringify({ items, pad: '' });
+  while (Buffer.byteLength(skeleton()) + Buffer.byteLength(JSON.stringify(item)) + 1 < LARGE_BYTES) {
+    items.push({ ...item, id: items.length, name: `widget-${String(items.length).padStart(5, '0')}` });
+  }
+  const pad = 'p'.repeat(LARGE_BYTES - Buffer.byteLength(skeleton()));
+  const body = Buffer.from(JSON.stringify({ items, pad }));
+  if (body.length !== LARGE_BYTES) throw new Error(`large body is ${body.length} bytes`);
+  return body;
+}
+
+const large = largeBody();
+const stalled: ServerResponse[] = [];
+let hits = 0;
+// A low-discrepancy sequence (golden ratio): any window of hits fails close to a share p.
+let sequence = 0;
+const GOLDEN = 0.6180339887498949;
+
+function json(res: ServerResponse, status: number, body: Buffer): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
+}
+
+const server = createServer((req, res) => {
+  hits += 1;
+  const url = req.url ?? '/';
+  if (url === '/small') return json(res, 200, small);
+  if (url === '/large') return json(res, 200, large);
+  if (url === '/fail') return json(res, 503, small);
+  if (url === '/hang') return;
+  if (url === '/stall') {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': large.length });
+    res.write(large.subarray(0, 1024));
+    stalled.push(res);
+    res.on('close', () => stalled.splice(stalled.indexOf(res), 1));
+    return;
+  }
+  if (url.startsWith('/flaky?p=')) {
+    const p = Number(url.slice('/flaky?p='.length));
+    sequence = (sequence + GOLDEN) % 1;
+    return json(res, sequence < p ? 503 : 200, small);
+  }
+  json(res, 404, Buffer.from('{"error":"not found"}'));
+});
+// Keep idle connections for the whole run: a closed socket between rounds would be measured as a connect.
+server.keepAliveTimeout = 120_000;
+server.headersTimeout = 125_000;
+server.requestTimeout = 0;
+server.maxRequestsPerSocket = 0;
+
+server.listen(0, '127.0.0.1', () => {
+  process.send!({ type: 'listening', port: (server.address() as AddressInfo).port });
+});
+
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'hits') {
+    process.send!({ type: 'hits', count: hits });
+    hits = 0;
+    sequence = 0;
+  }
+});
+// The parent's end is ours: never outlive it.
+process.on('disconnect', () => process.exit(0));
