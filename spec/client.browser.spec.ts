@@ -5,7 +5,7 @@
 // too: GET /api/hits?key=... says how many requests arrived for a key.
 import { filter, firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
 import { HttpError, ParseError, apiKeyAuth, bearerTokenAuth } from '../src/index';
-import { API, errorOf, newClient, serverHits, uniqueKey, type Hits } from './support/browser';
+import { API, errorOf, newClient, serverHits, sleep, uniqueKey, waitForServer } from './support/browser';
 
 interface Echo {
   method: string;
@@ -13,19 +13,6 @@ interface Echo {
   query: [string, string][];
   search: string;
   headers: Record<string, string>;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls the server until `predicate` holds; fails after `timeoutMs` instead of hanging. */
-async function waitForServer(key: string, predicate: (h: Hits) => boolean, timeoutMs = 3000): Promise<Hits> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const h = await serverHits(key);
-    if (predicate(h)) return h;
-    if (Date.now() > deadline) throw new Error(`server state for ${key} never matched ${predicate.toString()}: ${JSON.stringify(h)}`);
-    await sleep(20);
-  }
 }
 
 describe('AsyncAPIClient in the browser (real HTTP against the Karma server)', () => {
