@@ -129,7 +129,8 @@ describe('an auth function in the client (real server)', () => {
     const client = new AsyncAPIClient({
       baseUrl: server.origin,
       authHeaders: () => (++calls === 1 ? NEVER : of(bearerTokenAuth('second'))),
-      timeout: 20,
+      // Long enough for the second attempt's real request on a loaded machine (20 ms failed once).
+      timeout: 300,
       retry: { baseDelay: 1 },
     });
     expect(await lastValueFrom(client.getJson('/x'))).toEqual({});
