@@ -32,6 +32,16 @@ function watch(client: AsyncAPIClient) {
   return { events, attemptTimes, retries: () => events.filter((e) => e.type === 'retry') };
 }
 
+/** Answers every call of `interceptor` with `reply` (given the hit count so far) and counts the hits. */
+function counted(interceptor: nock.Interceptor, reply: (hits: number) => [number, nock.Body?]): { hits: number } {
+  const server = { hits: 0 };
+  interceptor.reply(() => {
+    server.hits += 1;
+    return reply(server.hits);
+  });
+  return server;
+}
+
 beforeEach(() => {
   nock.disableNetConnect();
 });
@@ -44,15 +54,11 @@ afterEach(() => {
 
 describe('cold and lazy', () => {
   it('sends nothing until subscribed, and one request per subscription', async () => {
-    let hits = 0;
-    nock(ORIGIN).get('/v1/items').times(2).reply(() => {
-      hits += 1;
-      return [200, { hits }];
-    });
+    const server = counted(nock(ORIGIN).get('/v1/items').times(2), (hits) => [200, { hits }]);
     const client = new AsyncAPIClient(BASE);
     const items$ = client.getJson('/items');
     await new Promise((resolve) => setImmediate(resolve));
-    expect(hits).toBe(0);
+    expect(server.hits).toBe(0);
     expect(await lastValueFrom(items$)).toEqual({ hits: 1 });
     expect(await lastValueFrom(items$)).toEqual({ hits: 2 });
   });
@@ -117,11 +123,7 @@ describe('the retry policy', () => {
   });
 
   it.each([429, 500, 502, 503, 504])('gives up on a %i after 3 attempts with HttpError', async (status) => {
-    let hits = 0;
-    nock(ORIGIN).get('/v1/x').query(true).times(4).reply(() => {
-      hits += 1;
-      return [status, 'no'];
-    });
+    const server = counted(nock(ORIGIN).get('/v1/x').query(true).times(4), () => [status, 'no']);
     const client = new AsyncAPIClient(BASE);
     const seen = watch(client);
     const recording = record(client.request('GET', '/x', { params: { key: 'query-secret' } }));
@@ -131,7 +133,7 @@ describe('the retry policy', () => {
     await vi.advanceTimersByTimeAsync(4000);
     await until(recording.done);
 
-    expect(hits).toBe(3);
+    expect(server.hits).toBe(3);
     expect(seen.attemptTimes).toEqual([0, 2000, 6000]);
     const error = recording.error as HttpError;
     expect(error).toBeInstanceOf(HttpError);
@@ -143,15 +145,11 @@ describe('the retry policy', () => {
   });
 
   it.each([400, 401, 403, 404, 405, 409, 410, 422, 428])('fails at once on a %i: one attempt, no timer', async (status) => {
-    let hits = 0;
-    nock(ORIGIN).get('/v1/x').times(3).reply(() => {
-      hits += 1;
-      return [status, { detail: 'why' }];
-    });
+    const server = counted(nock(ORIGIN).get('/v1/x').times(3), () => [status, { detail: 'why' }]);
     const recording = record(new AsyncAPIClient(BASE).getJson('/x'));
     await until(recording.done);
     expect(vi.getTimerCount()).toBe(0);
-    expect(hits).toBe(1);
+    expect(server.hits).toBe(1);
     expect(recording.error).toBeInstanceOf(HttpError);
     expect(recording.error).toMatchObject({ status, attempts: 1 });
     expect((recording.error as HttpError).message).toBe(`GET ${BASE}/x failed with status ${status}${statusTextOf(status)}`);
@@ -159,24 +157,16 @@ describe('the retry policy', () => {
   });
 
   it('a per-request retry: false makes one attempt', async () => {
-    let hits = 0;
-    nock(ORIGIN).post('/v1/pay').times(3).reply(() => {
-      hits += 1;
-      return [503];
-    });
+    const server = counted(nock(ORIGIN).post('/v1/pay').times(3), () => [503]);
     const client = new AsyncAPIClient(BASE);
     const recording = record(client.request('POST', '/pay', { json: { amount: 1 }, retry: false }));
     await until(recording.done);
-    expect(hits).toBe(1);
+    expect(server.hits).toBe(1);
     expect(recording.error).toMatchObject({ status: 503, attempts: 1 });
   });
 
   it('a per-request retry overrides the client policy field by field', async () => {
-    let hits = 0;
-    nock(ORIGIN).get('/v1/x').times(6).reply(() => {
-      hits += 1;
-      return [500];
-    });
+    const server = counted(nock(ORIGIN).get('/v1/x').times(6), () => [500]);
     const client = new AsyncAPIClient({ baseUrl: BASE, retry: { baseDelay: 100 } });
     const seen = watch(client);
     const recording = record(client.request('GET', '/x', { retry: { maxAttempts: 5 } }));
@@ -185,29 +175,21 @@ describe('the retry policy', () => {
       await vi.advanceTimersByTimeAsync(100 * 2 ** (retry - 1));
     }
     await until(recording.done);
-    expect(hits).toBe(5);
+    expect(server.hits).toBe(5);
     expect(seen.attemptTimes).toEqual([0, 100, 300, 700, 1500]);
     expect(recording.error).toMatchObject({ status: 500, attempts: 5 });
   });
 
   it('the client policy applies to every request', async () => {
-    let hits = 0;
-    nock(ORIGIN).get('/v1/x').times(3).reply(() => {
-      hits += 1;
-      return [503];
-    });
+    const server = counted(nock(ORIGIN).get('/v1/x').times(3), () => [503]);
     const recording = record(new AsyncAPIClient({ baseUrl: BASE, retry: false }).request('GET', '/x'));
     await until(recording.done);
-    expect(hits).toBe(1);
+    expect(server.hits).toBe(1);
     expect(recording.error).toMatchObject({ attempts: 1 });
   });
 
   it('unsubscribing during the backoff cancels the next attempt', async () => {
-    let hits = 0;
-    nock(ORIGIN).get('/v1/x').times(3).reply(() => {
-      hits += 1;
-      return [503];
-    });
+    const server = counted(nock(ORIGIN).get('/v1/x').times(3), () => [503]);
     const client = new AsyncAPIClient(BASE);
     const seen = watch(client);
     const recording = record(client.request('GET', '/x'));
@@ -216,18 +198,14 @@ describe('the retry policy', () => {
     recording.subscription.unsubscribe();
     expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(hits).toBe(1);
+    expect(server.hits).toBe(1);
     expect(recording.done()).toBe(false);
     expect(seen.events.map((e) => e.type)).toEqual(['request', 'response', 'retry', 'cancel']);
     expect(seen.events.at(-1)).toMatchObject({ type: 'cancel', method: 'GET', url: `${BASE}/x`, attempts: 1 });
   });
 
   it('takeUntil during the backoff cancels it too', async () => {
-    let hits = 0;
-    nock(ORIGIN).get('/v1/x').times(3).reply(() => {
-      hits += 1;
-      return [429];
-    });
+    const server = counted(nock(ORIGIN).get('/v1/x').times(3), () => [429]);
     const client = new AsyncAPIClient(BASE);
     const stop = new Subject<void>();
     const seen = watch(client);
@@ -235,17 +213,13 @@ describe('the retry policy', () => {
     await until(() => seen.retries().length === 1);
     stop.next();
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(hits).toBe(1);
+    expect(server.hits).toBe(1);
   });
 });
 
 describe('the client scheduler', () => {
   it('schedules every backoff and timeout on it', async () => {
-    let hits = 0;
-    nock(ORIGIN).get('/v1/x').times(3).reply(() => {
-      hits += 1;
-      return [503];
-    });
+    const server = counted(nock(ORIGIN).get('/v1/x').times(3), () => [503]);
     // Records each delay asked for, then runs it 1000 times faster on the real clock.
     const delays: number[] = [];
     const scheduler: SchedulerLike = {
@@ -258,7 +232,7 @@ describe('the client scheduler', () => {
     const client = new AsyncAPIClient({ baseUrl: BASE, timeout: 10_000, scheduler });
     const recording = record(client.request('GET', '/x'));
     await until(recording.done);
-    expect(hits).toBe(3);
+    expect(server.hits).toBe(3);
     expect(recording.error).toMatchObject({ status: 503, attempts: 3 });
     expect(delays.filter((d) => d !== 10_000)).toEqual([2000, 4000]);
     expect(delays.filter((d) => d === 10_000)).toHaveLength(3);
@@ -285,17 +259,13 @@ describe('getJson', () => {
   });
 
   it('errors with ParseError on a body that is not JSON, once, with a short excerpt', async () => {
-    let hits = 0;
     const html = `<html>${'x'.repeat(10_000)}</html>`;
-    nock(ORIGIN).get('/v1/page').times(3).reply(() => {
-      hits += 1;
-      return [200, html];
-    });
+    const server = counted(nock(ORIGIN).get('/v1/page').times(3), () => [200, html]);
     const recording = record(new AsyncAPIClient(BASE).getJson('/page'));
     await until(recording.done);
     const error = recording.error as ParseError;
     expect(error).toBeInstanceOf(ParseError);
-    expect(hits).toBe(1);
+    expect(server.hits).toBe(1);
     expect(error.attempts).toBe(1);
     expect(error.message).toMatch(/^GET http:\/\/api\.test\/v1\/page returned a body that is not valid JSON \(body starts with "<html>x+…"\)$/);
     expect(error.message.length).toBeLessThan(200);
