@@ -61,6 +61,8 @@ export class AsyncAPIClient {
   // Shared by every request of this client: the overload protections.
   readonly #budget: RetryBudget | undefined;
   readonly #breaker: CircuitBreaker | undefined;
+  // The runtime does not change between requests: asked once per client, not on every request.
+  readonly #manualRedirects = runtimeShowsRedirects();
 
   /**
    * Lifecycle events of every request of this client (`request`, `response`,
@@ -240,6 +242,7 @@ export class AsyncAPIClient {
     const refresh = this.#refresh;
     const budget = this.#budget;
     const breaker = this.#breaker;
+    const manual = this.#manualRedirects;
     return defer(() => {
       // Inside defer: a bad request errors the Observable before anything is sent, outside the retry.
       // Once per subscription: every attempt of this logical request shares one Idempotency-Key.
@@ -269,7 +272,7 @@ export class AsyncAPIClient {
       const onCircuitChange = ({ state, previous }: CircuitChange) =>
         events.emit(() => ({ type: 'circuit', method: verb, url, state, previous }));
       const redirects: RedirectOptions = {
-        manual: runtimeShowsRedirects(),
+        manual,
         maxRedirects: config.maxRedirects,
         onRedirect: ({ status, from, to, dropped }) =>
           events.emit(() => ({ type: 'redirect', method: verb, url: displayUrl(from), attempt, status, location: displayUrl(to), dropped })),
