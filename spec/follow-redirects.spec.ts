@@ -1,4 +1,4 @@
-import { lastValueFrom, mergeMap, Subject, type Observable } from 'rxjs';
+import { lastValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fetchFollowingRedirects, runtimeShowsRedirects, type RedirectHop } from '../src/follow-redirects.js';
 import type { SendableRequest } from '../src/prepare.js';
@@ -30,20 +30,6 @@ const request = (): SendableRequest => ({
   authNames: new Set(['authorization', 'x-tenant-key']),
 });
 
-/** Reads the final response with `read`, then lets the fetch go, as the transport does. */
-function readFinal<T>(responses: (held: Observable<never>) => Observable<Response>, read: (response: Response) => Promise<T> | T): Promise<T> {
-  const held = new Subject<never>();
-  return lastValueFrom(
-    responses(held).pipe(
-      mergeMap(async (response) => {
-        const value = await read(response);
-        held.complete();
-        return value;
-      }),
-    ),
-  );
-}
-
 describe('fetchFollowingRedirects', () => {
   it('knows that Node shows redirects to redirect: "manual"', () => {
     expect(runtimeShowsRedirects()).toBe(true);
@@ -51,9 +37,8 @@ describe('fetchFollowingRedirects', () => {
 
   it('manual: follows each hop itself and reports it, without the auth headers past the origin', async () => {
     const hops: RedirectHop[] = [];
-    const text = await readFinal(
-      (held) => fetchFollowingRedirects(request(), context, { manual: true, maxRedirects: 20, onRedirect: (hop) => hops.push(hop) }, held),
-      (response) => response.text(),
+    const text = await lastValueFrom(
+      fetchFollowingRedirects(request(), context, { manual: true, maxRedirects: 20, onRedirect: (hop) => hops.push(hop) }, (response) => response.text()),
     );
     expect(text).toBe('done');
     expect(hops.map((hop) => [hop.status, hop.to.href, hop.dropped])).toEqual([[302, `${b.origin}/end`, ['authorization', 'x-tenant-key']]]);
@@ -64,9 +49,8 @@ describe('fetchFollowingRedirects', () => {
 
   it('not manual (what browsers get): fetch follows on its own; it drops Authorization but not a custom key header', async () => {
     const hops: RedirectHop[] = [];
-    const redirected = await readFinal(
-      (held) => fetchFollowingRedirects(request(), context, { manual: false, maxRedirects: 20, onRedirect: (hop) => hops.push(hop) }, held),
-      (response) => response.redirected,
+    const redirected = await lastValueFrom(
+      fetchFollowingRedirects(request(), context, { manual: false, maxRedirects: 20, onRedirect: (hop) => hops.push(hop) }, (response) => [response.redirected]),
     );
     expect(redirected).toBe(true);
     expect(hops).toEqual([]);

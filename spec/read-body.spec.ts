@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BodyTooLargeError } from '../src/errors.js';
 import { readBodyText } from '../src/read-body.js';
 import type { AttemptContext } from '../src/response.js';
@@ -117,6 +117,15 @@ describe('readBodyText above the limit', () => {
   it.each([['identity'], [' Identity ']])('trusts content-length with content-encoding %j', async (encoding) => {
     const response = new Response('x', { headers: { 'content-encoding': encoding, 'content-length': '5000' } });
     expect(await failureOf(readBodyText(response, 4096, context))).toMatchObject({ contentLength: 5000 });
+  });
+
+  it('reads a body whose length is declared within the limit with the platform\'s text(), without touching the stream', async () => {
+    const response = new Response('{"a":1}', { headers: { 'content-length': '7' } });
+    const text = vi.spyOn(response, 'text');
+    const body = vi.spyOn(response, 'body', 'get');
+    expect(await readBodyText(response, 100, context)).toBe('{"a":1}');
+    expect(text).toHaveBeenCalledTimes(1);
+    expect(body).not.toHaveBeenCalled();
   });
 
   it.each([['not a number'], ['-1'], ['1e9'], ['']])('ignores a content-length of %j and counts', async (length) => {

@@ -84,6 +84,24 @@ describe('joinUrl (properties)', () => {
     );
   });
 
+  it('joins a path of unreserved characters and dots as URL resolution under the base does', () => {
+    // The cheap path for plain endpoints must agree with the general one, dots and "~" included.
+    const plain = fc.array(fc.constantFrom('a', 'b1', '.', '..', '...', '/', '~', '-', '_', '.a'), { minLength: 1, maxLength: 8 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(base, plain, (baseUrl, path) => {
+        let joined: URL;
+        try {
+          joined = joinUrl(baseUrl, path);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigurationError);
+          return;
+        }
+        expect(joined.href).toBe(new URL(`./${path.replace(/^\//, '')}`, baseUrl).href);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('never lets a params value change the path or the origin', () => {
     fc.assert(
       fc.property(base, fc.dictionary(fc.string(), fc.string()), (baseUrl, params) => {

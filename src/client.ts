@@ -1,5 +1,5 @@
-import { defer, finalize, map, tap, type Observable } from 'rxjs';
-import { credentialsOf, type AuthHeaders } from './auth-provider.js';
+import { defer, map, tap, type Observable } from 'rxjs';
+import { credentialsOf, type AuthHeaders, type Credentials } from './auth-provider.js';
 import { toCircuitBreaker, type CircuitBreaker, type CircuitChange } from './circuit-breaker.js';
 import { HttpError, NetworkError, TimeoutError, TokenRefreshError } from './errors.js';
 import { EventStream, type ClientEvent } from './events.js';
@@ -133,14 +133,7 @@ export class AsyncAPIClient {
     params?: QueryParams,
     options: Omit<RequestOptions, 'params' | 'json' | 'body'> & BodyReadOptions = {},
   ): Observable<T> {
-    const { maxBodySize, ...rest } = options;
-    return defer(() => this.#run('GET', endpoint, { ...rest, params }, this.#limitBody(readJson as ResponseReader<T>, maxBodySize), JSON_ACCEPT));
-  }
-
-  /** `read` with the body size limit of this call, or the client's. Throws for a bad limit: call it inside a `defer`. */
-  #limitBody<T>(read: ResponseReader<T>, maxBodySize: number | false | undefined): ResponseReader<T> {
-    const limit = resolveMaxBodySize(maxBodySize, this.#config.maxBodySize);
-    return (response, context) => read(response, { ...context, maxBodySize: limit });
+    return this.#run('GET', endpoint, { ...options, params }, readJson as ResponseReader<T>, JSON_ACCEPT);
   }
 
   /**
@@ -168,7 +161,7 @@ export class AsyncAPIClient {
    * ```
    */
   lines(endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<string> {
-    return this.#run('GET', endpoint, { ...options, params }, this.#limitBody(readLines, undefined), undefined, PLAIN_STREAM);
+    return this.#run('GET', endpoint, { ...options, params }, readLines, undefined, PLAIN_STREAM);
   }
 
   /**
@@ -183,7 +176,7 @@ export class AsyncAPIClient {
    * ```
    */
   ndjson<T = unknown>(endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<T> {
-    return this.#run('GET', endpoint, { ...options, params }, this.#limitBody(readNdjson<T>, undefined), NDJSON_ACCEPT, PLAIN_STREAM);
+    return this.#run('GET', endpoint, { ...options, params }, readNdjson<T>, NDJSON_ACCEPT, PLAIN_STREAM);
   }
 
   /**
@@ -202,7 +195,7 @@ export class AsyncAPIClient {
   sse(endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<ServerSentEvent> {
     return defer(() => {
       const session: SseSession = { lastEventId: '', retry: undefined };
-      return this.#run('GET', endpoint, { ...options, params }, this.#limitBody(readSse(session), undefined), SSE_ACCEPT, sseMode(session));
+      return this.#run('GET', endpoint, { ...options, params }, readSse(session), SSE_ACCEPT, sseMode(session));
     });
   }
 
@@ -221,7 +214,7 @@ export class AsyncAPIClient {
   paginate<T = unknown>(endpoint: string, params?: QueryParams, options: PaginateOptions<T> = {}): Observable<T> {
     const { next, maxPages, ...request } = options;
     // Every page is read within the client's maxBodySize, as getJson's bodies are.
-    const read = this.#limitBody(readPage as ResponseReader<Page<T>>, undefined);
+    const read = readPage as ResponseReader<Page<T>>;
     return paginatePages<T>(
       { endpoint, params },
       (page) => this.#run('GET', page.endpoint, { ...request, params: page.params }, read, JSON_ACCEPT),
@@ -232,7 +225,7 @@ export class AsyncAPIClient {
   #run<T>(
     method: string,
     endpoint: string,
-    options: RequestOptions,
+    options: RequestOptions & BodyReadOptions,
     read: ResponseReader<T>,
     defaults?: Readonly<Record<string, string>>,
     stream?: StreamMode,
@@ -251,7 +244,9 @@ export class AsyncAPIClient {
       const request = withIdempotencyKey(prepared, policy.idempotencyKey);
       const timeoutMs = resolveTimeout(options.timeout, config.timeout);
       const deadline = resolveTimeout(options.deadline, config.deadline, 'deadline');
-      const { method: verb, url } = request.target;
+      const maxBodySize = resolveMaxBodySize(options.maxBodySize, config.maxBodySize);
+      const { target } = request;
+      const { method: verb, url } = target;
       // The breaker's hook for the attempt in flight: a response settles a quiet probe.
       let circuitResponded: ((status: number) => void) | undefined;
       const observedRead: ResponseReader<T> = (response, context) => {
@@ -266,63 +261,62 @@ export class AsyncAPIClient {
         }));
         return read(response, context);
       };
-      // `attempt` counts every attempt, replays after a token refresh included; for sse() the policy's count restarts after each event.
-      const onRetry = ({ delayMs, fromServer, error }: RetryInfo) =>
-        events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, fromServer, reason: describeFailure(error), error }));
-      const onCircuitChange = ({ state, previous }: CircuitChange) =>
-        events.emit(() => ({ type: 'circuit', method: verb, url, state, previous }));
       const redirects: RedirectOptions = {
         manual,
         maxRedirects: config.maxRedirects,
         onRedirect: ({ status, from, to, dropped }) =>
           events.emit(() => ({ type: 'redirect', method: verb, url: displayUrl(from), attempt, status, location: displayUrl(to), dropped })),
       };
-      const interceptors = stream ? [...stream.interceptors, ...config.interceptors] : config.interceptors;
+      const attemptOptions = {
+        timeoutMs,
+        scheduler: config.scheduler,
+        redirects,
+        interceptors: stream ? [...stream.interceptors, ...config.interceptors] : config.interceptors,
+        transport: config.transport,
+        stream: stream !== undefined,
+      };
+      // The request of one attempt, with that attempt's credentials.
+      const authorized = (credentials: Credentials, attempt: number) => {
+        const sendable = authorize(request, credentials);
+        events.emit(() => ({ type: 'request', method: verb, url, attempt, headers: redactHeaders(sendable.init.headers, sendable.authNames) }));
+        return sendable;
+      };
+      const auth = config.auth;
       let attempt = 0;
       let ended = false;
       let emitted = false;
       let seenGeneration = 0;
       const attempt$ = defer(() => {
-        attempt += 1;
-        const context = { target: request.target, attempt };
+        const context = { target, attempt: ++attempt, maxBodySize };
         seenGeneration = refresh?.generation ?? 0;
-        // Per attempt: a retry or a replay asks an auth function for the current token.
-        const request$ = credentialsOf(config.auth).pipe(
-          map((credentials) => {
-            const sendable = authorize(request, credentials);
-            events.emit(() => ({
-              type: 'request',
-              method: verb,
-              url,
-              attempt: context.attempt,
-              headers: redactHeaders(sendable.init.headers, sendable.authNames),
-            }));
-            return sendable;
-          }),
-        );
-        return send(request$, observedRead, {
-          context,
-          timeoutMs,
-          scheduler: config.scheduler,
-          redirects,
-          interceptors,
-          transport: config.transport,
-          stream: stream !== undefined,
-        });
+        // Per attempt: a retry or a replay asks an auth function for the current token; fixed headers need no wait.
+        const request$ =
+          auth.kind === 'fixed'
+            ? authorized(auth.credentials, context.attempt)
+            : credentialsOf(auth).pipe(map((credentials) => authorized(credentials, context.attempt)));
+        return send(request$, observedRead, { ...attemptOptions, context });
       });
       // The breaker sees every attempt, replays after a token refresh included.
       const guarded$ = breaker
-        ? breaker.guard(attempt$, { now: () => config.scheduler.now(), target: request.target, attempts: () => attempt, onChange: onCircuitChange, onAdmit: (responded) => (circuitResponded = responded) })
+        ? breaker.guard(attempt$, {
+            now: () => config.scheduler.now(),
+            target,
+            attempts: () => attempt,
+            onChange: ({ state, previous }: CircuitChange) => events.emit(() => ({ type: 'circuit', method: verb, url, state, previous })),
+            onAdmit: (responded) => (circuitResponded = responded),
+          })
         : attempt$;
       const withRefresh$ =
         refresh === undefined
           ? guarded$
-          : guarded$.pipe(replayAfterRefresh(refresh, () => seenGeneration, (cause) => new TokenRefreshError(cause, request.target, attempt), { replayable: request.replayable }));
-      return withRefresh$.pipe(
-        tap(() => (emitted = true)),
+          : guarded$.pipe(replayAfterRefresh(refresh, () => seenGeneration, (cause) => new TokenRefreshError(cause, target, attempt), { replayable: request.replayable }));
+      // `attempt` counts every attempt, replays after a token refresh included; for sse() the policy's count restarts after each event.
+      const onRetry = ({ delayMs, fromServer, error }: RetryInfo) =>
+        events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, fromServer, reason: describeFailure(error), error }));
+      return (stream ? withRefresh$.pipe(tap(() => (emitted = true))) : withRefresh$).pipe(
         retryWithPolicy(policy, config.scheduler, onRetry, {
           ...(stream && streamRetryTuning(policy, stream, () => emitted)),
-          target: request.target,
+          target,
           replayable: request.replayable,
           deadline,
           budget,
@@ -332,14 +326,10 @@ export class AsyncAPIClient {
           // One value is the whole answer: a `first()` downstream that unsubscribes after it is no cancel.
           // A stream has ended only when it completes.
           next: () => (ended ||= stream === undefined),
-          complete: () => (ended = true),
-          error: (error: unknown) => {
-            ended = true;
-            events.emit(() => ({ type: 'giveUp', method: verb, url, attempts: attempt, error }));
-          },
+          error: (error: unknown) => events.emit(() => ({ type: 'giveUp', method: verb, url, attempts: attempt, error })),
+          // Unsubscribed before the end: say so, or a dashboard would count the request in flight forever.
+          unsubscribe: () => ended || events.emit(() => ({ type: 'cancel', method: verb, url, attempts: attempt })),
         }),
-        // Unsubscribed before the end: say so, or a dashboard would count the request in flight forever.
-        finalize(() => ended || events.emit(() => ({ type: 'cancel', method: verb, url, attempts: attempt }))),
       );
     });
   }

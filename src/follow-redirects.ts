@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import type { Observable, ObservableInput } from 'rxjs';
 import { RedirectError } from './errors.js';
 import { fetchTransport, type Transport } from './fetch-transport.js';
 import type { SendableRequest } from './prepare.js';
@@ -62,40 +62,33 @@ export function runtimeShowsRedirects(): boolean {
  * `options.manual`: each hop is decided by {@link redirectDecision}, and a hop
  * to another origin goes without the auth headers (see
  * {@link headersAfterRedirect}); a query-string API key is added again only on
- * same-origin hops. It emits the final response and keeps that fetch open
- * until `held` completes (when its body has been read), so unsubscribing
- * aborts whichever hop is in flight, or the body read.
+ * same-origin hops. The final response goes to `select`, and its fetch stays
+ * open (abortable) until what `select` returns completes: unsubscribing aborts
+ * whichever hop is in flight, or the body read inside `select`.
  *
+ * @param select what to make of the final response, as `fromFetch`'s selector
  * @example
  * ```ts
- * const bodyRead = new Subject<never>();
- * fetchFollowingRedirects(request, context, { manual: true, maxRedirects: 20 }, bodyRead)
- *   .pipe(mergeMap((response) => response.text()), tap({ next: () => bodyRead.complete() }));
+ * fetchFollowingRedirects(request, context, { manual: true, maxRedirects: 20 }, (response) => response.text())
+ *   .subscribe((text) => console.log(text));
  * ```
  */
-export function fetchFollowingRedirects(
+export function fetchFollowingRedirects<T>(
   request: SendableRequest,
   context: AttemptContext,
   options: RedirectOptions,
-  held: Observable<never>,
+  select: (response: Response) => ObservableInput<T>,
   transport: Transport = fetchTransport,
-): Observable<Response> {
-  // The final response is emitted, and the fetch held open (abortable) until `held` completes.
-  const read = (response: Response) =>
-    new Observable<Response>((subscriber) => {
-      const subscription = held.subscribe(subscriber);
-      subscriber.next(response);
-      return subscription;
-    });
-  if (!options.manual) return transport(request.url.href, { ...request.init, selector: read });
+): Observable<T> {
+  if (!options.manual) return transport(request.url.href, { ...request.init, selector: select });
   const refuse = (reason: string) => new RedirectError(reason, context.target, context.attempt);
 
-  const hop = (url: URL, init: SendableRequest['init'], redirects: number, withAuth: boolean): Observable<Response> =>
+  const hop = (url: URL, init: SendableRequest['init'], redirects: number, withAuth: boolean): Observable<T> =>
     transport(url.href, {
       ...init,
       redirect: 'manual',
       selector: (response) => {
-        if (options.maxRedirects === 0 || !REDIRECT_STATUSES.has(response.status)) return read(response);
+        if (options.maxRedirects === 0 || !REDIRECT_STATUSES.has(response.status)) return select(response);
         const location = response.headers.get('location');
         let toUrl: URL | undefined;
         if (location !== null) {
@@ -107,7 +100,7 @@ export function fetchFollowingRedirects(
           }
         }
         const decision = redirectDecision(response.status, init.method, url, toUrl);
-        if (decision.action === 'stop') return read(response);
+        if (decision.action === 'stop') return select(response);
         // The redirect's own body is never read: free its connection now.
         discard(response);
         if (decision.action === 'refuse') throw refuse(decision.reason);

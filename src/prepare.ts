@@ -81,13 +81,23 @@ export function prepareRequest(
  * ```
  */
 export function authorize(request: PreparedRequest, credentials: Credentials): SendableRequest {
-  const headers = { ...request.init.headers, ...credentials.headers, ...request.ownHeaders };
+  const headers = { ...request.init.headers, ...credentials.headers };
+  for (const name in request.ownHeaders) headers[name] = request.ownHeaders[name]!;
   let url = request.url;
   if (credentials.query !== undefined) {
     url = new URL(url);
     url.searchParams.set(credentials.query.name, credentials.query.value);
   }
-  return { url, init: { ...attemptInit(request), headers }, authNames: new Set(Object.keys(credentials.headers)), query: credentials.query };
+  return { url, init: { ...attemptInit(request), headers }, authNames: authNamesOf(credentials), query: credentials.query };
+}
+
+// Fixed credentials serve every request of a client: their names are listed once.
+const AUTH_NAMES = new WeakMap<Credentials, ReadonlySet<string>>();
+
+function authNamesOf(credentials: Credentials): ReadonlySet<string> {
+  let names = AUTH_NAMES.get(credentials);
+  if (names === undefined) AUTH_NAMES.set(credentials, (names = new Set(Object.keys(credentials.headers))));
+  return names;
 }
 
 /**

@@ -60,10 +60,11 @@ export const readJson: ResponseReader<unknown> = async (response, context) => {
   checkStatus(response, context);
   if (response.status === 204 || response.status === 205) return undefined;
   const text = await readBodyText(response, context.maxBodySize ?? DEFAULTS.maxBodySize, context);
-  if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
+    // Checked only on failure: an empty body is no error, and the common case pays nothing for it.
+    if (text.trim() === '') return undefined;
     throw new ParseError(cause, text, response.status, context.target, context.attempt);
   }
 };

@@ -2,6 +2,8 @@ import {
   catchError,
   defer,
   finalize,
+  from,
+  isObservable,
   mergeMap,
   Observable,
   Subject,
@@ -51,14 +53,14 @@ export interface AttemptOptions {
  * body stream become {@link NetworkError}, the timeout {@link TimeoutError};
  * what an interceptor or an auth function throws passes unchanged.
  *
- * @param request$ the request of this attempt: it may wait for a token
+ * @param request$ the request of this attempt, or an Observable of it when it waits for a token
  * @example
  * ```ts
  * send(of(authorize(prepared, credentials)), readJson, { context, timeoutMs: 30_000, scheduler: asyncScheduler, redirects })
  *   .subscribe(console.log);
  * ```
  */
-export function send<T>(request$: Observable<SendableRequest>, read: ResponseReader<T>, options: AttemptOptions): Observable<T> {
+export function send<T>(request$: Observable<SendableRequest> | SendableRequest, read: ResponseReader<T>, options: AttemptOptions): Observable<T> {
   const { context, timeoutMs, scheduler } = options;
   const interceptors = options.interceptors ?? [];
   const classify = <V>(): MonoTypeOperatorFunction<V> => catchError((error: unknown) => throwError(() => toRequestError(error, context)));
@@ -66,26 +68,37 @@ export function send<T>(request$: Observable<SendableRequest>, read: ResponseRea
     timeoutMs === Infinity
       ? source
       : source.pipe(timeout({ first: timeoutMs, scheduler, with: () => throwError(() => new TimeoutError(timeoutMs, context.target, context.attempt)) }));
+  const withRequest = <V>(sendRequest: (request: SendableRequest) => Observable<V>): Observable<V> =>
+    isObservable(request$) ? request$.pipe(switchMap(sendRequest)) : sendRequest(request$);
+  if (interceptors.length === 0 && !options.stream) {
+    // The common case, kept short: `read` runs as the transport's selector, so the fetch stays abortable until it is done.
+    return timed(withRequest((request) => readWhileHeld(request, read, options)));
+  }
   return defer(() => {
     // Completed once `read` has its answer: until then fromFetch keeps the fetch abortable, and
     // after it a downstream `first()` that unsubscribes no longer aborts the body it was handed.
     const readDone = new Subject<never>();
     const settle = () => readDone.complete();
+    // The final response is emitted, and its fetch held open (abortable) until `read` is done.
+    const held = (response: Response) =>
+      new Observable<Response>((subscriber) => {
+        const subscription = readDone.subscribe(subscriber);
+        subscriber.next(response);
+        return subscription;
+      });
     // The fetches of this attempt: they end with the attempt, not with the interceptor chain.
     const fetches = new Subscription();
-    const fetchOne = (request: SendableRequest) => heldByAttempt(fetchFollowingRedirects(request, context, options.redirects, readDone, options.transport).pipe(classify()), fetches);
-    const response$ = request$.pipe(
-      switchMap((sendable) => {
-        if (interceptors.length === 0) return fetchOne(sendable);
-        const original = new Request(sendable.url.href, sendable.init);
-        // Passed on as it is, the request keeps its prepared body (a string, not a stream read once).
-        const last = (request: Request) => (request === original ? fetchOne(sendable) : fromRequest(request, sendable).pipe(switchMap(fetchOne)));
-        return chainInterceptors(interceptors, last)(original).pipe(
-          take(1),
-          throwIfEmpty(() => new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
-        );
-      }),
-    );
+    const fetchOne = (request: SendableRequest) => heldByAttempt(fetchFollowingRedirects(request, context, options.redirects, held, options.transport).pipe(classify()), fetches);
+    const response$ = withRequest((sendable) => {
+      if (interceptors.length === 0) return fetchOne(sendable);
+      const original = new Request(sendable.url.href, sendable.init);
+      // Passed on as it is, the request keeps its prepared body (a string, not a stream read once).
+      const last = (request: Request) => (request === original ? fetchOne(sendable) : fromRequest(request, sendable).pipe(switchMap(fetchOne)));
+      return chainInterceptors(interceptors, last)(original).pipe(
+        take(1),
+        throwIfEmpty(() => new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
+      );
+    });
     const readResponse = (response: Response): Observable<T> =>
       defer(() => {
         // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a network error.
@@ -96,6 +109,35 @@ export function send<T>(request$: Observable<SendableRequest>, read: ResponseRea
       }).pipe(classify(), tap({ next: () => options.stream || settle(), complete: settle, error: settle }));
     const attempt$ = options.stream ? timed(response$).pipe(mergeMap(readResponse)) : timed(response$.pipe(mergeMap(readResponse)));
     return attempt$.pipe(finalize(() => fetches.unsubscribe()));
+  });
+}
+
+/**
+ * One fetch (redirects followed) whose final response is read by `read`
+ * while the fetch is held, so unsubscribing aborts the body read too. Its one
+ * value goes out only once the fetch has let go: a `first()` downstream that
+ * unsubscribes on it does not abort the body of the `Response` it was handed.
+ * Errors are classified as {@link send} says.
+ */
+function readWhileHeld<T>(request: SendableRequest, read: ResponseReader<T>, options: AttemptOptions): Observable<T> {
+  const { context } = options;
+  return new Observable<T>((subscriber) => {
+    let answer: { readonly value: T } | undefined;
+    const select = (response: Response) =>
+      new Observable<never>((reading) =>
+        from(read(response, context)).subscribe({
+          next: (value) => (answer ??= { value }),
+          error: (error: unknown) => reading.error(error),
+          complete: () => reading.complete(),
+        }),
+      );
+    return fetchFollowingRedirects(request, context, options.redirects, select, options.transport).subscribe({
+      error: (error: unknown) => subscriber.error(toRequestError(error, context)),
+      complete: () => {
+        if (answer) subscriber.next(answer.value);
+        subscriber.complete();
+      },
+    });
   });
 }
 

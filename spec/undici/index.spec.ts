@@ -103,6 +103,23 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
     expect(await response.text()).toBe('created');
   });
 
+  it('a Response from request() reads as fetch\'s does: once, by any reader, and clones before a read', async () => {
+    const { origin } = await serve([200, '{"n":1}', { 'x-id': '7' }]);
+    const client = newClient({ baseUrl: origin });
+    const read = async (how: (response: Response) => Promise<unknown>) => how(await lastValueFrom(client.request('GET', '/x')));
+    expect(await read((r) => r.json())).toEqual({ n: 1 });
+    expect(new TextDecoder().decode(await read((r) => r.arrayBuffer()) as ArrayBuffer)).toBe('{"n":1}');
+    expect(await read((r) => r.blob().then((b) => b.text()))).toBe('{"n":1}');
+    expect(await read(async (r) => new TextDecoder().decode((await r.body!.getReader().read()).value))).toBe('{"n":1}');
+    const twice = await lastValueFrom(client.request('GET', '/x'));
+    const copy = twice.clone();
+    expect(await twice.text()).toBe('{"n":1}');
+    expect(twice.bodyUsed).toBe(true);
+    await expect(twice.text()).rejects.toBeInstanceOf(TypeError);
+    expect(await copy.json()).toEqual({ n: 1 });
+    expect(copy.headers.get('x-id')).toBe('7');
+  });
+
   it.each([
     ['a 204', 204, undefined],
     ['an empty 200', 200, ''],

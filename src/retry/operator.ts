@@ -120,10 +120,14 @@ export function retryWithPolicy<T>(
       // What the last retry cost: the first value after it gives it back to the budget.
       let spent = 0;
       let succeeded = false;
-      const retried$ = defer(() => {
-        subscribed += 1;
-        return source;
-      }).pipe(
+      // The caller that counts its attempts needs no count here (one layer less per attempt).
+      const counted$ = guards?.attempts
+        ? source
+        : defer(() => {
+            subscribed += 1;
+            return source;
+          });
+      const retried$ = counted$.pipe(
         retry({
           count: policy.maxAttempts - 1,
           resetOnSuccess: options.resetOnSuccess ?? false,

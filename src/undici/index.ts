@@ -101,7 +101,12 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
 
 async function toDispatchOptions(url: string, init: RequestInit): Promise<Dispatcher.RequestOptions> {
   const target = new URL(url);
-  const headers: Record<string, string> = Object.fromEntries(new Headers(init.headers));
+  // The client hands over a record of lower-case names, checked already; anything else goes through Headers.
+  const given = init.headers;
+  const headers: Record<string, string> =
+    given !== null && typeof given === 'object' && Object.getPrototypeOf(given) === Object.prototype
+      ? { ...(given as Record<string, string>) }
+      : Object.fromEntries(new Headers(given));
   const options: Dispatcher.RequestOptions = {
     origin: target.origin,
     path: target.pathname + target.search,
@@ -127,22 +132,102 @@ async function toDispatchOptions(url: string, init: RequestInit): Promise<Dispat
 
 /** undici's answer as a fetch `Response`, its body read from the socket; body errors are fetch's `TypeError`s. */
 function toResponse(data: Dispatcher.ResponseData, url: string): Response {
-  const { statusCode: status, body, headers: raw } = data;
-  const nullBody = NULL_BODY.has(status);
-  if (nullBody) body.dump().catch(() => undefined);
+  const nullBody = NULL_BODY.has(data.statusCode);
+  if (nullBody) data.body.dump().catch(() => undefined);
+  return new UndiciResponse(data, url, nullBody);
+}
+
+/**
+ * A fetch `Response` over undici's answer that builds the costly parts (the
+ * `Headers`, a web stream over the body) only when they are asked for:
+ * `text()`, `json()` and `arrayBuffer()` read undici's body directly, which
+ * is most of what makes this transport faster than fetch. `body`, `clone()`
+ * and the other readers work on a full `Response` built on first use.
+ */
+class UndiciResponse extends Response {
+  readonly #data: Dispatcher.ResponseData;
+  readonly #url: string;
+  readonly #nullBody: boolean;
+  #headers: Headers | undefined;
+  #full: Response | undefined;
+  #used = false;
+
+  constructor(data: Dispatcher.ResponseData, url: string, nullBody: boolean) {
+    super(null, { status: data.statusCode, statusText: (data as { statusText?: string }).statusText ?? STATUS_CODES[data.statusCode] ?? '' });
+    this.#data = data;
+    this.#url = url;
+    this.#nullBody = nullBody;
+  }
+
+  override get url(): string {
+    return this.#url;
+  }
+
+  override get headers(): Headers {
+    return (this.#headers ??= toHeaders(this.#data.headers));
+  }
+
+  override get body(): Response['body'] {
+    return this.#nullBody ? null : this.#materialize().body;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.#used || (this.#full?.bodyUsed ?? false);
+  }
+
+  override text(): Promise<string> {
+    return this.#read((body) => body.text(), (full) => full.text());
+  }
+
+  override json(): Promise<any> {
+    return this.#read((body) => body.json(), (full) => full.json());
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#read((body) => body.arrayBuffer(), (full) => full.arrayBuffer());
+  }
+
+  override blob(): Promise<Blob> {
+    return this.#materialize().blob();
+  }
+
+  override formData(): Promise<FormData> {
+    return this.#materialize().formData();
+  }
+
+  override clone(): Response {
+    const full = this.#materialize();
+    const copy = full.clone();
+    Object.defineProperty(copy, 'url', { value: this.#url });
+    return copy;
+  }
+
+  /** Reads the body straight from undici, or through the full Response once one was built. */
+  #read<T>(direct: (body: Dispatcher.ResponseData['body']) => Promise<T>, viaFull: (full: Response) => Promise<T>): Promise<T> {
+    if (this.#full !== undefined || this.#nullBody) return viaFull(this.#materialize());
+    if (this.#used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.#used = true;
+    return direct(this.#data.body).catch((error: unknown) => {
+      throw asFetchError(error);
+    });
+  }
+
+  #materialize(): Response {
+    if (this.#full !== undefined) return this.#full;
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+    this.#full = new Response(this.#nullBody ? null : webStream(this.#data.body), { status: this.status, statusText: this.statusText, headers: this.headers });
+    return this.#full;
+  }
+}
+
+function toHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
   const headers = new Headers();
   for (const name of Object.keys(raw)) {
     const value = raw[name];
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else if (value !== undefined) headers.append(name, value);
   }
-  const response = new Response(nullBody ? null : webStream(body), {
-    status,
-    statusText: (data as { statusText?: string }).statusText ?? STATUS_CODES[status] ?? '',
-    headers,
-  });
-  Object.defineProperty(response, 'url', { value: url });
-  return response;
+  return headers;
 }
 
 /** undici's body as a web stream whose errors are fetch's `TypeError`s; cancelling it destroys the body. */
