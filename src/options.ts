@@ -373,7 +373,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
  */
 export function resolveRetry(override: RetryOptions | false | undefined, base: RetryPolicy): RetryPolicy {
   if (override === undefined) return base;
-  if (override === false) return { ...base, maxAttempts: 1 };
+  if (override === false) return Object.freeze({ ...base, maxAttempts: 1 });
   if (override === null || typeof override !== 'object') {
     throw new ConfigurationError('retry must be an object such as { maxAttempts: 3 } or false');
   }
@@ -385,7 +385,8 @@ export function resolveRetry(override: RetryOptions | false | undefined, base: R
   if (!Number.isFinite(baseDelay) || baseDelay < 0 || baseDelay > MAX_TIMER_MS) {
     throw new ConfigurationError(`retry.baseDelay must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, not ${String(baseDelay)}`);
   }
-  return {
+  // Frozen: shared by every request of a client, and completed once by the retry operator.
+  return Object.freeze({
     maxAttempts,
     baseDelay,
     factor: check(override.factor ?? base.factor, 'factor', (v) => typeof v === 'number' && v >= 1 && Number.isFinite(v), 'a number of 1 or more'),
@@ -407,7 +408,7 @@ export function resolveRetry(override: RetryOptions | false | undefined, base: R
       (v) => typeof v === 'boolean' || isFunction(v),
       'true, false or a function that returns a key',
     ),
-  };
+  });
 }
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';

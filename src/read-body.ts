@@ -55,8 +55,9 @@ export async function readBodyText(response: Response, maxBodySize: number, cont
  * bytes, which say nothing certain about the size after decompression.
  */
 function declaredLength(headers: Headers): number | undefined {
+  const length = headers.get('content-length');
+  if (length === null || !/^\s*\d+\s*$/.test(length)) return undefined;
   const encoding = headers.get('content-encoding');
   if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return undefined;
-  const length = headers.get('content-length');
-  return length !== null && /^\d+$/.test(length.trim()) ? Number(length) : undefined;
+  return Number(length);
 }

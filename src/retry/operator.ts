@@ -107,7 +107,7 @@ export function retryWithPolicy<T>(
   onRetry?: (info: RetryInfo) => void,
   options: RetryTuning | RetryGuards = {},
 ): MonoTypeOperatorFunction<T> {
-  const policy: RetryPolicy = { ...DEFAULTS.retry, ...settings };
+  const policy = completePolicy(settings);
   const guards = 'target' in options ? options : undefined;
   const deadline = guards?.deadline ?? Infinity;
   const budget = guards?.budget;
@@ -173,4 +173,14 @@ export function retryWithPolicy<T>(
         }),
       );
     });
+}
+
+// A client hands the same resolved (frozen) policy to every request: completed once, not per request.
+const COMPLETED = new WeakMap<Partial<RetryPolicy>, RetryPolicy>();
+
+function completePolicy(settings: Partial<RetryPolicy>): RetryPolicy {
+  if (!Object.isFrozen(settings)) return { ...DEFAULTS.retry, ...settings };
+  let policy = COMPLETED.get(settings);
+  if (policy === undefined) COMPLETED.set(settings, (policy = { ...DEFAULTS.retry, ...settings }));
+  return policy;
 }
