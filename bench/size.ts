@@ -12,8 +12,9 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
-const APP = `
-import { AsyncAPIClient, bearerTokenAuth } from './src/index.ts';
+/** The example app, importing the client from `entry` (relative to the repository). */
+const app = (entry: string) => `
+import { AsyncAPIClient, bearerTokenAuth } from '${entry}';
 const client = new AsyncAPIClient('https://api.example.com/v1', bearerTokenAuth(localStorage.getItem('token')));
 client.getJson('/items', { page: 2 }).subscribe((items) => console.log(items));
 `;
@@ -37,14 +38,24 @@ interface Bundle {
   readonly bytesInOutput: ReadonlyMap<string, number>;
 }
 
-/**
- * Bundles the example app as the size check does. `plugins` may rewrite the
- * sources on load (bench/size-features.ts cuts features out that way); the
- * settings are the same for every caller, so the numbers compare.
- */
-export async function bundleApp(external: readonly string[], plugins: Plugin[] = []): Promise<Bundle> {
+/** What a caller may change in {@link bundleApp}; the other settings are the same for all, so the numbers compare. */
+export interface BundleOptions {
+  /** Rewrite the sources on load: bench/size-features.ts cuts features out that way. */
+  readonly plugins?: Plugin[];
+  /**
+   * Where the app imports the client from, relative to the repository.
+   * @default './src/index.ts'
+   */
+  readonly entry?: string;
+  /** Package export conditions: `['es2015']` takes rxjs's ES2015 build, where esbuild's default takes its ES5 build. */
+  readonly conditions?: string[];
+}
+
+/** Bundles the example app as the size check does, with `external` left out. */
+export async function bundleApp(external: readonly string[], options: BundleOptions = {}): Promise<Bundle> {
+  const { plugins = [], entry = './src/index.ts', conditions } = options;
   const result = await build({
-    stdin: { contents: APP, resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'ts', sourcefile: APP_FILE },
+    stdin: { contents: app(entry), resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'ts', sourcefile: APP_FILE },
     bundle: true,
     minify: true,
     format: 'esm',
@@ -58,6 +69,7 @@ export async function bundleApp(external: readonly string[], plugins: Plugin[] =
     outfile: 'app.js',
     write: false,
     logLevel: 'silent',
+    ...(conditions && { conditions }),
   });
   const code = result.outputFiles.find((file) => file.path.endsWith('.js'))!.text;
   const map = JSON.parse(result.outputFiles.find((file) => file.path.endsWith('.map'))!.text) as { sources: string[]; mappings: string };
@@ -129,11 +141,16 @@ export interface SizeBreakdown {
  * Where the bytes of the example app's bundle come from, module by module.
  *
  * @param external `RXJS_EXTERNAL` for our own code, `[]` for the whole bundle
- * @param group the row a module is counted in (the module's own name by default):
+ * @param options.group the row a module is counted in (the module's own name by default):
  *   a group's `gzip` is measured by leaving all its modules out at once
+ * @param options also those of {@link bundleApp}
  */
-export async function sizeBreakdown(external: readonly string[], group: (module: string, minified: number) => string = (module) => module): Promise<SizeBreakdown> {
-  const bundle = await bundleApp(external);
+export async function sizeBreakdown(
+  external: readonly string[],
+  options: BundleOptions & { readonly group?: (module: string, minified: number) => string } = {},
+): Promise<SizeBreakdown> {
+  const { group = (module: string) => module, ...bundleOptions } = options;
+  const bundle = await bundleApp(external, bundleOptions);
   const total = gzip(bundle.code);
   const groups = new Map<string, number>();
   for (const [module, bytes] of bundle.bytesInOutput) {
@@ -155,13 +172,15 @@ export async function sizeBreakdown(external: readonly string[], group: (module:
 export async function sizeBreakdowns(): Promise<{ ownCode: SizeBreakdown; withRxjs: SizeBreakdown }> {
   return {
     ownCode: await sizeBreakdown(RXJS_EXTERNAL),
-    withRxjs: await sizeBreakdown([], (module, minified) => {
-      if (module.startsWith('src/') || module === '(the example app)') return 'rx-api-client (src/, table above) and the app';
-      // The long tail of small rxjs helpers in one row: the table stays readable.
-      if (module.startsWith('rxjs/') && minified < 150) return 'rxjs: the other modules (under 150 bytes each)';
-      return module;
-    }),
+    withRxjs: await sizeBreakdown([], { group: ourCodeAsOneRow }),
   };
+}
+
+/** For the whole bundle: our code (and the app) in one row, the long tail of small rxjs helpers in another, so that the table stays readable. */
+export function ourCodeAsOneRow(module: string, minified: number): string {
+  if (module.startsWith('src/') || module === '(the example app)') return 'rx-api-client (src/, table above) and the app';
+  if (module.startsWith('rxjs/') && minified < 150) return 'rxjs: the other modules (under 150 bytes each)';
+  return module;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
