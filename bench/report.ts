@@ -3,6 +3,7 @@
  * and the results section of bench/README.md.
  */
 import type { LeakResult } from './leak.js';
+import type { SizeBreakdown } from './size.js';
 import type { StormRow } from './retry-storm.js';
 import type { Cell } from './throughput.js';
 
@@ -22,6 +23,8 @@ export interface Results {
   readonly leaks: readonly LeakResult[];
   readonly storm: readonly StormRow[];
   readonly sizes: { readonly ownCode: number; readonly withRxjs: number };
+  /** Where those bytes come from, module by module (bench/size.ts). */
+  readonly sizeBreakdown: { readonly ownCode: SizeBreakdown; readonly withRxjs: SizeBreakdown };
   readonly targets: readonly Target[];
   readonly seconds: number;
 }

@@ -15,7 +15,7 @@ import { SKIPPED } from './contenders.js';
 import { measureLeaks, type LeakResult } from './leak.js';
 import { startLoopback } from './loopback.js';
 import { measureRetryStorm } from './retry-storm.js';
-import { bundleSizes, SIZE_TARGETS } from './size.js';
+import { breakdownTable, sizeBreakdowns, SIZE_TARGETS } from './size.js';
 import { measureThroughput, type Cell } from './throughput.js';
 import {
   leakTable,
@@ -93,8 +93,13 @@ try {
   await server.close();
 }
 
-const sizes = await bundleSizes();
+const breakdown = await sizeBreakdowns();
+const sizes = { ownCode: breakdown.ownCode.gzip, withRxjs: breakdown.withRxjs.gzip };
 console.log(`bundle size (gzip): our code ${sizes.ownCode} bytes, with rxjs ${sizes.withRxjs} bytes\n`);
+console.log('where the bytes come from: our code (rxjs external), module by module; gzip bytes (left out) = what the bundle loses when that module\'s text is cut out');
+console.log(`${breakdownTable(breakdown.ownCode)}\n`);
+console.log('the whole bundle (rxjs included)');
+console.log(`${breakdownTable(breakdown.withRxjs)}\n`);
 
 const at = (body: string, concurrency: number, contender: string) =>
   cells.find((c) => c.body === body && c.concurrency === concurrency && c.contender === contender);
@@ -142,6 +147,7 @@ const results: Results = {
   leaks,
   storm,
   sizes,
+  sizeBreakdown: breakdown,
   targets,
   seconds: (performance.now() - started) / 1000,
 };
