@@ -64,30 +64,38 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
         settled = true;
         outer?.removeEventListener('abort', onOuterAbort);
       };
-      toDispatchOptions(url, init)
-        .then((dispatch) => {
-          if (subscriber.closed) return undefined;
-          if (outer?.aborted) throw outer.reason;
-          return dispatcher.request({ ...dispatch, signal: abort });
-        })
-        .then(
-          (data) => {
-            if (data === undefined) return;
-            if (subscriber.closed) return void data.body.destroy();
-            try {
-              reading = from(init.selector(toResponse(data, url))).subscribe({
-                next: (value) => subscriber.next(value),
-                error: (error: unknown) => (end(), subscriber.error(error)),
-                complete: () => (end(), subscriber.complete()),
-              });
-            } catch (error) {
-              // A selector that throws at once: the Observable errors, as fromFetch's does.
-              end();
-              subscriber.error(error);
-            }
-          },
-          (error: unknown) => (end(), subscriber.error(asFetchError(error))),
-        );
+      const start = (dispatch: Dispatcher.RequestOptions) => {
+        if (subscriber.closed) return undefined;
+        if (outer?.aborted) throw outer.reason;
+        dispatch.signal = abort;
+        return dispatcher.request(dispatch);
+      };
+      let started: Promise<Dispatcher.ResponseData | undefined>;
+      try {
+        // Most requests (no body, or a string) start at once; other bodies are encoded first.
+        const dispatch = toDispatchOptions(url, init);
+        started = dispatch instanceof Promise ? dispatch.then(start) : Promise.resolve(start(dispatch));
+      } catch (error) {
+        started = Promise.reject(error);
+      }
+      started.then(
+        (data) => {
+          if (data === undefined) return;
+          if (subscriber.closed) return void data.body.destroy();
+          try {
+            reading = from(init.selector(toResponse(data, url))).subscribe({
+              next: (value) => subscriber.next(value),
+              error: (error: unknown) => (end(), subscriber.error(error)),
+              complete: () => (end(), subscriber.complete()),
+            });
+          } catch (error) {
+            // A selector that throws at once: the Observable errors, as fromFetch's does.
+            end();
+            subscriber.error(error);
+          }
+        },
+        (error: unknown) => (end(), subscriber.error(asFetchError(error))),
+      );
       return () => {
         reading?.unsubscribe();
         // After the end the body belongs to the caller (request() emits it unread): never abort then.
@@ -99,7 +107,8 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
     });
 }
 
-async function toDispatchOptions(url: string, init: RequestInit): Promise<Dispatcher.RequestOptions> {
+/** What undici needs to send `init` to `url`: at once, or once a body that is not a string is encoded. */
+function toDispatchOptions(url: string, init: RequestInit): Dispatcher.RequestOptions | Promise<Dispatcher.RequestOptions> {
   const target = new URL(url);
   // The client hands over a record of lower-case names, checked already; anything else goes through Headers.
   const given = init.headers;
@@ -121,7 +130,11 @@ async function toDispatchOptions(url: string, init: RequestInit): Promise<Dispat
     headers['content-type'] ??= 'text/plain;charset=UTF-8';
     return options;
   }
-  // Blob, FormData, URLSearchParams, buffers, streams: the platform encodes them as fetch would.
+  return withEncodedBody(options, body, headers);
+}
+
+/** Blob, FormData, URLSearchParams, buffers, streams: the platform encodes them as fetch would. */
+async function withEncodedBody(options: Dispatcher.RequestOptions, body: BodyInit, headers: Record<string, string>): Promise<Dispatcher.RequestOptions> {
   const encoded = new Response(body);
   const contentType = encoded.headers.get('content-type');
   if (contentType !== null) headers['content-type'] ??= contentType;
