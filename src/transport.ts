@@ -61,19 +61,15 @@ export interface AttemptOptions {
  * ```
  */
 export function send<T>(request$: Observable<SendableRequest> | SendableRequest, read: ResponseReader<T>, options: AttemptOptions): Observable<T> {
-  const { context, timeoutMs, scheduler } = options;
   const interceptors = options.interceptors ?? [];
-  const classify = <V>(): MonoTypeOperatorFunction<V> => catchError((error: unknown) => throwError(() => toRequestError(error, context)));
-  const timed = <V>(source: Observable<V>): Observable<V> =>
-    timeoutMs === Infinity
-      ? source
-      : source.pipe(timeout({ first: timeoutMs, scheduler, with: () => throwError(() => new TimeoutError(timeoutMs, context.target, context.attempt)) }));
   const withRequest = <V>(sendRequest: (request: SendableRequest) => Observable<V>): Observable<V> =>
     isObservable(request$) ? request$.pipe(switchMap(sendRequest)) : sendRequest(request$);
   if (interceptors.length === 0 && !options.stream) {
     // The common case, kept short: `read` runs as the transport's selector, so the fetch stays abortable until it is done.
-    return timed(withRequest((request) => readWhileHeld(request, read, options)));
+    return timed(isObservable(request$) ? withRequest((request) => readWhileHeld(request, read, options)) : readWhileHeld(request$, read, options), options);
   }
+  const { context } = options;
+  const classify = <V>(): MonoTypeOperatorFunction<V> => catchError((error: unknown) => throwError(() => toRequestError(error, context)));
   return defer(() => {
     // Completed once `read` has its answer: until then fromFetch keeps the fetch abortable, and
     // after it a downstream `first()` that unsubscribes no longer aborts the body it was handed.
@@ -107,9 +103,15 @@ export function send<T>(request$: Observable<SendableRequest> | SendableRequest,
         }
         return read(response, context);
       }).pipe(classify(), tap({ next: () => options.stream || settle(), complete: settle, error: settle }));
-    const attempt$ = options.stream ? timed(response$).pipe(mergeMap(readResponse)) : timed(response$.pipe(mergeMap(readResponse)));
+    const attempt$ = options.stream ? timed(response$, options).pipe(mergeMap(readResponse)) : timed(response$.pipe(mergeMap(readResponse)), options);
     return attempt$.pipe(finalize(() => fetches.unsubscribe()));
   });
+}
+
+/** `source` within the attempt's `timeoutMs`, after which it errors with {@link TimeoutError}. */
+function timed<V>(source: Observable<V>, { timeoutMs, scheduler, context }: AttemptOptions): Observable<V> {
+  if (timeoutMs === Infinity) return source;
+  return source.pipe(timeout({ first: timeoutMs, scheduler, with: () => throwError(() => new TimeoutError(timeoutMs, context.target, context.attempt)) }));
 }
 
 /**
