@@ -5,11 +5,17 @@
  * package, so that optimisation starts from evidence.
  *
  *   npm run bench:profile -- "rx-api-client" [concurrency=64] [seconds=5] [path=/small]
+ *   npm run bench:profile -- "rx-api-client" 1 10 /stream    (a streamed body, per MiB)
+ *
+ * A `/stream` path (`/stream?bytes=N` for another size than 100 MiB) reads
+ * the body as `stream.ts` does, counting the bytes (`client.chunks()` for
+ * rx-api-client), and prints the time per MiB instead of per request.
  */
 import { Session } from 'node:inspector';
 import { CONTENDERS, useGlobalPool } from './contenders.js';
 import { closedLoop } from './driver.js';
 import { startLoopback } from './loopback.js';
+import { MIB, readerOf, STREAM_CONTENDERS, type ContenderName } from './stream.js';
 
 interface ProfileNode {
   id: number;
@@ -71,19 +77,31 @@ async function profileWindow<T>(run: () => Promise<T>): Promise<{ result: T; pro
 }
 
 const [name = 'rx-api-client', concurrency = '64', seconds = '5', path = '/small'] = process.argv.slice(2);
-const contender = CONTENDERS.find((c) => c.name === name);
-if (!contender) throw new Error(`no contender ${name}: ${CONTENDERS.map((c) => c.name).join(', ')}`);
+const streaming = path.startsWith('/stream');
+const names: readonly string[] = streaming ? STREAM_CONTENDERS : CONTENDERS.map((c) => c.name);
+if (!names.includes(name)) throw new Error(`no contender ${name}${streaming ? ' for /stream' : ''}: ${names.join(', ')}`);
 const server = await startLoopback();
-useGlobalPool(64);
-const send = contender.create(server.origin, 64);
-await closedLoop(() => send(path), Number(concurrency), 1000);
+// A stream is read as stream.ts reads it: fetch on Node's own dispatcher, one connection.
+if (!streaming) useGlobalPool(64);
+let bytesRead = 0;
+const send = streaming
+  ? await readerOf(name as ContenderName, server.origin).then((read) => async (streamPath: string) => (bytesRead += await read(streamPath)))
+  : CONTENDERS.find((c) => c.name === name)!.create(server.origin, 64);
+await closedLoop(() => send(path), Number(concurrency), streaming ? 3000 : 1000);
+bytesRead = 0;
+const started = performance.now();
 // Only the measured window is profiled: no start-up, no module loading, no warm-up.
 const { result: m, profile } = await profileWindow(() => closedLoop(() => send(path), Number(concurrency), Number(seconds) * 1000));
+const elapsedSeconds = (performance.now() - started) / 1000;
 await server.close();
 const { byFunction, byPackage, totalMs } = summarise(profile);
-const perRequest = (ms: number) => `${((1000 * ms) / m.requests).toFixed(1).padStart(6)} µs/req`;
+// A stream's unit is the MiB, all that was read in the profiled window (the last stream ends after the window).
+const [units, unit] = streaming ? [bytesRead / MIB, 'MiB'] : [m.requests, 'req'];
+const perRequest = (ms: number) => `${((1000 * ms) / units).toFixed(1).padStart(6)} µs/${unit}`;
 const pct = (ms: number) => `${((100 * ms) / totalMs).toFixed(1).padStart(5)}%`;
-console.log(`${name} ${path} c=${concurrency}: ${Math.round(m.reqPerSec)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms`);
+console.log(
+  `${name} ${path} c=${concurrency}: ${Math.round(m.reqPerSec)} req/s${streaming ? ` (${Math.round(units / elapsedSeconds)} MiB/s)` : ''}, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms`,
+);
 console.log(`\nself time by package (${Math.round(totalMs)} ms sampled, ${m.requests} requests):`);
 for (const [pkg, ms] of byPackage.slice(0, 12)) console.log(`  ${pct(ms)} ${perRequest(ms)}  ${pkg}`);
 console.log(`\nself time by function (top ${TOP}):`);

@@ -5,6 +5,7 @@
 import type { LeakResult } from './leak.js';
 import type { SizeBreakdown } from './size.js';
 import type { StormRow } from './retry-storm.js';
+import { signedMib, type StreamResult } from './stream.js';
 import type { Cell } from './throughput.js';
 
 export interface Target {
@@ -22,6 +23,7 @@ export interface Results {
   readonly cells: readonly Cell[];
   readonly leaks: readonly LeakResult[];
   readonly storm: readonly StormRow[];
+  readonly stream: StreamResult;
   readonly sizes: { readonly ownCode: number; readonly withRxjs: number };
   /** Where those bytes come from, module by module (bench/size.ts). */
   readonly sizeBreakdown: { readonly ownCode: SizeBreakdown; readonly withRxjs: SizeBreakdown };
@@ -76,6 +78,18 @@ export function stormTable(rows: readonly StormRow[]): string {
         `| ${(r.failureRate * 100).toFixed(0)}% | ${int(r.logicalRequests)} | ${int(r.serverHits)} | ${r.hitsPerRequest.toFixed(2)} | ${r.expected.toFixed(2)} | ${int(r.succeeded)} | ${
           r.withBudget ? `${r.withBudget.hitsPerRequest.toFixed(2)} (${int(r.withBudget.succeeded)})` : 'no retry budget in this build (issue 3)'
         } |`,
+    ),
+  ].join('\n');
+}
+
+/** A row per contender: MiB/s and CPU per MiB against raw fetch's (medians of the rounds' ratios), peak RSS over the contender's own baseline. */
+export function streamTable(result: StreamResult): string {
+  return [
+    `| ${result.bodyMib} MiB body | MiB/s (× fetch) | CPU ms per MiB (× fetch) | peak RSS over baseline | baseline RSS | MiB/s per round, in order |`,
+    '|---|---:|---:|---:|---:|---|',
+    ...result.rows.map(
+      (r) =>
+        `| ${r.contender} | ${int(r.mibPerSec)} (${r.ratio.toFixed(2)}×) | ${r.cpuMsPerMib.toFixed(2)} (${r.cpuRatio.toFixed(2)}×) | ${signedMib(r.peakOverBaselineMib)} | ${r.baselineMib.toFixed(0)} MiB | ${r.rounds.map((round) => int(round.mibPerSec)).join(' / ')} |`,
     ),
   ].join('\n');
 }
@@ -173,6 +187,15 @@ export function resultsMarkdown(results: Results): string {
     '### Retry storm',
     '',
     stormTable(results.storm),
+    '',
+    '### Streaming',
+    '',
+    `A ${results.stream.bodyMib} MiB body per run, every contender in its own process, ${results.stream.rounds} rounds in rotated order, one contender streaming at a time.`,
+    "MiB/s and CPU time per MiB (of the contender's process, GC included) are medians over the rounds; × fetch is the median of each",
+    "round's ratio to raw fetch's run in the same round (above 1 is better for both). Peak RSS is the highest from the baseline (after a",
+    `warm-up on 1 MiB bodies) through the large warm-up bodies and the rounds; ${results.stream.peakMethod}.`,
+    '',
+    streamTable(results.stream),
     '',
     '### Bundle size',
     '',

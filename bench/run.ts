@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: throughput and latency against raw fetch, undici and the
- * peer clients; cancellation and leaks; the retry storm; the bundle size.
+ * peer clients; cancellation and leaks; the retry storm; streaming a large
+ * body; the bundle size.
  * Prints everything, and writes bench/results/latest.json,
  * bench/results/throughput.svg and the results section of bench/README.md.
  *
  * Environment: BENCH_ROUNDS (4), BENCH_WINDOW_MS (600), BENCH_WARMUP_MS (400), BENCH_JIT_WARMUP_MS (2000),
  * BENCH_CONCURRENCY (1,16,64,256), BENCH_POOL (64), BENCH_LEAK_REQUESTS (25000
  * per cancel point, fetch transport; a fifth of that on undici's), BENCH_STORM_REQUESTS (2000),
+ * BENCH_STREAM_MIB (100: the streamed body's size), BENCH_STREAM_ROUNDS (7),
  * BENCH_WRITE=0 to print without writing files.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,12 +18,14 @@ import { measureLeaks, type LeakResult } from './leak.js';
 import { startLoopback } from './loopback.js';
 import { measureRetryStorm } from './retry-storm.js';
 import { breakdownTable, sizeBreakdowns, SIZE_TARGETS } from './size.js';
+import { measureStreaming, MIB, signedMib, type StreamResult } from './stream.js';
 import { measureThroughput, type Cell } from './throughput.js';
 import {
   leakTable,
   replaceResults,
   resultsMarkdown,
   stormTable,
+  streamTable,
   targetTable,
   throughputSvg,
   throughputTables,
@@ -53,6 +57,8 @@ const warmupMs = env('BENCH_WARMUP_MS', 400);
 const jitWarmupMs = env('BENCH_JIT_WARMUP_MS', 2000);
 const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,16,64,256').split(',').map(Number);
 const leakRequests = env('BENCH_LEAK_REQUESTS', 25_000);
+const streamMib = env('BENCH_STREAM_MIB', 100);
+const streamRounds = env('BENCH_STREAM_ROUNDS', 7);
 const settings = `loopback server in its own process (node:http, keep-alive); pool of ${pool} sockets per client; closed loop; a ${jitWarmupMs} ms warm-up of each contender on each body at c=64, then per body and concurrency a ${warmupMs} ms warm-up of each contender, then ${rounds} rounds of ${windowMs} ms with the contenders in rotated order; every body read and parsed as JSON`;
 
 console.log(`rx-api-client benchmark, ${new Date().toISOString()}`);
@@ -63,6 +69,7 @@ const server = await startLoopback();
 let cells: Cell[];
 let leaks: LeakResult[];
 let storm: Awaited<ReturnType<typeof measureRetryStorm>>;
+let stream: StreamResult;
 try {
   console.log('throughput and latency (req/s and × raw fetch)');
   cells = await measureThroughput({
@@ -89,6 +96,10 @@ try {
   console.log('retry storm');
   storm = await measureRetryStorm(server, env('BENCH_STORM_REQUESTS', 2000));
   console.log(`${stormTable(storm)}\n`);
+
+  console.log(`streaming a ${streamMib} MiB body (client.chunks against raw fetch's body)`);
+  stream = await measureStreaming({ origin: server.origin, bytes: Math.round(streamMib * MIB), rounds: streamRounds, log: (line) => console.log(`  ${line}`) });
+  console.log(`\n${streamTable(stream)}\n`);
 } finally {
   await server.close();
 }
@@ -123,6 +134,22 @@ for (const body of ['small JSON', '64 KiB JSON']) {
       : { what: `undici transport, ${body}, c=64`, goal: '≥ 2.5× raw fetch', measured: 'not measured: this build has no undici transport', met: false },
   );
 }
+const streamed = stream.rows.find((r) => r.contender === 'rx-api-client')!;
+const rawFetch = stream.rows.find((r) => r.contender === 'fetch')!;
+targets.push(
+  {
+    what: `streaming ${stream.bodyMib} MiB, fetch path`,
+    goal: '≥ 0.9× raw fetch',
+    measured: `${streamed.ratio.toFixed(2)}× by round (medians ${Math.round(streamed.mibPerSec)} vs ${Math.round(rawFetch.mibPerSec)} MiB/s), CPU ${streamed.cpuRatio.toFixed(2)}×`,
+    met: streamed.ratio >= 0.9,
+  },
+  {
+    what: `streaming ${stream.bodyMib} MiB, fetch path`,
+    goal: 'peak RSS < baseline + 32 MiB',
+    measured: `${signedMib(streamed.peakOverBaselineMib)} (raw fetch ${signedMib(rawFetch.peakOverBaselineMib)})`,
+    met: streamed.peakOverBaselineMib < 32,
+  },
+);
 targets.push(
   { what: 'bundle, our code', goal: `≤ ${SIZE_TARGETS.ownCode} bytes gzip`, measured: `${sizes.ownCode} bytes`, met: sizes.ownCode <= SIZE_TARGETS.ownCode },
   { what: 'bundle, with rxjs', goal: `≤ ${SIZE_TARGETS.withRxjs} bytes gzip`, measured: `${sizes.withRxjs} bytes`, met: sizes.withRxjs <= SIZE_TARGETS.withRxjs },
@@ -146,6 +173,7 @@ const results: Results = {
   cells,
   leaks,
   storm,
+  stream,
   sizes,
   sizeBreakdown: breakdown,
   targets,

@@ -9,6 +9,9 @@
  *   GET /stall          headers and part of a body, never the rest (cancel after headers, mid-body)
  *   GET /flaky?p=0.1    503 for a share p of hits, spread evenly (low-discrepancy sequence), else /small
  *   GET /fail           always 503 with a small body (cancel during backoff)
+ *   GET /stream?bytes=N  N bytes (default 100 MiB) of application/octet-stream, content-length
+ *                       set, written from one reused 64 KiB buffer as fast as the client reads
+ *                       (the next write waits for `drain`)
  *
  * The parent talks to it over IPC: `{ type: 'listening', port }` once, then
  * `hits` answers `{ type: 'hits', count }` and resets the counter.
@@ -17,6 +20,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export const LARGE_BYTES = 64 * 1024;
+export const STREAM_BYTES = 100 * 1024 * 1024;
 
 const small = Buffer.from(JSON.stringify({ id: 42, name: 'widget', tags: ['blue', 'round'], price: 9.99, inStock: true, updated: '2026-01-01' }));
 
@@ -34,6 +38,8 @@ function largeBody(): Buffer {
 }
 
 const large = largeBody();
+// Never written to after this: the socket may still hold it while the next write is queued.
+const streamChunk = Buffer.alloc(64 * 1024, 'x');
 const stalled: ServerResponse[] = [];
 let hits = 0;
 // A low-discrepancy sequence (golden ratio): any window of hits fails close to a share p.
@@ -42,6 +48,25 @@ const GOLDEN = 0.6180339887498949;
 
 function json(res: ServerResponse, status: number, body: Buffer): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
+}
+
+/** `total` bytes of `streamChunk`, with backpressure: the server holds at most a chunk beyond the socket's buffer. */
+function stream(res: ServerResponse, total: number): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
+  let left = total;
+  const write = (): void => {
+    while (left > 0) {
+      if (res.destroyed) return;
+      const size = Math.min(left, streamChunk.length);
+      left -= size;
+      if (!res.write(size === streamChunk.length ? streamChunk : streamChunk.subarray(0, size))) {
+        res.once('drain', write);
+        return;
+      }
+    }
+    res.end();
+  };
+  write();
 }
 
 const server = createServer((req, res) => {
@@ -57,6 +82,11 @@ const server = createServer((req, res) => {
     stalled.push(res);
     res.on('close', () => stalled.splice(stalled.indexOf(res), 1));
     return;
+  }
+  if (url === '/stream' || url.startsWith('/stream?bytes=')) {
+    const bytes = url === '/stream' ? STREAM_BYTES : Number(url.slice('/stream?bytes='.length));
+    if (!Number.isSafeInteger(bytes) || bytes < 0) return json(res, 400, Buffer.from('{"error":"bytes must be a whole number"}'));
+    return stream(res, bytes);
   }
   if (url.startsWith('/flaky?p=')) {
     const p = Number(url.slice('/flaky?p='.length));
