@@ -15,6 +15,7 @@ import {
   throwIfEmpty,
   timeout,
   type MonoTypeOperatorFunction,
+  type ObservableInput,
   type SchedulerLike,
 } from 'rxjs';
 import { ConfigurationError, NetworkError, RequestError, TimeoutError } from './errors.js';
@@ -125,14 +126,18 @@ function readWhileHeld<T>(request: SendableRequest, read: ResponseReader<T>, opt
   const { context } = options;
   return new Observable<T>((subscriber) => {
     let answer: { readonly value: T } | undefined;
-    const select = (response: Response) =>
-      new Observable<never>((reading) =>
-        from(read(response, context)).subscribe({
+    // What the selector emits is ignored below: only `answer`, taken once the fetch has let go, goes out.
+    const select = (response: Response): ObservableInput<unknown> => {
+      const result = read(response, context);
+      if (result instanceof Promise) return result.then((value: T) => void (answer ??= { value }));
+      return new Observable<never>((reading) =>
+        from(result).subscribe({
           next: (value) => (answer ??= { value }),
           error: (error: unknown) => reading.error(error),
           complete: () => reading.complete(),
         }),
       );
+    };
     return fetchFollowingRedirects(request, context, options.redirects, select, options.transport).subscribe({
       error: (error: unknown) => subscriber.error(toRequestError(error, context)),
       complete: () => {
