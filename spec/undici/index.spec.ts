@@ -4,6 +4,7 @@ import {
   apiKeyAuth,
   AsyncAPIClient,
   bearerTokenAuth,
+  BodyTooLargeError,
   ConfigurationError,
   fetchTransport,
   HttpError,
@@ -234,6 +235,17 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
     await until(() => server!.hits[0]!.closedEarly);
     expect(recording.values).toEqual([]);
     expect(events.map((e) => e.type)).toEqual(['request', 'cancel']);
+  });
+
+  it('a body refused by its content-length is cancelled before its first read, and that closes the connection', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"partial":');
+    });
+    const recording = record(newClient({ baseUrl: server.origin }).getJson('/x', undefined, { maxBodySize: 100 }));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(BodyTooLargeError);
+    await until(() => server!.hits[0]!.closedEarly);
   });
 
   it('a bad request errors with ConfigurationError and sends nothing', async () => {

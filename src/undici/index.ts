@@ -158,8 +158,13 @@ function webStream(body: Dispatcher.ResponseData['body']): ReadableStream<Uint8A
         controller.error(asFetchError(error));
       }
     },
-    // Ends the iteration and destroys the body; safe when the body has ended already.
-    cancel: () => iterator.return?.().then(() => undefined, () => undefined),
+    // destroy() too: the iterator's return() alone does nothing to a body cancelled before its first read,
+    // which would keep the connection (and the server's send) going. The abort error it raises has no one
+    // left to hear it. Safe when the body has ended already.
+    cancel: () => {
+      body.on('error', () => undefined).destroy();
+      return iterator.return?.().then(() => undefined, () => undefined);
+    },
   });
 }
 /** fetch rejects with a TypeError whose cause is the socket's error: do the same, so the client classifies it alike. */
