@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -235,6 +236,18 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
     await until(() => server!.hits[0]!.closedEarly);
     expect(recording.values).toEqual([]);
     expect(events.map((e) => e.type)).toEqual(['request', 'cancel']);
+  });
+
+  it('decodes a gzip body that the server sends unasked, and keeps the headers as sent', async () => {
+    const gzipped = gzipSync('{"packed":true}');
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(gzipped.length) }).end(gzipped);
+    });
+    const client = newClient({ baseUrl: server.origin });
+    expect(await lastValueFrom(client.getJson('/x'))).toEqual({ packed: true });
+    const response = await lastValueFrom(client.request('GET', '/x'));
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(await response.text()).toBe('{"packed":true}');
   });
 
   it('a body refused by its content-length is cancelled before its first read, and that closes the connection', async () => {

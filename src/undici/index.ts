@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { from, Observable, type ObservableInput, type Subscription } from 'rxjs';
 import { Agent, type Dispatcher } from 'undici';
 import type { Transport } from '../fetch-transport.js';
@@ -38,7 +40,8 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
  * and retries, and redirects followed once, by the client (the transport never
  * follows them). Readers get a fetch `Response` built on the undici stream.
  * Unlike fetch it sends no `accept-encoding` (so servers answer uncompressed)
- * and no default `user-agent`/`accept`.
+ * and no default `user-agent`/`accept`; a body compressed anyway (gzip,
+ * deflate, br) is decoded, as fetch does.
  *
  * @example
  * ```ts
@@ -75,7 +78,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
             if (data === undefined) return;
             if (subscriber.closed) return void data.body.destroy();
             try {
-              reading = from(init.selector(toResponse(data, url))).subscribe({
+              reading = from(init.selector(toResponse(data, url, init.method))).subscribe({
                 next: (value) => subscriber.next(value),
                 error: (error: unknown) => (end(), subscriber.error(error)),
                 complete: () => (end(), subscriber.complete()),
@@ -125,8 +128,8 @@ async function toDispatchOptions(url: string, init: RequestInit): Promise<Dispat
   return options;
 }
 
-/** undici's answer as a fetch `Response`, its body read from the socket; body errors are fetch's `TypeError`s. */
-function toResponse(data: Dispatcher.ResponseData, url: string): Response {
+/** undici's answer as a fetch `Response`, its body read from the socket (and decoded); body errors are fetch's `TypeError`s. */
+function toResponse(data: Dispatcher.ResponseData, url: string, method = 'GET'): Response {
   const { statusCode: status, body, headers: raw } = data;
   const nullBody = NULL_BODY.has(status);
   if (nullBody) body.dump().catch(() => undefined);
@@ -136,7 +139,11 @@ function toResponse(data: Dispatcher.ResponseData, url: string): Response {
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else if (value !== undefined) headers.append(name, value);
   }
-  const response = new Response(nullBody ? null : webStream(body), {
+  // As fetch: the headers stay as sent (content-encoding too) and the body is decoded; HEAD and null-body answers have none.
+  const decoders = nullBody || method.toUpperCase() === 'HEAD' ? [] : decodersFor(headers.get('content-encoding'));
+  // pipeline() hands back the last decoder; an error or a destroy anywhere destroys them all, the socket's body too.
+  const decoded = decoders.length === 0 ? body : (pipeline([body, ...decoders], () => undefined) as unknown as Transform);
+  const response = new Response(nullBody ? null : webStream(decoded), {
     status,
     statusText: (data as { statusText?: string }).statusText ?? STATUS_CODES[status] ?? '',
     headers,
@@ -145,8 +152,28 @@ function toResponse(data: Dispatcher.ResponseData, url: string): Response {
   return response;
 }
 
-/** undici's body as a web stream whose errors are fetch's `TypeError`s; cancelling it destroys the body. */
-function webStream(body: Dispatcher.ResponseData['body']): ReadableStream<Uint8Array> {
+// fetch's decoders, with its flush settings (a body cut short ends rather than failing).
+const ZLIB = { flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH };
+const BROTLI = { flush: constants.BROTLI_OPERATION_FLUSH, finishFlush: constants.BROTLI_OPERATION_FLUSH };
+const DECODERS: Readonly<Record<string, () => Transform>> = {
+  gzip: () => createGunzip(ZLIB),
+  'x-gzip': () => createGunzip(ZLIB),
+  deflate: () => createInflate(ZLIB),
+  br: () => createBrotliDecompress(BROTLI),
+};
+// More codings than this are no real server's doing: the body is left as sent rather than decoded through a chain.
+const MAX_CODINGS = 5;
+
+/** The decoders of a `content-encoding`, last coding first; none when one is unknown (the body is then left as sent, as fetch does). */
+function decodersFor(encoding: string | null): Transform[] {
+  if (encoding === null) return [];
+  const codings = encoding.toLowerCase().split(',').map((coding) => coding.trim()).filter((coding) => coding !== '' && coding !== 'identity');
+  if (codings.length > MAX_CODINGS || !codings.every((coding) => Object.hasOwn(DECODERS, coding))) return [];
+  return codings.reverse().map((coding) => DECODERS[coding]!());
+}
+
+/** A Node stream (undici's body, or its decoder) as a web stream whose errors are fetch's `TypeError`s; cancelling it destroys the body. */
+function webStream(body: Readable): ReadableStream<Uint8Array> {
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
