@@ -1,12 +1,78 @@
 import { defineConfig } from 'vitest/config';
 
+const NODE_SPECS = ['spec/**/*.spec.ts'];
+const NOT_NODE = ['spec/**/*.browser.spec.ts', 'node_modules/**'];
+// Checks of the undici run itself (that it is on undici), for that run only.
+const UNDICI_ONLY = 'spec/**/*.undici.spec.ts';
+
+const PURE = 'pure functions or in-memory objects: no request is sent, so no transport runs';
+
+/**
+ * Spec files left out of the undici run, each with why. Anything not listed
+ * here runs on both transports.
+ */
+const FILES_NOT_ON_UNDICI: Readonly<Record<string, string>> = {
+  'spec/fetch-transport.spec.ts': 'about fetchTransport and resolveTransport themselves, which the undici run replaces',
+  'spec/undici/index.spec.ts': 'runs on both transports already, in the fetch project',
+  'spec/bundle-size.spec.ts': 'measures the size of an esbuild bundle of the client; sends nothing',
+  'spec/auth.spec.ts': PURE,
+  'spec/circuit-breaker.spec.ts': PURE,
+  'spec/events.spec.ts': PURE,
+  'spec/headers.spec.ts': PURE,
+  'spec/options.spec.ts': PURE,
+  'spec/prepare.spec.ts': PURE,
+  'spec/read-body.spec.ts': PURE,
+  'spec/redact.spec.ts': PURE,
+  'spec/redirect.spec.ts': PURE,
+  'spec/response.spec.ts': PURE,
+  'spec/retry/backoff.spec.ts': PURE,
+  'spec/retry/budget.spec.ts': PURE,
+  'spec/retry/decide.spec.ts': PURE,
+  'spec/retry/operator.spec.ts': PURE,
+  'spec/retry/retry-after.spec.ts': PURE,
+  'spec/streams/lines.spec.ts': PURE,
+  'spec/url.spec.ts': PURE,
+  'spec/url.property.spec.ts': PURE,
+};
+
+/**
+ * Tests left out of the undici run, in files that run there otherwise: `test`
+ * is the start of the test's full name (its describe blocks, then its own,
+ * joined by " > "). Each must match a test of its file, or the file fails.
+ */
+const TESTS_NOT_ON_UNDICI: readonly { file: string; test: string; reason: string }[] = [
+  {
+    file: 'spec/transport.spec.ts',
+    test: 'what fetch rejects with (a fetch stand-in) > ',
+    reason: 'stubs the global fetch to fake its rejections; the undici transport never calls fetch',
+  },
+  {
+    file: 'spec/follow-redirects.spec.ts',
+    test: 'fetchFollowingRedirects > not manual (what browsers get)',
+    reason: 'fetch following redirects by itself, as browsers must; undici never follows one, by design',
+  },
+];
+
 export default defineConfig({
   test: {
-    include: ['spec/**/*.spec.ts'],
-    exclude: ['spec/**/*.browser.spec.ts', 'node_modules/**'],
     environment: 'node',
     passWithNoTests: false,
     // The soak (spec/soak.spec.ts) measures memory after GC.
     execArgv: ['--expose-gc'],
+    projects: [
+      // The Node suite on the default transport: the platform's fetch (nock intercepts it).
+      { extends: true, test: { name: 'fetch', include: NODE_SPECS, exclude: [...NOT_NODE, UNDICI_ONLY] } },
+      // The same suite with undiciTransport() as the client's default: see spec/support/undici-default.ts.
+      {
+        extends: true,
+        test: {
+          name: 'undici',
+          include: NODE_SPECS,
+          exclude: [...NOT_NODE, ...Object.keys(FILES_NOT_ON_UNDICI)],
+          setupFiles: ['spec/support/undici-default.ts'],
+          provide: { testsNotOnUndici: TESTS_NOT_ON_UNDICI },
+        },
+      },
+    ],
   },
 });

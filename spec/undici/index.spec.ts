@@ -1,9 +1,11 @@
+import { gzipSync } from 'node:zlib';
 import { lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   apiKeyAuth,
   AsyncAPIClient,
   bearerTokenAuth,
+  BodyTooLargeError,
   ConfigurationError,
   fetchTransport,
   HttpError,
@@ -251,6 +253,29 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
     await until(() => server!.hits[0]!.closedEarly);
     expect(recording.values).toEqual([]);
     expect(events.map((e) => e.type)).toEqual(['request', 'cancel']);
+  });
+
+  it('decodes a gzip body that the server sends unasked, and keeps the headers as sent', async () => {
+    const gzipped = gzipSync('{"packed":true}');
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(gzipped.length) }).end(gzipped);
+    });
+    const client = newClient({ baseUrl: server.origin });
+    expect(await lastValueFrom(client.getJson('/x'))).toEqual({ packed: true });
+    const response = await lastValueFrom(client.request('GET', '/x'));
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(await response.text()).toBe('{"packed":true}');
+  });
+
+  it('a body refused by its content-length is cancelled before its first read, and that closes the connection', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"partial":');
+    });
+    const recording = record(newClient({ baseUrl: server.origin }).getJson('/x', undefined, { maxBodySize: 100 }));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(BodyTooLargeError);
+    await until(() => server!.hits[0]!.closedEarly);
   });
 
   it('a bad request errors with ConfigurationError and sends nothing', async () => {

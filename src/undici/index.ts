@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import { arrayBuffer, json, text } from 'node:stream/consumers';
+import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { from, Observable, type ObservableInput, type Subscription } from 'rxjs';
 import { Agent, type Dispatcher } from 'undici';
 import type { Transport } from '../fetch-transport.js';
@@ -38,7 +41,8 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
  * and retries, and redirects followed once, by the client (the transport never
  * follows them). Readers get a fetch `Response` built on the undici stream.
  * Unlike fetch it sends no `accept-encoding` (so servers answer uncompressed)
- * and no default `user-agent`/`accept`.
+ * and no default `user-agent`/`accept`; a body compressed anyway (gzip,
+ * deflate, br) is decoded, as fetch does.
  *
  * @example
  * ```ts
@@ -83,7 +87,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
           if (data === undefined) return;
           if (subscriber.closed) return void data.body.destroy();
           try {
-            reading = from(init.selector(toResponse(data, url))).subscribe({
+            reading = from(init.selector(toResponse(data, url, init.method))).subscribe({
               next: (value) => subscriber.next(value),
               error: (error: unknown) => (end(), subscriber.error(error)),
               complete: () => (end(), subscriber.complete()),
@@ -143,33 +147,38 @@ async function withEncodedBody(options: Dispatcher.RequestOptions, body: BodyIni
   return options;
 }
 
-/** undici's answer as a fetch `Response`, its body read from the socket; body errors are fetch's `TypeError`s. */
-function toResponse(data: Dispatcher.ResponseData, url: string): Response {
+/** undici's answer as a fetch `Response`, its body read from the socket (and decoded); body errors are fetch's `TypeError`s. */
+function toResponse(data: Dispatcher.ResponseData, url: string, method = 'GET'): Response {
   const nullBody = NULL_BODY.has(data.statusCode);
   if (nullBody) data.body.dump().catch(() => undefined);
-  return new UndiciResponse(data, url, nullBody);
+  // A HEAD answer's body is empty: there is nothing to decode.
+  return new UndiciResponse(data, url, nullBody, !nullBody && method.toUpperCase() !== 'HEAD');
 }
 
 /**
  * A fetch `Response` over undici's answer that builds the costly parts (the
- * `Headers`, a web stream over the body) only when they are asked for:
- * `text()`, `json()` and `arrayBuffer()` read undici's body directly, which
- * is most of what makes this transport faster than fetch. `body`, `clone()`
- * and the other readers work on a full `Response` built on first use.
+ * `Headers`, a web stream over the body, the decoders of a compressed body)
+ * only when they are asked for: `text()`, `json()` and `arrayBuffer()` of an
+ * uncompressed body read undici's body directly, which is most of what makes
+ * this transport faster than fetch. `body`, `clone()` and the other readers
+ * work on a full `Response` built on first use. As with fetch, the headers
+ * stay as sent (`content-encoding` too) and the body is decoded.
  */
 class UndiciResponse extends Response {
   readonly #data: Dispatcher.ResponseData;
   readonly #url: string;
   readonly #nullBody: boolean;
+  readonly #decode: boolean;
   #headers: Headers | undefined;
   #full: Response | undefined;
   #used = false;
 
-  constructor(data: Dispatcher.ResponseData, url: string, nullBody: boolean) {
+  constructor(data: Dispatcher.ResponseData, url: string, nullBody: boolean, decode: boolean) {
     super(null, { status: data.statusCode, statusText: (data as { statusText?: string }).statusText ?? STATUS_CODES[data.statusCode] ?? '' });
     this.#data = data;
     this.#url = url;
     this.#nullBody = nullBody;
+    this.#decode = decode;
   }
 
   override get url(): string {
@@ -189,15 +198,15 @@ class UndiciResponse extends Response {
   }
 
   override text(): Promise<string> {
-    return this.#read((body) => body.text(), (full) => full.text());
+    return this.#read('text') as Promise<string>;
   }
 
   override json(): Promise<any> {
-    return this.#read((body) => body.json(), (full) => full.json());
+    return this.#read('json');
   }
 
   override arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#read((body) => body.arrayBuffer(), (full) => full.arrayBuffer());
+    return this.#read('arrayBuffer') as Promise<ArrayBuffer>;
   }
 
   override blob(): Promise<Blob> {
@@ -209,29 +218,41 @@ class UndiciResponse extends Response {
   }
 
   override clone(): Response {
-    const full = this.#materialize();
-    const copy = full.clone();
+    const copy = this.#materialize().clone();
     Object.defineProperty(copy, 'url', { value: this.#url });
     return copy;
   }
 
-  /** Reads the body straight from undici, or through the full Response once one was built. */
-  #read<T>(direct: (body: Dispatcher.ResponseData['body']) => Promise<T>, viaFull: (full: Response) => Promise<T>): Promise<T> {
-    if (this.#full !== undefined || this.#nullBody) return viaFull(this.#materialize());
+  /** Reads the body straight from undici or from its decoders, or through the full Response once one was built. */
+  #read(kind: 'text' | 'json' | 'arrayBuffer'): Promise<unknown> {
+    if (this.#full !== undefined || this.#nullBody) return this.#materialize()[kind]();
     if (this.#used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
     this.#used = true;
-    return direct(this.#data.body).catch((error: unknown) => {
+    const stream = this.#stream();
+    const read = stream === this.#data.body ? this.#data.body[kind]() : CONSUME[kind](stream);
+    return read.catch((error: unknown) => {
       throw asFetchError(error);
     });
+  }
+
+  /** The body as the reader sees it: undici's, or the last of its decoders. */
+  #stream(): Readable {
+    const encoding = this.#decode ? this.#data.headers['content-encoding'] : undefined;
+    const decoders = encoding === undefined ? [] : decodersFor(Array.isArray(encoding) ? encoding.join(', ') : encoding);
+    // pipeline() hands back the last decoder; an error or a destroy anywhere destroys them all, the socket's body too.
+    return decoders.length === 0 ? this.#data.body : (pipeline([this.#data.body, ...decoders], () => undefined) as unknown as Transform);
   }
 
   #materialize(): Response {
     if (this.#full !== undefined) return this.#full;
     if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
-    this.#full = new Response(this.#nullBody ? null : webStream(this.#data.body), { status: this.status, statusText: this.statusText, headers: this.headers });
+    this.#full = new Response(this.#nullBody ? null : webStream(this.#stream()), { status: this.status, statusText: this.statusText, headers: this.headers });
     return this.#full;
   }
 }
+
+// How a decoded body is read (undici's own body has these readers itself).
+const CONSUME = { text, json, arrayBuffer } as const;
 
 function toHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
   const headers = new Headers();
@@ -243,8 +264,28 @@ function toHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
   return headers;
 }
 
-/** undici's body as a web stream whose errors are fetch's `TypeError`s; cancelling it destroys the body. */
-function webStream(body: Dispatcher.ResponseData['body']): ReadableStream<Uint8Array> {
+// fetch's decoders, with its flush settings (a body cut short ends rather than failing).
+const ZLIB = { flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH };
+const BROTLI = { flush: constants.BROTLI_OPERATION_FLUSH, finishFlush: constants.BROTLI_OPERATION_FLUSH };
+const DECODERS: Readonly<Record<string, () => Transform>> = {
+  gzip: () => createGunzip(ZLIB),
+  'x-gzip': () => createGunzip(ZLIB),
+  deflate: () => createInflate(ZLIB),
+  br: () => createBrotliDecompress(BROTLI),
+};
+// More codings than this are no real server's doing: the body is left as sent rather than decoded through a chain.
+const MAX_CODINGS = 5;
+
+/** The decoders of a `content-encoding`, last coding first; none when one is unknown (the body is then left as sent, as fetch does). */
+function decodersFor(encoding: string | null): Transform[] {
+  if (encoding === null) return [];
+  const codings = encoding.toLowerCase().split(',').map((coding) => coding.trim()).filter((coding) => coding !== '' && coding !== 'identity');
+  if (codings.length > MAX_CODINGS || !codings.every((coding) => Object.hasOwn(DECODERS, coding))) return [];
+  return codings.reverse().map((coding) => DECODERS[coding]!());
+}
+
+/** A Node stream (undici's body, or its decoder) as a web stream whose errors are fetch's `TypeError`s; cancelling it destroys the body. */
+function webStream(body: Readable): ReadableStream<Uint8Array> {
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -256,8 +297,13 @@ function webStream(body: Dispatcher.ResponseData['body']): ReadableStream<Uint8A
         controller.error(asFetchError(error));
       }
     },
-    // Ends the iteration and destroys the body; safe when the body has ended already.
-    cancel: () => iterator.return?.().then(() => undefined, () => undefined),
+    // destroy() too: the iterator's return() alone does nothing to a body cancelled before its first read,
+    // which would keep the connection (and the server's send) going. The abort error it raises has no one
+    // left to hear it. Safe when the body has ended already.
+    cancel: () => {
+      body.on('error', () => undefined).destroy();
+      return iterator.return?.().then(() => undefined, () => undefined);
+    },
   });
 }
 /** fetch rejects with a TypeError whose cause is the socket's error: do the same, so the client classifies it alike. */
