@@ -4,6 +4,8 @@ const NODE_SPECS = ['spec/**/*.spec.ts'];
 const NOT_NODE = ['spec/**/*.browser.spec.ts', 'node_modules/**'];
 // Checks of the undici run itself (that it is on undici), for that run only.
 const UNDICI_ONLY = 'spec/**/*.undici.spec.ts';
+// What only the fetch transport does (fetch's own rejections, through a stand-in for it), for the fetch run only.
+const FETCH_ONLY = 'spec/**/*.fetch.spec.ts';
 
 const PURE = 'pure functions or in-memory objects: no request is sent, so no transport runs';
 
@@ -35,24 +37,6 @@ const FILES_NOT_ON_UNDICI: Readonly<Record<string, string>> = {
   'spec/url.property.spec.ts': PURE,
 };
 
-/**
- * Tests left out of the undici run, in files that run there otherwise: `test`
- * is the start of the test's full name (its describe blocks, then its own,
- * joined by " > "). Each must match a test of its file, or the file fails.
- */
-const TESTS_NOT_ON_UNDICI: readonly { file: string; test: string; reason: string }[] = [
-  {
-    file: 'spec/transport.spec.ts',
-    test: 'what fetch rejects with (a fetch stand-in) > ',
-    reason: 'stubs the global fetch to fake its rejections; the undici transport never calls fetch',
-  },
-  {
-    file: 'spec/follow-redirects.spec.ts',
-    test: 'fetchFollowingRedirects > not manual (what browsers get)',
-    reason: 'fetch following redirects by itself, as browsers must; undici never follows one, by design',
-  },
-];
-
 export default defineConfig({
   test: {
     environment: 'node',
@@ -68,9 +52,8 @@ export default defineConfig({
         test: {
           name: 'undici',
           include: NODE_SPECS,
-          exclude: [...NOT_NODE, ...Object.keys(FILES_NOT_ON_UNDICI)],
+          exclude: [...NOT_NODE, FETCH_ONLY, ...Object.keys(FILES_NOT_ON_UNDICI)],
           setupFiles: ['spec/support/undici-default.ts'],
-          provide: { testsNotOnUndici: TESTS_NOT_ON_UNDICI },
         },
       },
     ],

@@ -1,6 +1,8 @@
 import { lastValueFrom } from 'rxjs';
+import { fromFetch } from 'rxjs/fetch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fetchFollowingRedirects, runtimeShowsRedirects, type RedirectHop } from '../src/follow-redirects.js';
+import type { Transport } from '../src/fetch-transport.js';
 import type { SendableRequest } from '../src/prepare.js';
 import { startServer, type TestServer } from './support/server.js';
 
@@ -30,6 +32,8 @@ const request = (): SendableRequest => ({
   authNames: new Set(['authorization', 'x-tenant-key']),
 });
 
+const platformFetch: Transport = (url, init) => fromFetch(url, init);
+
 describe('fetchFollowingRedirects', () => {
   it('knows that Node shows redirects to redirect: "manual"', () => {
     expect(runtimeShowsRedirects()).toBe(true);
@@ -50,7 +54,8 @@ describe('fetchFollowingRedirects', () => {
   it('not manual (what browsers get): fetch follows on its own; it drops Authorization but not a custom key header', async () => {
     const hops: RedirectHop[] = [];
     const redirected = await lastValueFrom(
-      fetchFollowingRedirects(request(), context, { manual: false, maxRedirects: 20, onRedirect: (hop) => hops.push(hop) }, (response) => [response.redirected]),
+      // fetch itself, whatever the default transport: this is fetch following redirects on its own.
+      fetchFollowingRedirects(request(), context, { manual: false, maxRedirects: 20, onRedirect: (hop) => hops.push(hop) }, (response) => [response.redirected], platformFetch),
     );
     expect(redirected).toBe(true);
     expect(hops).toEqual([]);

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, expect, inject, vi } from 'vitest';
+import { afterAll, vi } from 'vitest';
 import type * as FetchTransportModule from '../../src/fetch-transport.js';
 import type { UndiciBridge } from './undici-bridge.js';
 
@@ -11,13 +11,6 @@ import type { UndiciBridge } from './undici-bridge.js';
  * as fetch has one global dispatcher; it reaches nock's hosts through the
  * loopback bridge of ./undici-bridge.ts.
  */
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** vitest.config.ts: the tests of the undici run's files that are left out of it, and why. */
-    testsNotOnUndici: readonly { file: string; test: string; reason: string }[];
-  }
-}
 
 let bridge: UndiciBridge | undefined;
 
@@ -37,22 +30,6 @@ vi.mock('../../src/fetch-transport.js', async (importOriginal) => {
 afterAll(async () => {
   await bridge?.close();
   bridge = undefined;
-});
-
-// The tests vitest.config.ts leaves out, reported as skipped with their reason.
-let fileName: string | undefined;
-const matched = new Set<string>();
-beforeEach((context) => {
-  fileName = context.task.file.name;
-  const left = inject('testsNotOnUndici').find((entry) => entry.file === fileName && context.task.fullTestName.startsWith(entry.test));
-  if (left === undefined) return;
-  matched.add(left.test);
-  context.skip(`not on undici: ${left.reason}`);
-});
-afterAll(() => {
-  // A test renamed or moved would leave its entry behind, and the test would run (and fail) unexplained.
-  const stale = inject('testsNotOnUndici').filter((entry) => entry.file === fileName && !matched.has(entry.test));
-  expect(stale, 'entries of TESTS_NOT_ON_UNDICI (vitest.config.ts) that match no test of their file').toEqual([]);
 });
 
 /*

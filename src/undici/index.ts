@@ -39,7 +39,9 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
  * fetch's request machinery. The client's API is unchanged: the same cold
  * Observables, cancellation that closes the connection, per-attempt timeouts
  * and retries, and redirects followed once, by the client (the transport never
- * follows them). Readers get a fetch `Response` built on the undici stream.
+ * follows them). Readers get a fetch `Response` that reads undici's body
+ * directly for `text()`, `json()` and `arrayBuffer()`, building `Headers` and
+ * a web stream only when asked (`body`, `clone()`).
  * Unlike fetch it sends no `accept-encoding` (so servers answer uncompressed)
  * and no default `user-agent`/`accept`; a body compressed anyway (gzip,
  * deflate, br) is decoded, as fetch does.
