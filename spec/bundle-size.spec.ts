@@ -9,7 +9,7 @@ import { bundleSizes } from '../bench/size.js';
  * (SIZE_TARGETS in bench/size.ts): that target is not met, by far
  * (bench/README.md).
  */
-const BUDGETS = { ownCode: 14.25 * 1024, withRxjs: 21.75 * 1024 } as const;
+const BUDGETS = { ownCode: 14.25 * 1024, withRxjs: 22 * 1024 } as const;
 
 describe('bundle size of an app using AsyncAPIClient, getJson and bearerTokenAuth (esbuild, minified, gzip)', () => {
   it(`our own code (rxjs external) is at most ${BUDGETS.ownCode} bytes and with the rxjs parts at most ${BUDGETS.withRxjs}`, async () => {

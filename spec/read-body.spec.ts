@@ -119,13 +119,20 @@ describe('readBodyText above the limit', () => {
     expect(await failureOf(readBodyText(response, 4096, context))).toMatchObject({ contentLength: 5000 });
   });
 
-  it('reads a body whose length is declared within the limit with the platform\'s text(), without touching the stream', async () => {
-    const response = new Response('{"a":1}', { headers: { 'content-length': '7' } });
+  it('reads a network body whose length is declared within the limit with the platform\'s text(), without touching the stream', async () => {
+    // What fetch hands out for an answer off the network: HTTP/1.1 frames its body by that length.
+    const response = Object.defineProperty(new Response('{"a":1}', { headers: { 'content-length': '7' } }), 'type', { value: 'basic' });
     const text = vi.spyOn(response, 'text');
     const body = vi.spyOn(response, 'body', 'get');
     expect(await readBodyText(response, 100, context)).toBe('{"a":1}');
     expect(text).toHaveBeenCalledTimes(1);
     expect(body).not.toHaveBeenCalled();
+  });
+
+  it('counts the bytes of a Response made in code, whatever length it declares', async () => {
+    // An interceptor's Response can declare any length over any body.
+    const response = new Response('x'.repeat(2048), { headers: { 'content-length': '10' } });
+    expect(await failureOf(readBodyText(response, 1024, context))).toMatchObject({ maxBodySize: 1024, receivedBytes: 2048 });
   });
 
   it.each([['not a number'], ['-1'], ['1e9'], ['']])('ignores a content-length of %j and counts', async (length) => {

@@ -1,6 +1,8 @@
-import { lastValueFrom, Subject, switchMap, takeUntil } from 'rxjs';
+import { asyncScheduler, lastValueFrom, Observable, Subject, switchMap, takeUntil } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AsyncAPIClient, NetworkError, TimeoutError, type ClientEvent } from '../src/index.js';
+import type { SendableRequest } from '../src/prepare.js';
+import { send } from '../src/transport.js';
 import { record } from './support/record.js';
 import { bodyDiesOnceThen, closedPort, startServer, type TestServer } from './support/server.js';
 import { until } from './support/until.js';
@@ -194,5 +196,18 @@ describe('cancellation', () => {
     await until(kept.done);
     expect(kept.values).toEqual(['slow']);
     expect(server.hits.find((h) => h.url === '/hang')!.closedEarly).toBe(true);
+  });
+});
+
+describe('send', () => {
+  it('takes the first value of a reader as the whole answer, even if the reader stays open', async () => {
+    server = await startServer((_req, res) => res.writeHead(200).end('ok'));
+    const request: SendableRequest = { url: new URL(`${server.origin}/x`), init: { method: 'GET', headers: {} }, authNames: new Set() };
+    const context = { target: { method: 'GET', url: `${server.origin}/x` }, attempt: 1 };
+    const neverEnds = (response: Response) => new Observable<number>((subscriber) => subscriber.next(response.status));
+    const recording = record(send(request, neverEnds, { context, timeoutMs: Infinity, scheduler: asyncScheduler, redirects: { manual: true, maxRedirects: 0 } }));
+    await until(recording.done);
+    expect(recording.values).toEqual([200]);
+    expect(recording.completed).toBe(true);
   });
 });

@@ -15,8 +15,9 @@ const word = fc.stringMatching(/^[A-Za-z0-9_-]{1,6}$/);
 const endpoint = fc.array(fc.oneof(attack, word, fc.string({ maxLength: 4 })), { maxLength: 10 }).map((parts) => parts.join(''));
 const basePath = fc.array(fc.oneof(word, fc.constantFrom('v1', 'api', 'a b', 'x:y', 'é', '%41')), { maxLength: 3 }).map((segments) => segments.join('/'));
 const base = fc
-  .tuple(fc.constantFrom('https://api.example.com', 'http://127.0.0.1:8080', 'https://h.test:8443'), basePath, fc.boolean())
-  .map(([origin, path, slash]) => parseBaseUrl(`${origin}/${path}${slash && path ? '/' : ''}`));
+  .tuple(fc.constantFrom('https://api.example.com', 'http://127.0.0.1:8080', 'https://h.test:8443'), basePath, fc.boolean(), fc.constantFrom('', '?', '#'))
+  // An empty "?" or "#" is no query or fragment: parseBaseUrl takes it, and nothing may be joined after it.
+  .map(([origin, path, slash, empty]) => parseBaseUrl(`${origin}/${path}${slash && path ? '/' : ''}${empty}`));
 
 /** The joined URL, or undefined when joinUrl refuses the endpoint (with a ConfigurationError, never anything else). */
 function joinedOrRefused(...args: Parameters<typeof joinUrl>): URL | undefined {

@@ -82,7 +82,7 @@ export function prepareRequest(
  */
 export function authorize(request: PreparedRequest, credentials: Credentials): SendableRequest {
   const headers = { ...request.init.headers, ...credentials.headers };
-  for (const name in request.ownHeaders) headers[name] = request.ownHeaders[name]!;
+  for (const name of Object.keys(request.ownHeaders)) headers[name] = request.ownHeaders[name]!;
   let url = request.url;
   if (credentials.query !== undefined) {
     url = new URL(url);

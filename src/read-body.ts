@@ -26,9 +26,11 @@ export async function readBodyText(response: Response, maxBodySize: number, cont
     response.body?.cancel().catch(() => undefined);
     throw tooLarge({ contentLength, receivedBytes: 0 });
   }
-  // A declared length within the limit is what the reader will get (HTTP/1.1 frames the body by it):
-  // the platform's own reader is the fast path, and `body` is not touched (a transport may build it lazily).
-  if (contentLength !== undefined) return response.text();
+  // A network response's declared length within the limit is what the reader will get (HTTP/1.1 frames
+  // the body by it): the platform's own reader is the fast path, and `body` is not touched (a transport may
+  // build it lazily). A Response made in code (type "default": an interceptor's, a stand-in's) may declare
+  // any length over any body, so its bytes are counted.
+  if (contentLength !== undefined && response.type !== 'default') return response.text();
   if (response.body === null) return '';
 
   const reader = response.body.getReader();

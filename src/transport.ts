@@ -130,9 +130,13 @@ function readWhileHeld<T>(request: SendableRequest, read: ResponseReader<T>, opt
     const select = (response: Response): ObservableInput<unknown> => {
       const result = read(response, context);
       if (result instanceof Promise) return result.then((value: T) => void (answer ??= { value }));
+      // The first value is the whole answer (as AttemptOptions.stream says): the read ends with it.
       return new Observable<never>((reading) =>
         from(result).subscribe({
-          next: (value) => (answer ??= { value }),
+          next: (value) => {
+            answer = { value };
+            reading.complete();
+          },
           error: (error: unknown) => reading.error(error),
           complete: () => reading.complete(),
         }),

@@ -32,6 +32,9 @@ export function parseBaseUrl(input: string): URL {
   if (url.search || url.hash) {
     throw new ConfigurationError(`baseUrl ${url.origin}${url.pathname} must not have a query string or a fragment: pass params per request`);
   }
+  // An empty "?" or "#" passes the check above but stays in href: drop it, as endpoints are appended to href.
+  url.search = '';
+  url.hash = '';
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url;
 }

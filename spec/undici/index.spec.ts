@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -113,6 +113,7 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
     expect(new TextDecoder().decode(await read((r) => r.arrayBuffer()) as ArrayBuffer)).toBe('{"n":1}');
     expect(await read((r) => r.blob().then((b) => b.text()))).toBe('{"n":1}');
     expect(await read(async (r) => new TextDecoder().decode((await r.body!.getReader().read()).value))).toBe('{"n":1}');
+    expect(new TextDecoder().decode(await read((r) => r.bytes()) as Uint8Array)).toBe('{"n":1}');
     const twice = await lastValueFrom(client.request('GET', '/x'));
     const copy = twice.clone();
     expect(await twice.text()).toBe('{"n":1}');
@@ -265,6 +266,36 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
     const response = await lastValueFrom(client.request('GET', '/x'));
     expect(response.headers.get('content-encoding')).toBe('gzip');
     expect(await response.text()).toBe('{"packed":true}');
+  });
+
+  it.each([
+    ['zlib-wrapped deflate', deflateSync],
+    ['raw deflate, as some servers send it', deflateRawSync],
+  ])('decodes %s, as fetch does', async (_what, deflate) => {
+    const packed = deflate('{"packed":"deflate"}');
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate', 'content-length': String(packed.length) }).end(packed);
+    });
+    expect(await lastValueFrom(newClient({ baseUrl: server.origin }).getJson('/x'))).toEqual({ packed: 'deflate' });
+  });
+
+  it('a network Response: type "basic", and a HEAD answer has no body', async () => {
+    const { origin } = await serve([200, '{"n":1}']);
+    const client = newClient({ baseUrl: origin });
+    expect((await lastValueFrom(client.request('GET', '/x'))).type).toBe('basic');
+    const head = await lastValueFrom(client.request('HEAD', '/x'));
+    expect(head.body).toBeNull();
+    expect(await head.text()).toBe('');
+  });
+
+  it('after a read, the body is a used, locked stream and the other readers reject', async () => {
+    const { origin } = await serve([200, '{"n":1}']);
+    const response = await lastValueFrom(newClient({ baseUrl: origin }).request('GET', '/x'));
+    expect(await response.text()).toBe('{"n":1}');
+    expect(response.bodyUsed).toBe(true);
+    expect(response.body?.locked).toBe(true);
+    await expect(response.blob()).rejects.toBeInstanceOf(TypeError);
+    await expect(response.json()).rejects.toBeInstanceOf(TypeError);
   });
 
   it('a body refused by its content-length is cancelled before its first read, and that closes the connection', async () => {

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
-import { pipeline, type Readable, type Transform } from 'node:stream';
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { arrayBuffer, json, text } from 'node:stream/consumers';
-import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { from, Observable, type ObservableInput, type Subscription } from 'rxjs';
 import { Agent, type Dispatcher } from 'undici';
 import type { Transport } from '../fetch-transport.js';
@@ -133,7 +133,7 @@ function toDispatchOptions(url: string, init: RequestInit): Dispatcher.RequestOp
   if (typeof body === 'string') {
     options.body = body;
     // fetch's default for a string body.
-    headers['content-type'] ??= 'text/plain;charset=UTF-8';
+    setDefault(headers, 'content-type', 'text/plain;charset=UTF-8');
     return options;
   }
   return withEncodedBody(options, body, headers);
@@ -143,18 +143,23 @@ function toDispatchOptions(url: string, init: RequestInit): Dispatcher.RequestOp
 async function withEncodedBody(options: Dispatcher.RequestOptions, body: BodyInit, headers: Record<string, string>): Promise<Dispatcher.RequestOptions> {
   const encoded = new Response(body);
   const contentType = encoded.headers.get('content-type');
-  if (contentType !== null) headers['content-type'] ??= contentType;
+  if (contentType !== null) setDefault(headers, 'content-type', contentType);
   // A stream is sent as a stream; anything else as bytes, with its content-length.
   options.body = body instanceof ReadableStream ? (encoded.body as unknown as Dispatcher.DispatchOptions['body']) : new Uint8Array(await encoded.arrayBuffer());
   return options;
 }
 
+/** Sets a header unless the record has it under any case (a wrapping transport may hand over "Content-Type"). */
+function setDefault(headers: Record<string, string>, name: string, value: string): void {
+  if (!Object.keys(headers).some((key) => key.toLowerCase() === name)) headers[name] = value;
+}
+
 /** undici's answer as a fetch `Response`, its body read from the socket (and decoded); body errors are fetch's `TypeError`s. */
 function toResponse(data: Dispatcher.ResponseData, url: string, method = 'GET'): Response {
-  const nullBody = NULL_BODY.has(data.statusCode);
+  // As fetch: a HEAD answer has no body either, whatever its status.
+  const nullBody = NULL_BODY.has(data.statusCode) || method.toUpperCase() === 'HEAD';
   if (nullBody) data.body.dump().catch(() => undefined);
-  // A HEAD answer's body is empty: there is nothing to decode.
-  return new UndiciResponse(data, url, nullBody, !nullBody && method.toUpperCase() !== 'HEAD');
+  return new UndiciResponse(data, url, nullBody);
 }
 
 /**
@@ -170,21 +175,25 @@ class UndiciResponse extends Response {
   readonly #data: Dispatcher.ResponseData;
   readonly #url: string;
   readonly #nullBody: boolean;
-  readonly #decode: boolean;
   #headers: Headers | undefined;
   #full: Response | undefined;
   #used = false;
+  #spent: ReadableStream<Uint8Array> | undefined;
 
-  constructor(data: Dispatcher.ResponseData, url: string, nullBody: boolean, decode: boolean) {
+  constructor(data: Dispatcher.ResponseData, url: string, nullBody: boolean) {
     super(null, { status: data.statusCode, statusText: (data as { statusText?: string }).statusText ?? STATUS_CODES[data.statusCode] ?? '' });
     this.#data = data;
     this.#url = url;
     this.#nullBody = nullBody;
-    this.#decode = decode;
   }
 
   override get url(): string {
     return this.#url;
+  }
+
+  /** A network response, as fetch's are (`new Response()` makes a "default" one). */
+  override get type(): ResponseType {
+    return 'basic';
   }
 
   override get headers(): Headers {
@@ -192,7 +201,10 @@ class UndiciResponse extends Response {
   }
 
   override get body(): Response['body'] {
-    return this.#nullBody ? null : this.#materialize().body;
+    if (this.#nullBody) return null;
+    // Read already, straight from undici: fetch would hand out its used-up, locked stream.
+    if (this.#used && this.#full === undefined) return (this.#spent ??= spentStream()) as Response['body'];
+    return this.#materialize().body;
   }
 
   override get bodyUsed(): boolean {
@@ -211,11 +223,16 @@ class UndiciResponse extends Response {
     return this.#read('arrayBuffer') as Promise<ArrayBuffer>;
   }
 
-  override blob(): Promise<Blob> {
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array((await this.#read('arrayBuffer')) as ArrayBuffer);
+  }
+
+  // async: a body read already rejects, as fetch's readers do, rather than throwing.
+  override async blob(): Promise<Blob> {
     return this.#materialize().blob();
   }
 
-  override formData(): Promise<FormData> {
+  override async formData(): Promise<FormData> {
     return this.#materialize().formData();
   }
 
@@ -239,7 +256,7 @@ class UndiciResponse extends Response {
 
   /** The body as the reader sees it: undici's, or the last of its decoders. */
   #stream(): Readable {
-    const encoding = this.#decode ? this.#data.headers['content-encoding'] : undefined;
+    const encoding = this.#data.headers['content-encoding'];
     const decoders = encoding === undefined ? [] : decodersFor(Array.isArray(encoding) ? encoding.join(', ') : encoding);
     // pipeline() hands back the last decoder; an error or a destroy anywhere destroys them all, the socket's body too.
     return decoders.length === 0 ? this.#data.body : (pipeline([this.#data.body, ...decoders], () => undefined) as unknown as Transform);
@@ -251,6 +268,13 @@ class UndiciResponse extends Response {
     this.#full = new Response(this.#nullBody ? null : webStream(this.#stream()), { status: this.status, statusText: this.statusText, headers: this.headers });
     return this.#full;
   }
+}
+
+/** A stream that was read already: locked, as fetch's body is after `text()`. */
+function spentStream(): ReadableStream<Uint8Array> {
+  const stream = new ReadableStream<Uint8Array>();
+  stream.getReader();
+  return stream;
 }
 
 // How a decoded body is read (undici's own body has these readers itself).
@@ -272,9 +296,39 @@ const BROTLI = { flush: constants.BROTLI_OPERATION_FLUSH, finishFlush: constants
 const DECODERS: Readonly<Record<string, () => Transform>> = {
   gzip: () => createGunzip(ZLIB),
   'x-gzip': () => createGunzip(ZLIB),
-  deflate: () => createInflate(ZLIB),
+  deflate: () => new DeflateDecoder(),
   br: () => createBrotliDecompress(BROTLI),
 };
+/**
+ * fetch's "deflate": zlib-wrapped, as the RFC says, or raw deflate, as some
+ * servers send it; the first byte tells them apart (a zlib header's low
+ * nibble is 8, the deflate method), as fetch does.
+ */
+class DeflateDecoder extends Transform {
+  #inflate: Transform | undefined;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.#inflate === undefined) {
+      const inflate = (chunk[0]! & 0x0f) === 0x08 ? createInflate(ZLIB) : createInflateRaw(ZLIB);
+      inflate.on('data', (data: Buffer) => this.push(data));
+      inflate.on('error', (error: Error) => this.destroy(error));
+      this.#inflate = inflate;
+    }
+    this.#inflate.write(chunk, () => done());
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.#inflate === undefined) return done();
+    this.#inflate.once('end', () => done());
+    this.#inflate.end();
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    this.#inflate?.destroy();
+    done(error);
+  }
+}
+
 // More codings than this are no real server's doing: the body is left as sent rather than decoded through a chain.
 const MAX_CODINGS = 5;
 
