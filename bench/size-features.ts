@@ -111,6 +111,29 @@ function functionBody(name: string, body: string): Edit {
   };
 }
 
+/**
+ * Folds an `if (true) { ... }` that other edits left: its statements take the
+ * place of it and of the rest of its block, which can no longer run. The
+ * minifier would drop that dead code as well, but only after the bundler has
+ * linked in the rxjs modules it imports; folded here, they are not.
+ */
+function foldIfTrue(): Edit {
+  return (source) => {
+    const file = parse(source);
+    const found: [number, number, string][] = [];
+    visit(file, (node) => {
+      if (!ts.isBlock(node)) return;
+      const fold = node.statements.find(
+        (s): s is ts.IfStatement => ts.isIfStatement(s) && s.expression.kind === ts.SyntaxKind.TrueKeyword && s.elseStatement === undefined && ts.isBlock(s.thenStatement),
+      );
+      if (fold === undefined) return;
+      const kept = (fold.thenStatement as ts.Block).statements.map((s) => s.getText(file)).join('\n');
+      found.push([fold.getStart(file), node.statements[node.statements.length - 1]!.getEnd(), kept]);
+    });
+    return found.length === 0 ? source : splice(source, found);
+  };
+}
+
 const isStringy = (node: ts.Node): boolean =>
   ts.isStringLiteral(node) ||
   ts.isNoSubstitutionTemplateLiteral(node) ||
@@ -153,14 +176,17 @@ export const FEATURES: readonly Feature[] = [
     edits: {
       'client.ts': [
         members('AsyncAPIClient', 'chunks', 'lines', 'ndjson', 'sse'),
-        text('      const interceptors = stream ? [...stream.interceptors, ...config.interceptors] : config.interceptors;\n', '      const interceptors = config.interceptors;\n'),
-        text('        tap(() => (emitted = true)),\n', ''),
+        text('        interceptors: stream ? [...stream.interceptors, ...config.interceptors] : config.interceptors,\n', '        interceptors: config.interceptors,\n'),
+        text('      let emitted = false;\n', ''),
+        text('return (stream ? withRefresh$.pipe(tap(() => (emitted = true))) : withRefresh$).pipe(', 'return withRefresh$.pipe('),
         text('          ...(stream && streamRetryTuning(policy, stream, () => emitted)),\n', ''),
-        text('          stream: stream !== undefined,\n', ''),
+        text('        stream: stream !== undefined,\n', ''),
         text('next: () => (ended ||= stream === undefined),', 'next: () => (ended = true),', { shared: true }),
       ],
       'transport.ts': [
-        text('const attempt$ = options.stream ? timed(response$).pipe(mergeMap(readResponse)) : timed(response$.pipe(mergeMap(readResponse)));', 'const attempt$ = timed(response$.pipe(mergeMap(readResponse)));'),
+        // The fast path (one value, no interceptors) is then that of every request without interceptors.
+        text(' && !options.stream) {', ') {'),
+        text('const attempt$ = options.stream ? timed(response$, options).pipe(mergeMap(readResponse)) : timed(response$.pipe(mergeMap(readResponse)), options);', 'const attempt$ = timed(response$.pipe(mergeMap(readResponse)), options);'),
         text('tap({ next: () => options.stream || settle(), complete: settle, error: settle })', 'tap({ next: settle, complete: settle, error: settle })'),
       ],
     },
@@ -185,7 +211,6 @@ export const FEATURES: readonly Feature[] = [
         text('    const breaker = this.#breaker;\n', ''),
         text(/ {6}let circuitResponded[^\n]*\n/, ''),
         text('        circuitResponded?.(response.status);\n', ''),
-        text(/ {6}const onCircuitChange = [\s\S]*?;\n(?= {6}const redirects)/, ''),
         text(/ {6}const guarded\$ = breaker\n[\s\S]*?: attempt\$;\n/, '      const guarded$ = attempt$;\n'),
       ],
       'retry/decide.ts': [text(' || error instanceof CircuitOpenError', '')],
@@ -223,7 +248,7 @@ export const FEATURES: readonly Feature[] = [
         text('    const refresh = this.#refresh;\n', ''),
         text('      let seenGeneration = 0;\n', ''),
         text('        seenGeneration = refresh?.generation ?? 0;\n', ''),
-        text(/ {6}const withRefresh\$ =\n[\s\S]*?;\n(?= {6}return withRefresh\$)/, '      const withRefresh$ = guarded$;\n'),
+        text(/ {6}const withRefresh\$ =\n {8}refresh === undefined\n[^;]*;\n/, '      const withRefresh$ = guarded$;\n'),
       ],
       'options.ts': [text('    tokenRefresh: checkTokenRefresh(options.tokenRefresh, auth),\n', '')],
     },
@@ -232,7 +257,15 @@ export const FEATURES: readonly Feature[] = [
     name: 'interceptors',
     cut: 'the chain in the transport (Request built, re-read), the option check; sse would need another way to send Last-Event-ID',
     edits: {
-      'transport.ts': [text(/ {6}switchMap\(\(sendable\) => \{\n {8}if \(interceptors\.length === 0\)[\s\S]*?\n {6}\}\),\n/, '      switchMap(fetchOne),\n')],
+      'transport.ts': [
+        text(/ {4}const response\$ = withRequest\(\(sendable\) => \{\n {6}if \(interceptors\.length === 0\)[\s\S]*?\n {4}\}\);\n/, '    const response$ = withRequest(fetchOne);\n'),
+        text('  const interceptors = options.interceptors ?? [];\n', ''),
+        // The slow path is left for streams only (`true && x` folds away when minified);
+        // with the stream mode cut too, it serves nothing and goes, with the rxjs operators only it used.
+        text('if (interceptors.length === 0', 'if (true'),
+        foldIfTrue(),
+      ],
+      'client.ts': [text(/ {8}interceptors: [^\n]*\n/, '')],
       'options.ts': [text('    interceptors: resolveInterceptors(options.interceptors),\n', '')],
     },
   },
@@ -241,7 +274,7 @@ export const FEATURES: readonly Feature[] = [
     cut: "following redirects by hand (browsers never do: fetch follows them), maxRedirects, RedirectError, the header rules of redirect.ts",
     edits: {
       'follow-redirects.ts': [
-        text(/ {2}if \(!options\.manual\) return (transport\(request\.url\.href, \{ \.\.\.request\.init, selector: read \}\));[\s\S]*return hop\(request\.url, request\.init, 0, true\);/, '  return $1;'),
+        text(/ {2}if \(!options\.manual\) return (transport\(request\.url\.href, \{ \.\.\.request\.init, selector: select \}\));[\s\S]*return hop\(request\.url, request\.init, 0, true\);/, '  return $1;'),
       ],
       'client.ts': [
         members('AsyncAPIClient', '#manualRedirects'),
@@ -260,13 +293,14 @@ export const FEATURES: readonly Feature[] = [
         text('    const events = this.#events;\n', ''),
         text('const NO_NAMES: ReadonlySet<string> = new Set();\n', ''),
         text(/ {8}tap\(\{\n {10}\/\/ One value is the whole answer[\s\S]*?\n {8}\}\),\n/, ''),
-        text(/ {8}finalize\(\(\) => ended \|\| [^\n]*\n/, ''),
         text('      let ended = false;\n', ''),
         text(/ {6}const onRetry = [^\n]*\n[^\n]*\n/, ''),
         text('retryWithPolicy(policy, config.scheduler, onRetry, {', 'retryWithPolicy(policy, config.scheduler, undefined, {'),
         text(/ {8}onRedirect: [\s\S]*?dropped \}\)\),\n/, '', { shared: true }),
-        text(/ {8}const request\$ = credentialsOf\(config\.auth\)\.pipe\(\n {10}map\(\(credentials\) => \{[\s\S]*?\n {10}\}\),\n {8}\);\n/, '        const request$ = credentialsOf(config.auth).pipe(map((credentials) => authorize(request, credentials)));\n'),
+        text(/ {6}const authorized = \(credentials: Credentials, attempt: number\) => \{\n[\s\S]*?\n {6}\};\n/, '      const authorized = (credentials: Credentials, _attempt: number) => authorize(request, credentials);\n'),
         calls('events.emit', 'void 0'),
+        // What only the events named.
+        text('      const { method: verb, url } = target;\n', ''),
       ],
     },
   },
@@ -292,14 +326,14 @@ export const FEATURES: readonly Feature[] = [
         functionBody(
           'resolveRetry',
           `  if (override === undefined) return base;
-  if (override === false) return { ...base, maxAttempts: 1 };
+  if (override === false) return Object.freeze({ ...base, maxAttempts: 1 });
   const { statuses, methods } = override;
-  return {
+  return Object.freeze({
     ...base,
     ...override,
     statuses: statuses === undefined ? base.statuses : typeof statuses === 'function' ? statuses : (status: number) => statuses.includes(status),
     methods: methods === undefined || methods === 'all' ? methods ?? base.methods : methods.map((m) => m.toUpperCase()),
-  } as RetryPolicy;`,
+  } as RetryPolicy);`,
         ),
       ],
     },
@@ -334,7 +368,10 @@ export const FEATURES: readonly Feature[] = [
     cut: 'readBodyText (counted read, BodyTooLargeError) for response.text(), the option',
     edits: {
       'response.ts': [text('const text = await readBodyText(response, context.maxBodySize ?? DEFAULTS.maxBodySize, context);', 'const text = await response.text();')],
-      'client.ts': [text('this.#limitBody(readJson as ResponseReader<T>, maxBodySize)', 'readJson as ResponseReader<T>')],
+      'client.ts': [
+        text('      const maxBodySize = resolveMaxBodySize(options.maxBodySize, config.maxBodySize);\n', ''),
+        text('const context = { target, attempt: ++attempt, maxBodySize };', 'const context = { target, attempt: ++attempt };'),
+      ],
       'options.ts': [text('    maxBodySize: resolveMaxBodySize(options.maxBodySize, DEFAULTS.maxBodySize),\n', '')],
     },
   },
@@ -346,7 +383,16 @@ export const FEATURES: readonly Feature[] = [
   {
     name: 'auth functions (per-attempt credentials)',
     cut: 'authHeaders as a function, Promise or Observable: fixed headers only (token refresh needs them)',
-    edits: { 'auth-provider.ts': [functionBody('credentialsOf', '  return of((source as { credentials: Credentials }).credentials);')] },
+    edits: {
+      // A function is no longer taken for one: readCredentials refuses it.
+      'auth-provider.ts': [text("  if (typeof input === 'function') return { kind: 'provider', provider: input };\n", '')],
+      // The attempt's request is known at once: no Observable of it, in #run or in send.
+      'client.ts': [text(/ {8}const request\$ =\n {10}auth\.kind === 'fixed'\n[^\n]*\n[^\n]*\n/, '        const request$ = authorized((auth as { credentials: Credentials }).credentials, context.attempt);\n')],
+      'transport.ts': [
+        text('isObservable(request$) ? request$.pipe(switchMap(sendRequest)) : sendRequest(request$)', 'sendRequest(request$ as SendableRequest)'),
+        text('isObservable(request$) ? withRequest((request) => readWhileHeld(request, read, options)) : readWhileHeld(request$, read, options)', 'readWhileHeld(request$ as SendableRequest, read, options)'),
+      ],
+    },
   },
   {
     name: 'endpoint guard',
