@@ -67,7 +67,7 @@ export function send<T>(request$: Observable<SendableRequest> | SendableRequest,
     isObservable(request$) ? request$.pipe(switchMap(sendRequest)) : sendRequest(request$);
   if (interceptors.length === 0 && !options.stream) {
     // The common case, kept short: `read` runs as the transport's selector, so the fetch stays abortable until it is done.
-    return timed(isObservable(request$) ? withRequest((request) => readWhileHeld(request, read, options)) : readWhileHeld(request$, read, options), options);
+    return timed(withRequest((request) => readWhileHeld(request, read, options)), options);
   }
   const { context } = options;
   const classify = <V>(): MonoTypeOperatorFunction<V> => catchError((error: unknown) => throwError(() => toRequestError(error, context)));
