@@ -1,22 +1,21 @@
 import nock from 'nock';
 import { concat, filter, firstValueFrom, from, lastValueFrom, map, of, take, tap, throwError, type Observable } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AsyncAPIClient, ConfigurationError, HttpError, NetworkError, type Interceptor } from '../src/index.js';
 import { chainInterceptors } from '../src/interceptors.js';
 import { eventsOf } from './support/events.js';
 import { record } from './support/record.js';
 import { closedPort, startServer, type TestServer } from './support/server.js';
 import { until } from './support/until.js';
+import { useOfflineNock } from './support/offline-nock.js';
 
 const ORIGIN = 'http://api.test';
 
 let server: TestServer | undefined;
 
-beforeEach(() => nock.disableNetConnect());
+useOfflineNock();
 
 afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
   await server?.close();
   server = undefined;
 });

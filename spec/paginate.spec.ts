@@ -1,19 +1,16 @@
 import nock from 'nock';
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AsyncAPIClient, BodyTooLargeError, ConfigurationError, HttpError, parseLinkHeader } from '../src/index.js';
 import { linkToEndpoint } from '../src/paginate.js';
 import { record } from './support/record.js';
 import { until } from './support/until.js';
+import { useOfflineNock } from './support/offline-nock.js';
 
 const ORIGIN = 'http://api.test';
 const BASE = `${ORIGIN}/v1`;
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useOfflineNock();
 
 describe('parseLinkHeader', () => {
   it.each<[string, string | null, Record<string, string>]>([

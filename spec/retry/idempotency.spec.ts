@@ -1,10 +1,11 @@
 import nock from 'nock';
 import { lastValueFrom } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AsyncAPIClient, ConfigurationError } from '../../src/index.js';
 import { resolveClientOptions } from '../../src/options.js';
 import { prepareRequest } from '../../src/prepare.js';
 import { IDEMPOTENT_METHODS, withIdempotencyKey } from '../../src/retry/idempotency.js';
+import { useOfflineNock } from '../support/offline-nock.js';
 
 const ORIGIN = 'http://api.test';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -54,11 +55,7 @@ describe('withIdempotencyKey', () => {
 });
 
 describe('Idempotency-Key through the client', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useOfflineNock();
 
   /** A nock endpoint that fails the first `failures` hits with 503 and records the key of each hit. */
   function recordKeys(failures: number) {

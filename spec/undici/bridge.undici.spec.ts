@@ -1,21 +1,20 @@
 import nock from 'nock';
 import { lastValueFrom } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AsyncAPIClient, fetchTransport, NetworkError } from '../../src/index.js';
 import { record } from '../support/record.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { bridged } from '../support/undici-bridge.js';
 import { until } from '../support/until.js';
+import { useOfflineNock } from '../support/offline-nock.js';
 
 // Runs in the undici project only (vitest.config.ts): that the rest of that run really is on undici.
 const ORIGIN = 'http://api.test';
 let server: TestServer | undefined;
 
-beforeEach(() => nock.disableNetConnect());
+useOfflineNock();
 
 afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
   await server?.close();
   server = undefined;
 });
