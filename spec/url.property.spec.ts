@@ -53,7 +53,8 @@ describe('joinUrl (properties)', () => {
         if (joined === undefined) return;
         expect(seenByServer(joined.pathname).startsWith(seenByServer(baseUrl.pathname))).toBe(true);
       }),
-      { numRuns: 3000 },
+      // Counterexamples found in earlier runs: the URL parser dropped the tab or the trailing space, and sent a climb.
+      { numRuns: 3000, examples: [[parseBaseUrl('https://api.example.com/-/'), '..\t%2F'], [parseBaseUrl('https://api.example.com/v1/'), '.%2F.. ']] },
     );
   });
 

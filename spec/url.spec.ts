@@ -89,6 +89,10 @@ describe('joinUrl', () => {
     ['.\t./admin', /resolves outside the base URL/],
     ['.\n./admin', /resolves outside the base URL/],
     ['%2e\t%2e/admin', /resolves outside the base URL/],
+    // The URL parser drops the tab and the trailing space: "..%2F" and ".%2F.." climb on a server that decodes the path once.
+    ['..\t%2F', /resolves outside the base URL/],
+    ['.%2F.. ', /resolves outside the base URL/],
+    ['https://h/api/v1/..\t%2Fadmin', /resolves outside the base URL/],
   ])('refuses %j', (endpoint, message) => {
     expect(() => joinUrl(base, endpoint)).toThrow(ConfigurationError);
     expect(() => joinUrl(base, endpoint)).toThrow(message);

@@ -83,9 +83,9 @@ export function joinUrl(base: URL, endpoint: string, params?: QueryParams, allow
   // "./" keeps a first segment with a colon from being read as a scheme.
   const url = absolute ? absoluteEndpoint(base, endpoint, allowedOrigins) : new URL(`./${endpoint.replace(/^[/\\]/, '')}`, base);
   const listed = absolute && allowedOrigins.has(url.origin);
-  if (!listed && (url.origin !== base.origin || !url.pathname.startsWith(base.pathname))) {
-    // The invariant that matters. The checks above give clearer messages, but the URL parser
-    // also drops tabs and newlines (".\t./admin"), so only this check sees every climb.
+  // The invariants that matter, checked on what the URL parser made of the endpoint: it drops tabs, line breaks
+  // and trailing spaces, so ".%2F.. " is sent as ".%2F..", a climb on a server that decodes the path once.
+  if (!listed && (url.origin !== base.origin || !url.pathname.startsWith(base.pathname) || CLIMB.test(url.pathname.slice(base.pathname.length - 1)))) {
     throw new ConfigurationError(`endpoint ${quoteSafely(endpoint)} resolves outside the base URL ${under}`);
   }
   if (params !== undefined) appendParams(url.searchParams, params);
