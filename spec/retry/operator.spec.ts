@@ -83,7 +83,7 @@ describe('retryWithPolicy (marbles, virtual time)', () => {
     const responses = [new Response('first'), new Response('second')].map(
       (r, i) => new HttpError(new Response(r.body, { status: 503 }), target, i + 1),
     );
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ expectObservable }) => {
       let attempt = 0;
       const source = defer(() => throwError(() => responses[attempt++]));
       expectObservable(source.pipe(retryWithPolicy({ maxAttempts: 2, baseDelay: 10 }, scheduler))).toBe('10ms #', undefined, responses[1]);

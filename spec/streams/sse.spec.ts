@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { lastValueFrom, take, toArray } from 'rxjs';
+import { lastValueFrom, take } from 'rxjs';
 import { AsyncAPIClient, bearerTokenAuth, BodyTooLargeError, HttpError, NetworkError, ParseError, type ServerSentEvent } from '../../src/index.js';
 import { decideStreamRetry } from '../../src/streams/mode.js';
 import { readSse, SseParser, type SseSession } from '../../src/streams/sse.js';
