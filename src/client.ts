@@ -1,38 +1,21 @@
-import { defer, map, tap, type Observable } from 'rxjs';
-import { credentialsOf, type AuthHeaders, type Credentials } from './auth-provider.js';
-import { toCircuitBreaker, type CircuitBreaker, type CircuitChange } from './circuit-breaker.js';
-import { HttpError, NetworkError, TimeoutError, TokenRefreshError } from './errors.js';
+import { defer, type Observable } from 'rxjs';
+import type { AuthHeaders } from './auth-provider.js';
+import { toCircuitBreaker } from './circuit-breaker.js';
 import { EventStream, type ClientEvent } from './events.js';
-import { runtimeShowsRedirects, type RedirectOptions } from './follow-redirects.js';
-import {
-  resolveClientOptions,
-  resolveMaxBodySize,
-  resolveRetry,
-  resolveTimeout,
-  type BodyReadOptions,
-  type ClientOptions,
-  type QueryParams,
-  type RequestOptions,
-  type ResolvedClientOptions,
-} from './options.js';
+import { runtimeShowsRedirects } from './follow-redirects.js';
+import { resolveClientOptions, type BodyReadOptions, type ClientOptions, type QueryParams, type RequestOptions } from './options.js';
 import { paginatePages, readPage, type Page, type PaginateOptions } from './paginate.js';
-import { authorize, prepareRequest } from './prepare.js';
-import { redactHeaders } from './redact.js';
+import { runRequest, type ClientParts } from './pipeline.js';
 import { emitResponse, readJson, type ResponseReader } from './response.js';
-import { toRetryBudget, type RetryBudget } from './retry/budget.js';
-import { withIdempotencyKey } from './retry/idempotency.js';
-import { retryWithPolicy, type RetryInfo } from './retry/operator.js';
+import { toRetryBudget } from './retry/budget.js';
 import { readChunks } from './streams/chunks.js';
 import { readLines } from './streams/lines.js';
-import { PLAIN_STREAM, streamRetryTuning, type StreamMode } from './streams/mode.js';
+import { PLAIN_STREAM, type StreamMode } from './streams/mode.js';
 import { readNdjson } from './streams/ndjson.js';
 import { readSse, sseMode, type ServerSentEvent, type SseSession } from './streams/sse.js';
-import { replayAfterRefresh, SharedTokenRefresh } from './token-refresh.js';
-import { send } from './transport.js';
-import { displayUrl } from './url.js';
+import { SharedTokenRefresh } from './token-refresh.js';
 
 const JSON_ACCEPT = { accept: 'application/json' } as const;
-const NO_NAMES: ReadonlySet<string> = new Set();
 const NDJSON_ACCEPT = { accept: 'application/x-ndjson' } as const;
 const SSE_ACCEPT = { accept: 'text/event-stream' } as const;
 
@@ -54,15 +37,9 @@ type ReadOptions = Omit<RequestOptions, 'params' | 'json' | 'body'>;
  * ```
  */
 export class AsyncAPIClient {
-  // Private fields: util.inspect() and JSON.stringify() cannot reach the auth headers.
-  readonly #config: ResolvedClientOptions;
-  readonly #events = new EventStream();
-  readonly #refresh: SharedTokenRefresh | undefined;
-  // Shared by every request of this client: the overload protections.
-  readonly #budget: RetryBudget | undefined;
-  readonly #breaker: CircuitBreaker | undefined;
-  // The runtime does not change between requests: asked once per client, not on every request.
-  readonly #manualRedirects = runtimeShowsRedirects();
+  // A private field: util.inspect() and JSON.stringify() cannot reach the auth headers.
+  // Its budget and breaker are shared by every request of this client: the overload protections.
+  readonly #parts: ClientParts;
 
   /**
    * Lifecycle events of every request of this client (`request`, `response`,
@@ -74,7 +51,7 @@ export class AsyncAPIClient {
    * ```
    */
   get events$(): Observable<ClientEvent> {
-    return this.#events.events$;
+    return this.#parts.events.events$;
   }
 
   /**
@@ -89,16 +66,22 @@ export class AsyncAPIClient {
   constructor(baseUrlOrOptions: string | ClientOptions, authHeaders?: AuthHeaders, timeout?: number | false) {
     const options: ClientOptions =
       typeof baseUrlOrOptions === 'string' ? { baseUrl: baseUrlOrOptions, authHeaders, timeout } : baseUrlOrOptions;
-    this.#config = resolveClientOptions(options);
-    const { tokenRefresh, timeout: refreshTimeout, scheduler } = this.#config;
-    this.#refresh = tokenRefresh && new SharedTokenRefresh(tokenRefresh, refreshTimeout, scheduler);
-    this.#budget = toRetryBudget(options.retryBudget);
-    this.#breaker = toCircuitBreaker(options.circuitBreaker);
+    const config = resolveClientOptions(options);
+    const { tokenRefresh, timeout: refreshTimeout, scheduler } = config;
+    this.#parts = {
+      config,
+      events: new EventStream(),
+      // The runtime does not change between requests: asked once per client, not on every request.
+      manualRedirects: runtimeShowsRedirects(),
+      refresh: tokenRefresh && new SharedTokenRefresh(tokenRefresh, refreshTimeout, scheduler),
+      budget: toRetryBudget(options.retryBudget),
+      breaker: toCircuitBreaker(options.circuitBreaker),
+    };
   }
 
   /** The base URL that endpoints are resolved under, with a trailing `/`. */
   get baseUrl(): string {
-    return this.#config.baseUrl.href;
+    return this.#parts.config.baseUrl.href;
   }
 
   /**
@@ -218,7 +201,7 @@ export class AsyncAPIClient {
     return paginatePages<T>(
       { endpoint, params },
       (page) => this.#run('GET', page.endpoint, { ...request, params: page.params }, read, JSON_ACCEPT),
-      { baseUrl: this.#config.baseUrl, next, maxPages },
+      { baseUrl: this.#parts.config.baseUrl, next, maxPages },
     );
   }
 
@@ -230,114 +213,6 @@ export class AsyncAPIClient {
     defaults?: Readonly<Record<string, string>>,
     stream?: StreamMode,
   ): Observable<T> {
-    const config = this.#config;
-    const events = this.#events;
-    const refresh = this.#refresh;
-    const budget = this.#budget;
-    const breaker = this.#breaker;
-    const manual = this.#manualRedirects;
-    return defer(() => {
-      // Inside defer: a bad request errors the Observable before anything is sent, outside the retry.
-      // Once per subscription: every attempt of this logical request shares one Idempotency-Key.
-      const prepared = prepareRequest(config, method, endpoint, options, defaults);
-      const policy = resolveRetry(options.retry, config.retry);
-      const request = withIdempotencyKey(prepared, policy.idempotencyKey);
-      const timeoutMs = resolveTimeout(options.timeout, config.timeout);
-      const deadline = resolveTimeout(options.deadline, config.deadline, 'deadline');
-      const maxBodySize = resolveMaxBodySize(options.maxBodySize, config.maxBodySize);
-      const { target } = request;
-      const { method: verb, url } = target;
-      // The breaker's hook for the attempt in flight: a response settles a quiet probe.
-      let circuitResponded: ((status: number) => void) | undefined;
-      const observedRead: ResponseReader<T> = (response, context) => {
-        circuitResponded?.(response.status);
-        events.emit(() => ({
-          type: 'response',
-          method: verb,
-          url,
-          attempt: context.attempt,
-          status: response.status,
-          headers: redactHeaders(response.headers, NO_NAMES),
-        }));
-        return read(response, context);
-      };
-      const redirects: RedirectOptions = {
-        manual,
-        maxRedirects: config.maxRedirects,
-        onRedirect: ({ status, from, to, dropped }) =>
-          events.emit(() => ({ type: 'redirect', method: verb, url: displayUrl(from), attempt, status, location: displayUrl(to), dropped })),
-      };
-      const attemptOptions = {
-        timeoutMs,
-        scheduler: config.scheduler,
-        redirects,
-        interceptors: stream ? [...stream.interceptors, ...config.interceptors] : config.interceptors,
-        transport: config.transport,
-        stream: stream !== undefined,
-      };
-      // The request of one attempt, with that attempt's credentials.
-      const authorized = (credentials: Credentials, attempt: number) => {
-        const sendable = authorize(request, credentials);
-        events.emit(() => ({ type: 'request', method: verb, url, attempt, headers: redactHeaders(sendable.init.headers, sendable.authNames) }));
-        return sendable;
-      };
-      const auth = config.auth;
-      let attempt = 0;
-      let ended = false;
-      let emitted = false;
-      let seenGeneration = 0;
-      const attempt$ = defer(() => {
-        const context = { target, attempt: ++attempt, maxBodySize };
-        seenGeneration = refresh?.generation ?? 0;
-        // Per attempt: a retry or a replay asks an auth function for the current token; fixed headers need no wait.
-        const request$ =
-          auth.kind === 'fixed'
-            ? authorized(auth.credentials, context.attempt)
-            : credentialsOf(auth).pipe(map((credentials) => authorized(credentials, context.attempt)));
-        return send(request$, observedRead, { ...attemptOptions, context });
-      });
-      // The breaker sees every attempt, replays after a token refresh included.
-      const guarded$ = breaker
-        ? breaker.guard(attempt$, {
-            now: () => config.scheduler.now(),
-            target,
-            attempts: () => attempt,
-            onChange: ({ state, previous }: CircuitChange) => events.emit(() => ({ type: 'circuit', method: verb, url, state, previous })),
-            onAdmit: (responded) => (circuitResponded = responded),
-          })
-        : attempt$;
-      const withRefresh$ =
-        refresh === undefined
-          ? guarded$
-          : guarded$.pipe(replayAfterRefresh(refresh, () => seenGeneration, (cause) => new TokenRefreshError(cause, target, attempt), { replayable: request.replayable }));
-      // `attempt` counts every attempt, replays after a token refresh included; for sse() the policy's count restarts after each event.
-      const onRetry = ({ delayMs, fromServer, error }: RetryInfo) =>
-        events.emit(() => ({ type: 'retry', method: verb, url, attempt, delayMs, fromServer, reason: describeFailure(error), error }));
-      return (stream ? withRefresh$.pipe(tap(() => (emitted = true))) : withRefresh$).pipe(
-        retryWithPolicy(policy, config.scheduler, onRetry, {
-          ...(stream && streamRetryTuning(policy, stream, () => emitted)),
-          target,
-          replayable: request.replayable,
-          deadline,
-          budget,
-          attempts: () => attempt,
-        }),
-        tap({
-          // One value is the whole answer: a `first()` downstream that unsubscribes after it is no cancel.
-          // A stream has ended only when it completes.
-          next: () => (ended ||= stream === undefined),
-          error: (error: unknown) => events.emit(() => ({ type: 'giveUp', method: verb, url, attempts: attempt, error })),
-          // Unsubscribed before the end: say so, or a dashboard would count the request in flight forever.
-          unsubscribe: () => ended || events.emit(() => ({ type: 'cancel', method: verb, url, attempts: attempt })),
-        }),
-      );
-    });
+    return runRequest(this.#parts, { method, endpoint, options, read, defaults, stream });
   }
-}
-
-function describeFailure(error: unknown): string {
-  if (error instanceof HttpError) return `status ${error.status}`;
-  if (error instanceof TimeoutError) return 'timeout';
-  if (error instanceof NetworkError) return 'network error';
-  return error instanceof Error ? error.name : 'error';
 }
