@@ -17,6 +17,7 @@ const FILES_NOT_ON_UNDICI: Readonly<Record<string, string>> = {
   'spec/fetch-transport.spec.ts': 'about fetchTransport and resolveTransport themselves, which the undici run replaces',
   'spec/undici/index.spec.ts': 'runs on both transports already, in the fetch project',
   'spec/bundle-size.spec.ts': 'measures the size of an esbuild bundle of the client; sends nothing',
+  'spec/size-features.spec.ts': 'checks the text edits of a benchmark script against the sources; sends nothing',
   'spec/auth.spec.ts': PURE,
   'spec/circuit-breaker.spec.ts': PURE,
   'spec/events.spec.ts': PURE,

@@ -10,8 +10,9 @@
  *   node --import tsx bench/size-features.ts
  *
  * The cuts are text edits anchored on today's sources. When src/ changes under
- * them, the run stops and names the cut whose anchor is gone: update the cut,
- * the numbers in bench/README.md are only as fresh as this run.
+ * them, the run stops and names the cut whose anchor is gone, and so does
+ * spec/size-features.spec.ts in `npm test`: update the cut. The numbers in
+ * bench/README.md are only as fresh as this run.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -37,7 +38,8 @@ interface Feature {
   readonly edits: Readonly<Record<string, readonly Edit[]>>;
 }
 
-class StaleCut extends Error {}
+/** A cut whose anchor is gone from the sources: update the cut. */
+export class StaleCut extends Error {}
 
 /**
  * Replaces `find` (every match). With `shared`, a missing anchor is fine when
@@ -172,16 +174,15 @@ function messages(): Edit {
 export const FEATURES: readonly Feature[] = [
   {
     name: 'stream methods (chunks, lines, ndjson, sse)',
-    cut: 'the four methods, the stream mode of #run and of the transport',
+    cut: 'the four methods, the stream mode of the pipeline and of the transport',
     edits: {
-      'client.ts': [
-        members('AsyncAPIClient', 'chunks', 'lines', 'ndjson', 'sse'),
-        text('        interceptors: stream ? [...stream.interceptors, ...config.interceptors] : config.interceptors,\n', '        interceptors: config.interceptors,\n'),
-        text('      let emitted = false;\n', ''),
-        text('return (stream ? withRefresh$.pipe(tap(() => (emitted = true))) : withRefresh$).pipe(', 'return withRefresh$.pipe('),
-        text('          ...(stream && streamRetryTuning(policy, stream, () => emitted)),\n', ''),
-        text('        stream: stream !== undefined,\n', ''),
-        text('next: () => (ended ||= stream === undefined),', 'next: () => (ended = true),', { shared: true }),
+      'client.ts': [members('AsyncAPIClient', 'chunks', 'lines', 'ndjson', 'sse')],
+      'pipeline.ts': [
+        text('    interceptors: stream ? [...stream.interceptors, ...config.interceptors] : config.interceptors,\n', '    interceptors: config.interceptors,\n'),
+        text('    if (stream) attempts$ = attempts$.pipe(tap(() => (state.emitted = true)));\n', ''),
+        text('        ...(stream && streamRetryTuning(policy, stream, () => state.emitted)),\n', ''),
+        text('    stream: stream !== undefined,\n', ''),
+        text('next: () => (state.ended ||= !stream),', 'next: () => (state.ended = true),', { shared: true }),
       ],
       'transport.ts': [
         // The fast path (one value, no interceptors) is then that of every request without interceptors.
@@ -203,16 +204,10 @@ export const FEATURES: readonly Feature[] = [
   },
   {
     name: 'circuit breaker',
-    cut: 'the breaker, its guard in #run, CircuitOpenError, its defaults',
+    cut: 'the breaker, its guard in the pipeline, CircuitOpenError, its defaults',
     edits: {
-      'client.ts': [
-        members('AsyncAPIClient', '#breaker'),
-        text('    this.#breaker = toCircuitBreaker(options.circuitBreaker);\n', ''),
-        text('    const breaker = this.#breaker;\n', ''),
-        text(/ {6}let circuitResponded[^\n]*\n/, ''),
-        text('        circuitResponded?.(response.status);\n', ''),
-        text(/ {6}const guarded\$ = breaker\n[\s\S]*?: attempt\$;\n/, '      const guarded$ = attempt$;\n'),
-      ],
+      'client.ts': [text('      breaker: toCircuitBreaker(options.circuitBreaker),\n', '')],
+      'pipeline.ts': [functionBody('guardedByBreaker', '  return attempt$;'), text('    state.circuitResponded?.(response.status);\n', '')],
       'retry/decide.ts': [text(' || error instanceof CircuitOpenError', '')],
       'options.ts': [text(/ {2}circuitBreaker: Object\.freeze\([^\n]*\),\n/, '')],
     },
@@ -221,12 +216,8 @@ export const FEATURES: readonly Feature[] = [
     name: 'retry budget',
     cut: 'the token bucket, its use in the retry operator, its defaults',
     edits: {
-      'client.ts': [
-        members('AsyncAPIClient', '#budget'),
-        text('    this.#budget = toRetryBudget(options.retryBudget);\n', ''),
-        text('    const budget = this.#budget;\n', ''),
-        text('          budget,\n', ''),
-      ],
+      'client.ts': [text('      budget: toRetryBudget(options.retryBudget),\n', '')],
+      'pipeline.ts': [text('        budget,\n', '')],
       'retry/operator.ts': [
         text('  const budget = guards?.budget;\n', ''),
         text(/ {12}if \(budget\) \{[\s\S]*?\n {12}\}\n/, ''),
@@ -243,12 +234,12 @@ export const FEATURES: readonly Feature[] = [
     cut: 'SharedTokenRefresh, the replay after a 401, TokenRefreshError, its option check',
     edits: {
       'client.ts': [
-        members('AsyncAPIClient', '#refresh'),
-        text('    const { tokenRefresh, timeout: refreshTimeout, scheduler } = this.#config;\n    this.#refresh = tokenRefresh && new SharedTokenRefresh(tokenRefresh, refreshTimeout, scheduler);\n', ''),
-        text('    const refresh = this.#refresh;\n', ''),
-        text('      let seenGeneration = 0;\n', ''),
-        text('        seenGeneration = refresh?.generation ?? 0;\n', ''),
-        text(/ {6}const withRefresh\$ =\n {8}refresh === undefined\n[^;]*;\n/, '      const withRefresh$ = guarded$;\n'),
+        text('    const { tokenRefresh, timeout: refreshTimeout, scheduler } = config;\n', ''),
+        text('      refresh: tokenRefresh && new SharedTokenRefresh(tokenRefresh, refreshTimeout, scheduler),\n', ''),
+      ],
+      'pipeline.ts': [
+        text(/ {4}if \(refresh !== undefined\) \{\n[\s\S]*?\n {4}\}\n/, ''),
+        text('    state.seenGeneration = parts.refresh?.generation ?? 0;\n', ''),
       ],
       'options.ts': [text('    tokenRefresh: checkTokenRefresh(options.tokenRefresh, auth),\n', '')],
     },
@@ -265,7 +256,7 @@ export const FEATURES: readonly Feature[] = [
         text('if (interceptors.length === 0', 'if (true'),
         foldIfTrue(),
       ],
-      'client.ts': [text(/ {8}interceptors: [^\n]*\n/, '')],
+      'pipeline.ts': [text(/ {4}interceptors: [^\n]*\n/, '')],
       'options.ts': [text('    interceptors: resolveInterceptors(options.interceptors),\n', '')],
     },
   },
@@ -276,11 +267,8 @@ export const FEATURES: readonly Feature[] = [
       'follow-redirects.ts': [
         text(/ {2}if \(!options\.manual\) return (transport\(request\.url\.href, \{ \.\.\.request\.init, selector: select \}\));[\s\S]*return hop\(request\.url, request\.init, 0, true\);/, '  return $1;'),
       ],
-      'client.ts': [
-        members('AsyncAPIClient', '#manualRedirects'),
-        text('    const manual = this.#manualRedirects;\n', ''),
-        text(/ {6}const redirects: RedirectOptions = \{[\s\S]*?\n {6}\};\n/, '      const redirects = {} as RedirectOptions;\n'),
-      ],
+      'client.ts': [text(/ {6}\/\/ The runtime does not change[^\n]*\n {6}manualRedirects: runtimeShowsRedirects\(\),\n/, '')],
+      'pipeline.ts': [text(/ {2}const redirects: RedirectOptions = \{[\s\S]*?\n {2}\};\n/, '  const redirects = {} as RedirectOptions;\n')],
       'options.ts': [text('    maxRedirects: checkMaxRedirects(options.maxRedirects),\n', '')],
     },
   },
@@ -288,19 +276,17 @@ export const FEATURES: readonly Feature[] = [
     name: 'events$',
     cut: 'the event stream, every emit, the header redaction it needs, the giveUp/cancel bookkeeping',
     edits: {
-      'client.ts': [
-        members('AsyncAPIClient', '#events', 'events$'),
-        text('    const events = this.#events;\n', ''),
+      'client.ts': [members('AsyncAPIClient', 'events$'), text('      events: new EventStream(),\n', '')],
+      'pipeline.ts': [
+        text('      endEvents(events, state, stream !== undefined),\n', ''),
         text('const NO_NAMES: ReadonlySet<string> = new Set();\n', ''),
-        text(/ {8}tap\(\{\n {10}\/\/ One value is the whole answer[\s\S]*?\n {8}\}\),\n/, ''),
-        text('      let ended = false;\n', ''),
-        text(/ {6}const onRetry = [^\n]*\n[^\n]*\n/, ''),
+        text(/ {4}\/\/ `attempt` counts every attempt[^\n]*\n {4}const onRetry = [^\n]*\n[^\n]*\n/, ''),
         text('retryWithPolicy(policy, config.scheduler, onRetry, {', 'retryWithPolicy(policy, config.scheduler, undefined, {'),
-        text(/ {8}onRedirect: [\s\S]*?dropped \}\)\),\n/, '', { shared: true }),
-        text(/ {6}const authorized = \(credentials: Credentials, attempt: number\) => \{\n[\s\S]*?\n {6}\};\n/, '      const authorized = (credentials: Credentials, _attempt: number) => authorize(request, credentials);\n'),
+        text(/ {4}onRedirect: [\s\S]*?dropped \}\)\),\n/, '', { shared: true }),
+        text(/ {2}const authorized = \(credentials: Credentials, attempt: number\) => \{\n[\s\S]*?\n {2}\};\n/, '  const authorized = (credentials: Credentials, _attempt: number) => authorize(request, credentials);\n'),
         calls('events.emit', 'void 0'),
         // What only the events named.
-        text('      const { method: verb, url } = target;\n', ''),
+        text('  const { method, url } = target;\n', ''),
       ],
     },
   },
@@ -353,7 +339,7 @@ export const FEATURES: readonly Feature[] = [
     name: 'deadline',
     cut: 'the whole-request limit (option, retry guard, timeout)',
     edits: {
-      'client.ts': [text("      const deadline = resolveTimeout(options.deadline, config.deadline, 'deadline');\n", ''), text('          deadline,\n', '')],
+      'pipeline.ts': [text("    const deadline = resolveTimeout(call.options.deadline, config.deadline, 'deadline');\n", ''), text('        deadline,\n', '')],
       'options.ts': [text("    deadline: resolveTimeout(options.deadline, DEFAULTS.deadline, 'deadline'),\n", '')],
       'retry/operator.ts': [
         text('  const deadline = guards?.deadline ?? Infinity;\n', ''),
@@ -368,9 +354,10 @@ export const FEATURES: readonly Feature[] = [
     cut: 'readBodyText (counted read, BodyTooLargeError) for response.text(), the option',
     edits: {
       'response.ts': [text('const text = await readBodyText(response, context.maxBodySize ?? DEFAULTS.maxBodySize, context);', 'const text = await response.text();')],
-      'client.ts': [
-        text('      const maxBodySize = resolveMaxBodySize(options.maxBodySize, config.maxBodySize);\n', ''),
-        text('const context = { target, attempt: ++attempt, maxBodySize };', 'const context = { target, attempt: ++attempt };'),
+      'pipeline.ts': [
+        text('    const maxBodySize = resolveMaxBodySize(call.options.maxBodySize, config.maxBodySize);\n', ''),
+        text('attemptsOf(parts, call, request, state, { timeoutMs, maxBodySize })', 'attemptsOf(parts, call, request, state, { timeoutMs } as never)'),
+        text('const context = { target, attempt: ++state.attempt, maxBodySize };', 'const context = { target, attempt: ++state.attempt };'),
       ],
       'options.ts': [text('    maxBodySize: resolveMaxBodySize(options.maxBodySize, DEFAULTS.maxBodySize),\n', '')],
     },
@@ -378,7 +365,7 @@ export const FEATURES: readonly Feature[] = [
   {
     name: 'idempotency key',
     cut: 'the Idempotency-Key header of non-idempotent requests',
-    edits: { 'client.ts': [text('      const request = withIdempotencyKey(prepared, policy.idempotencyKey);\n', '      const request = prepared;\n')] },
+    edits: { 'pipeline.ts': [text('    const request = withIdempotencyKey(prepared, policy.idempotencyKey);\n', '    const request = prepared;\n')] },
   },
   {
     name: 'auth functions (per-attempt credentials)',
@@ -386,12 +373,9 @@ export const FEATURES: readonly Feature[] = [
     edits: {
       // A function is no longer taken for one: readCredentials refuses it.
       'auth-provider.ts': [text("  if (typeof input === 'function') return { kind: 'provider', provider: input };\n", '')],
-      // The attempt's request is known at once: no Observable of it, in #run or in send.
-      'client.ts': [text(/ {8}const request\$ =\n {10}auth\.kind === 'fixed'\n[^\n]*\n[^\n]*\n/, '        const request$ = authorized((auth as { credentials: Credentials }).credentials, context.attempt);\n')],
-      'transport.ts': [
-        text('isObservable(request$) ? request$.pipe(switchMap(sendRequest)) : sendRequest(request$)', 'sendRequest(request$ as SendableRequest)'),
-        text('isObservable(request$) ? withRequest((request) => readWhileHeld(request, read, options)) : readWhileHeld(request$, read, options)', 'readWhileHeld(request$ as SendableRequest, read, options)'),
-      ],
+      // The attempt's request is known at once: no Observable of it, in the pipeline or in send.
+      'pipeline.ts': [text(/ {4}const request\$ =\n {6}auth\.kind === 'fixed'\n[^\n]*\n[^\n]*\n/, '    const request$ = authorized((auth as { credentials: Credentials }).credentials, context.attempt);\n')],
+      'transport.ts': [text('isObservable(request$) ? request$.pipe(switchMap(sendRequest)) : sendRequest(request$)', 'sendRequest(request$ as SendableRequest)')],
     },
   },
   {
@@ -412,26 +396,36 @@ export const FEATURES: readonly Feature[] = [
 /** Every cut but the rows that detail another (indented: their cut is part of the row above). */
 export const EVERY_CUT = FEATURES.filter((f) => !f.name.startsWith(' '));
 
+/**
+ * A file of src/ (`file` relative to it, such as `pipeline.ts`) with the
+ * features' edits applied. Throws {@link StaleCut}, naming the feature, when
+ * an anchor is gone from today's source.
+ */
+export function cutSource(features: readonly Feature[], file: string, source: string): string {
+  const combined = features.length > 1;
+  let cut = source;
+  for (const feature of features) {
+    for (const edit of feature.edits[file] ?? []) {
+      try {
+        cut = edit(cut, { combined });
+      } catch (error) {
+        if (error instanceof StaleCut) throw new StaleCut(`${feature.name.trim()}, src/${file}: ${error.message}`);
+        throw error;
+      }
+    }
+  }
+  return cut;
+}
+
 /** An esbuild plugin that applies the features' edits to src/ files as they load; it records which files it touched. */
 export function cutPlugin(features: readonly Feature[], touched: Set<string>): Plugin {
-  const combined = features.length > 1;
   return {
     name: 'cut-features',
     setup(b) {
       b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
         const file = args.path.slice(SRC.length).replaceAll('\\', '/');
-        let source = await readFile(args.path, 'utf8');
-        for (const feature of features) {
-          for (const edit of feature.edits[file] ?? []) {
-            try {
-              source = edit(source, { combined });
-            } catch (error) {
-              if (error instanceof StaleCut) throw new StaleCut(`${feature.name.trim()}, src/${file}: ${error.message}`);
-              throw error;
-            }
-          }
-          if (feature.edits[file]) touched.add(file);
-        }
+        const source = cutSource(features, file, await readFile(args.path, 'utf8'));
+        if (features.some((feature) => feature.edits[file])) touched.add(file);
         return { contents: source, loader: 'ts' };
       });
     },
