@@ -51,6 +51,17 @@ describe('AsyncAPIClient in the browser (real HTTP against the Karma server)', (
     expect((await serverHits(key)).hits).toBe(1);
   });
 
+  it("keeps a query-string API key out of the HttpError's response, which a console would show", async () => {
+    const key = uniqueKey('missing-key');
+    const client = newClient({ authHeaders: apiKeyAuth('qk-SECRET', { in: 'query', name: 'api_key' }) });
+    const { response } = (await errorOf(lastValueFrom(client.getJson('/missing', { key })))) as HttpError;
+    expect(response.url).toBe(`${API}/missing`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(await response.json()).toEqual({ error: 'not found' });
+    expect((await serverHits(key)).hits).toBe(1);
+  });
+
   it('retries 429 and, when it keeps failing, ends with HttpError after 3 attempts (3 hits)', async () => {
     const key = uniqueKey('throttled');
     const error = await errorOf(lastValueFrom(newClient().getJson('/throttled', { key })));

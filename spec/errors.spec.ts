@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import nock from 'nock';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, tap } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   apiKeyAuth,
@@ -143,6 +143,12 @@ describe('secrets never show in errors or events', () => {
     const error = await failureOf(lastValueFrom(client.getJson('/me', { api_key: API_KEY })));
     expect(error).toBeInstanceOf(HttpError);
     expectNoSecret(error);
+    // Its response too, logged or expanded in a console: the URL without the query, the rest as the server sent it.
+    const { response } = error as HttpError;
+    expectNoSecret(response);
+    expect(response).toMatchObject({ url: 'http://api.test/v1/me', status: 401, statusText: 'Unauthorized', redirected: false });
+    expect(response.headers.get('content-type')).toBe('application/json');
+    await expect(response.json()).resolves.toEqual({ error: 'bad token' });
     for (const event of events) expectNoSecret(event);
     expect(events.map((e) => e.type)).toEqual(['request', 'response', 'giveUp']);
     expect(inspect(client, { depth: Infinity, showHidden: true })).not.toContain(TOKEN);
@@ -214,6 +220,18 @@ describe('secrets never show in errors or events', () => {
     expect(events[1]).toMatchObject({ headers: { 'set-cookie': '[redacted]' } });
     expectNoSecret(error);
     for (const event of events) expectNoSecret(event);
+    const { response } = error as HttpError;
+    expect(response.url).toBe('http://api.test/v1/me');
+    expect(inspect(response, { depth: Infinity, showHidden: true })).not.toContain(QUERY_KEY);
+  });
+
+  it('in an HttpError, the response is the one the server sent when its URL has no query', async () => {
+    nock('http://api.test').get('/v1/me').reply(404, 'gone');
+    const seen: Response[] = [];
+    const client = new AsyncAPIClient({ baseUrl: 'http://api.test/v1', authHeaders, interceptors: [(request, next) => next(request).pipe(tap((r) => seen.push(r)))] });
+    const error = await failureOf(lastValueFrom(client.request('GET', '/me')));
+    expect((error as HttpError).response).toBe(seen[0]);
+    await expect((error as HttpError).response.text()).resolves.toBe('gone');
   });
 
   it('in a TokenRefreshError whose refresh failed with a secret in its message (kept only in the cause)', () => {

@@ -76,6 +76,8 @@ export class RequestError extends Error {
 /**
  * The server answered with a status of 400 or more.
  * The `response` is left unread so that its body can still be inspected.
+ * Its `url` has no query string or fragment, as the message has none (a query
+ * may hold a key, from `apiKeyAuth(..., { in: 'query' })` or your own params).
  *
  * @example
  * ```ts
@@ -93,7 +95,7 @@ export class HttpError extends RequestError {
 
   /** The response status, 400 or more. */
   readonly status: number;
-  /** The response, with its body unread. */
+  /** The response, with its body unread; its `url` without the query string. */
   declare readonly response: Response;
 
   constructor(response: Response, target: RequestTarget, attempts: number) {
@@ -106,8 +108,28 @@ export class HttpError extends RequestError {
     );
     this.status = response.status;
     // Not enumerable: a Response is large, and it belongs to the caller, not to logs.
-    Object.defineProperty(this, 'response', { value: response, enumerable: false });
+    Object.defineProperty(this, 'response', { value: withoutQuery(response), enumerable: false });
   }
+}
+
+/**
+ * The response as an HttpError holds it: when its URL has a query or a
+ * fragment, a copy over the same body whose `url` leaves them out, so that
+ * logging `error.response` (or expanding it in a browser's console) cannot
+ * show a key. A response that cannot be copied (a body already read, a
+ * status `Response` refuses) is kept as it is.
+ */
+function withoutQuery(response: Response): Response {
+  const { url } = response;
+  const end = url.search(/[?#]/);
+  if (end < 0) return response;
+  let copy: Response;
+  try {
+    copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  } catch {
+    return response;
+  }
+  return Object.defineProperties(copy, { url: { value: url.slice(0, end) }, redirected: { value: response.redirected }, type: { value: response.type } });
 }
 
 /**
