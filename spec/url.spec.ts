@@ -86,6 +86,10 @@ describe('joinUrl', () => {
     ['..%2f..%2fadmin', /climbs above/],
     ['items%2f..%2fadmin', /climbs above/],
     ['.%2E/admin', /climbs above/],
+    // A server that strips ";" path parameters from each segment sees ".." in these.
+    ['..;/admin', /climbs above/],
+    ['items/..;x/..;y/admin', /climbs above/],
+    ['%2e%2e%3B/admin', /climbs above/],
     ['.\t./admin', /resolves outside the base URL/],
     ['.\n./admin', /resolves outside the base URL/],
     ['%2e\t%2e/admin', /resolves outside the base URL/],

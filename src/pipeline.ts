@@ -78,6 +78,9 @@ interface RequestState {
  * retry policy, and the client's events tell each step. Unsubscribing aborts
  * the attempt in flight or the wait before the next one.
  *
+ * @param parts what the client shares with its requests
+ * @param call the method, endpoint, options, reader and, for streams, their mode
+ * @returns the reader's values: one for a one-value reader, each chunk or event for a stream
  * @example
  * ```ts
  * runRequest(parts, { method: 'GET', endpoint: '/items', options: {}, read: readJson, defaults: { accept: 'application/json' } })

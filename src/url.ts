@@ -39,8 +39,9 @@ export function parseBaseUrl(input: string): URL {
   return url;
 }
 
-// A ".." segment, also as %2e%2e, between separators (also %2f or %5c), in the path part only.
-const CLIMB = /(?:^|[/\\]|%2f|%5c)(?:\.|%2e){2}(?:[/\\]|%2f|%5c|$)/i;
+// A ".." segment, also as %2e%2e, between separators (also %2f or %5c), in the path part only; "..;x" too,
+// as servers that strip ";" path parameters from each segment (Tomcat, Jetty, Spring) see a ".." there.
+const CLIMB = /(?:^|[/\\]|%2f|%5c)(?:\.|%2e){2}(?:[/\\;]|%2f|%5c|%3b|$)/i;
 // "scheme://..." or "http(s):...": an absolute URL. Any other colon is part of a path ("files:upload").
 const ABSOLUTE = /^(?:[a-z][a-z\d+\-.]*:[/\\]{2}|https?:)/i;
 const PROTOCOL_RELATIVE = /^[/\\]{2}/;
