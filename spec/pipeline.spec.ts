@@ -1,0 +1,74 @@
+// runRequest on its own, in virtual time: a transport stand-in answers after 10 ms with the
+// statuses it is given, and the client's parts are built as AsyncAPIClient builds them.
+import { from, map, mergeMap, timer } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError, type ClientEvent, type Transport } from '../src/index.js';
+import { EventStream } from '../src/events.js';
+import { resolveClientOptions, type ClientOptions } from '../src/options.js';
+import { runRequest, type ClientParts } from '../src/pipeline.js';
+import { emitResponse } from '../src/response.js';
+
+const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+/** The parts of a client whose transport answers each call with the next status, 10 ms later; `calls` counts them. */
+function partsOf(scheduler: TestScheduler, statuses: number[], options: Partial<ClientOptions> = {}) {
+  const calls: string[] = [];
+  const transport: Transport = (url, init) => {
+    calls.push(url);
+    const status = statuses[calls.length - 1] ?? 200;
+    return timer(10, scheduler).pipe(mergeMap(() => from(init.selector(new Response(null, { status })))));
+  };
+  const events = new EventStream();
+  const seen: string[] = [];
+  events.events$.subscribe((event: ClientEvent) => seen.push(`${event.type} ${'attempt' in event ? event.attempt : event.type === 'circuit' ? '' : event.attempts}`));
+  const parts: ClientParts = { config: resolveClientOptions({ baseUrl: 'https://api.test/v1', transport, scheduler, ...options }), events, manualRedirects: true };
+  return { parts, calls, seen };
+}
+
+const get = (endpoint = '/items') => ({ method: 'GET', endpoint, options: {}, read: emitResponse });
+
+describe('runRequest', () => {
+  it('retries a 503 by the policy, 2 s then 4 s, and emits the response of the third attempt', () => {
+    const scheduler = newScheduler();
+    const { parts, calls, seen } = partsOf(scheduler, [503, 503, 200]);
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(runRequest(parts, get()).pipe(map((response) => response.status))).toBe('6030ms (a|)', { a: 200 });
+    });
+    expect(calls).toEqual(['https://api.test/v1/items', 'https://api.test/v1/items', 'https://api.test/v1/items']);
+    expect(seen).toEqual(['request 1', 'response 1', 'retry 1', 'request 2', 'response 2', 'retry 2', 'request 3', 'response 3']);
+  });
+
+  it('gives up after the policy’s attempts with the last HttpError, and says so in a giveUp event', () => {
+    const scheduler = newScheduler();
+    const { parts, seen } = partsOf(scheduler, [500, 500, 500]);
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(runRequest(parts, get()).pipe(map((response) => response.status))).toBe('6030ms #', undefined, expect.objectContaining({ status: 500, attempts: 3 }));
+    });
+    expect(seen.at(-1)).toBe('giveUp 3');
+  });
+
+  it('is cold, and a bad call errors on subscription with a ConfigurationError, sending nothing and never retried', () => {
+    const scheduler = newScheduler();
+    const { parts, calls, seen } = partsOf(scheduler, []);
+    const climb$ = runRequest(parts, get('../admin'));
+    expect(calls).toEqual([]);
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(climb$).toBe('#', undefined, expect.any(ConfigurationError));
+    });
+    // Nothing was sent, so there is no request to speak of: no event either.
+    expect(calls).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  it('unsubscribing during the backoff cancels the wait: no second attempt, and a cancel event', () => {
+    const scheduler = newScheduler();
+    const { parts, calls, seen } = partsOf(scheduler, [503, 200]);
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(runRequest(parts, get()), '1000ms !').toBe('');
+    });
+    scheduler.flush();
+    expect(calls).toHaveLength(1);
+    expect(seen).toEqual(['request 1', 'response 1', 'retry 1', 'cancel 1']);
+  });
+});
