@@ -68,7 +68,7 @@ async function settle(): Promise<void> {
 }
 
 async function child(origin: string, transportName: string, requestsPerPoint: number): Promise<LeakResult> {
-  const { AsyncAPIClient } = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
+  const { AsyncAPIClient, withEvents } = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
   const undiciTransport = await loadUndiciTransport();
   if (transportName === 'undici' && !undiciTransport) throw new Error(UNDICI_MISSING);
   const warnings: string[] = [];
@@ -78,11 +78,12 @@ async function child(origin: string, transportName: string, requestsPerPoint: nu
   // One client per worker, so that a worker can tell its own request's events apart.
   const transport = transportName === 'undici' ? undiciTransport!({ connections: WORKERS }) : undefined;
   const workers = Array.from({ length: WORKERS }, () => {
-    // No retry budget: tens of thousands of 503s would empty it, and a request the budget does not
-    // retry errors instead of reaching the backoff it is to be cancelled in.
-    const client = new AsyncAPIClient({ baseUrl: origin, retry: { baseDelay: 60_000 }, retryBudget: false, ...(transport ? { transport } : {}) } as ClientOptions);
+    // No retry budget (it is opt-in, and left out): tens of thousands of 503s would empty it, and a request
+    // the budget does not retry errors instead of reaching the backoff it is to be cancelled in.
+    const events = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: origin, retry: { baseDelay: 60_000 }, ...(transport ? { transport } : {}) } as ClientOptions, events);
     let onEvent: ((event: ClientEvent) => void) | undefined;
-    client.events$.subscribe((event) => onEvent?.(event));
+    events.events$.subscribe((event) => onEvent?.(event));
     return (point: CancelPoint) =>
       new Promise<void>((resolve) => {
         const cancel = () => {

@@ -8,7 +8,7 @@
  *   npm run bench:profile -- "rx-api-client" 1 10 /stream    (a streamed body, per MiB)
  *
  * A `/stream` path (`/stream?bytes=N` for another size than 100 MiB) reads
- * the body as `stream.ts` does, counting the bytes (`client.chunks()` for
+ * the body as `stream.ts` does, counting the bytes (`chunks(client, path)` for
  * rx-api-client), and prints the time per MiB instead of per request.
  */
 import { Session } from 'node:inspector';

@@ -3,7 +3,7 @@
  * and the results section of bench/README.md.
  */
 import type { LeakResult } from './leak.js';
-import type { SizeBreakdown } from './size.js';
+import { sizeTable, type ScenarioSize } from './size.js';
 import type { StormRow } from './retry-storm.js';
 import { signedMib, type StreamResult } from './stream.js';
 import type { Cell } from './throughput.js';
@@ -24,9 +24,8 @@ export interface Results {
   readonly leaks: readonly LeakResult[];
   readonly storm: readonly StormRow[];
   readonly stream: StreamResult;
-  readonly sizes: { readonly ownCode: number; readonly withRxjs: number };
-  /** Where those bytes come from, module by module (bench/size.ts). */
-  readonly sizeBreakdown: { readonly ownCode: SizeBreakdown; readonly withRxjs: SizeBreakdown };
+  /** Bytes per import scenario (bench/size.ts, .size-limit.cjs). */
+  readonly sizes: readonly ScenarioSize[];
   readonly targets: readonly Target[];
   readonly seconds: number;
 }
@@ -71,12 +70,12 @@ export function leakTable(leaks: readonly LeakResult[]): string {
 
 export function stormTable(rows: readonly StormRow[]): string {
   return [
-    '| failure rate | logical requests | server hits | hits per request | 1 + p + p² | succeeded | with the default retry budget: hits per request (succeeded) |',
+    '| failure rate | logical requests | server hits | hits per request | 1 + p + p² | succeeded | with withRetryBudget(): hits per request (succeeded) |',
     '|---:|---:|---:|---:|---:|---:|---|',
     ...rows.map(
       (r) =>
         `| ${(r.failureRate * 100).toFixed(0)}% | ${int(r.logicalRequests)} | ${int(r.serverHits)} | ${r.hitsPerRequest.toFixed(2)} | ${r.expected.toFixed(2)} | ${int(r.succeeded)} | ${
-          r.withBudget ? `${r.withBudget.hitsPerRequest.toFixed(2)} (${int(r.withBudget.succeeded)})` : 'no retry budget in this build (issue 3)'
+          r.withBudget ? `${r.withBudget.hitsPerRequest.toFixed(2)} (${int(r.withBudget.succeeded)})` : 'no withRetryBudget() in this build'
         } |`,
     ),
   ].join('\n');
@@ -199,7 +198,10 @@ export function resultsMarkdown(results: Results): string {
     '',
     '### Bundle size',
     '',
-    `An app importing \`AsyncAPIClient\`, \`getJson\` and \`bearerTokenAuth\`, bundled and minified by esbuild, gzip -9: our own code (rxjs external) **${int(results.sizes.ownCode)} bytes**, with the rxjs parts **${int(results.sizes.withRxjs)} bytes**.`,
+    'Each import scenario bundled by esbuild for the browser, minified, `process.env.NODE_ENV` "production", gzip -9 (size-limit;',
+    'rxjs external unless the scenario says otherwise):',
+    '',
+    sizeTable(results.sizes),
   ].join('\n');
 }
 

@@ -17,7 +17,7 @@ import { SKIPPED } from './contenders.js';
 import { measureLeaks, type LeakResult } from './leak.js';
 import { startLoopback } from './loopback.js';
 import { measureRetryStorm } from './retry-storm.js';
-import { breakdownTable, sizeBreakdowns, SIZE_TARGETS } from './size.js';
+import { CORE_SCENARIO, ISSUE_BUDGETS, measureScenarios, sizeTable } from './size.js';
 import { measureStreaming, MIB, signedMib, type StreamResult } from './stream.js';
 import { measureThroughput, type Cell } from './throughput.js';
 import {
@@ -97,20 +97,15 @@ try {
   storm = await measureRetryStorm(server, env('BENCH_STORM_REQUESTS', 2000));
   console.log(`${stormTable(storm)}\n`);
 
-  console.log(`streaming a ${streamMib} MiB body (client.chunks against raw fetch's body)`);
+  console.log(`streaming a ${streamMib} MiB body (chunks(client, path) against raw fetch's body)`);
   stream = await measureStreaming({ origin: server.origin, bytes: Math.round(streamMib * MIB), rounds: streamRounds, log: (line) => console.log(`  ${line}`) });
   console.log(`\n${streamTable(stream)}\n`);
 } finally {
   await server.close();
 }
 
-const breakdown = await sizeBreakdowns();
-const sizes = { ownCode: breakdown.ownCode.gzip, withRxjs: breakdown.withRxjs.gzip };
-console.log(`bundle size (gzip): our code ${sizes.ownCode} bytes, with rxjs ${sizes.withRxjs} bytes\n`);
-console.log('where the bytes come from: our code (rxjs external), module by module; gzip bytes (left out) = what the bundle loses when that module\'s text is cut out');
-console.log(`${breakdownTable(breakdown.ownCode)}\n`);
-console.log('the whole bundle (rxjs included)');
-console.log(`${breakdownTable(breakdown.withRxjs)}\n`);
+const sizes = measureScenarios();
+console.log(`bundle sizes (gzip) per import scenario\n${sizeTable(sizes)}\n`);
 
 const at = (body: string, concurrency: number, contender: string) =>
   cells.find((c) => c.body === body && c.concurrency === concurrency && c.contender === contender);
@@ -150,10 +145,10 @@ targets.push(
     met: streamed.peakOverBaselineMib < 32,
   },
 );
-targets.push(
-  { what: 'bundle, our code', goal: `≤ ${SIZE_TARGETS.ownCode} bytes gzip`, measured: `${sizes.ownCode} bytes`, met: sizes.ownCode <= SIZE_TARGETS.ownCode },
-  { what: 'bundle, with rxjs', goal: `≤ ${SIZE_TARGETS.withRxjs} bytes gzip`, measured: `${sizes.withRxjs} bytes`, met: sizes.withRxjs <= SIZE_TARGETS.withRxjs },
-);
+for (const [scenario, budget] of Object.entries(ISSUE_BUDGETS)) {
+  const measured = sizes.find((s) => s.name === scenario)?.size ?? NaN;
+  targets.push({ what: `bundle, ${scenario === CORE_SCENARIO ? 'our code' : scenario}`, goal: `≤ ${budget} bytes gzip`, measured: `${measured} bytes`, met: measured <= budget });
+}
 for (const leak of leaks) {
   const grown = Object.entries(leak.resourcesAfter).filter(([type, n]) => n > (leak.resourcesBefore[type] ?? 0));
   targets.push({
@@ -175,7 +170,6 @@ const results: Results = {
   storm,
   stream,
   sizes,
-  sizeBreakdown: breakdown,
   targets,
   seconds: (performance.now() - started) / 1000,
 };

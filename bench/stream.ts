@@ -1,6 +1,6 @@
 /**
  * Streaming a large body (100 MiB unless told): throughput and peak memory of
- * the raw chunk stream (`client.chunks()`) against reading raw fetch's body.
+ * the raw chunk stream (`chunks(client, path)`) against reading raw fetch's body.
  *
  * Every contender runs in its own child process, so that its RSS is its own.
  * A child warms the JIT up on small bodies (100 of 1 MiB) and takes its
@@ -22,9 +22,9 @@
  * `process.memoryUsage.rss()` every 10 ms in any case; the higher of the two.
  *
  *   fetch                   raw `fetch`, the body read with its reader (the target's baseline)
- *   rx-api-client           `client.chunks('/stream')` on the default fetch path, counted in `reduce`
+ *   rx-api-client           `chunks(client, '/stream')` on the default fetch path, counted in `reduce`
  *   undici.request          undici's own body, `for await` (a reference: the limit of Node's HTTP stack)
- *   rx-api-client + undici  `client.chunks('/stream')` with `undiciTransport()`, when the build has it
+ *   rx-api-client + undici  `chunks(client, '/stream')` with `undiciTransport()`, when the build has it
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -191,7 +191,7 @@ export type Reader = (path: string) => Promise<number>;
 
 /** The contender `name`'s way of reading a body, built once (its client, its dispatcher); also used by `profile.ts`. */
 export async function readerOf(name: ContenderName, origin: string): Promise<Reader> {
-  const { AsyncAPIClient } = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
+  const { AsyncAPIClient, chunks } = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
   const count = (chunks: Observable<Uint8Array>) => lastValueFrom(chunks.pipe(reduce((bytes, chunk) => bytes + chunk.byteLength, 0)));
   switch (name) {
     case 'fetch':
@@ -205,7 +205,7 @@ export async function readerOf(name: ContenderName, origin: string): Promise<Rea
       };
     case 'rx-api-client': {
       const client = new AsyncAPIClient(origin);
-      return (path) => count(client.chunks(path));
+      return (path) => count(chunks(client, path));
     }
     case 'undici.request':
       return async (path) => {
@@ -218,7 +218,7 @@ export async function readerOf(name: ContenderName, origin: string): Promise<Rea
     case 'rx-api-client + undici': {
       const undiciTransport = (await loadUndiciTransport())!;
       const client = new AsyncAPIClient({ baseUrl: origin, transport: undiciTransport({}) } as ClientOptions);
-      return (path) => count(client.chunks(path));
+      return (path) => count(chunks(client, path));
     }
   }
 }

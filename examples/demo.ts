@@ -9,7 +9,7 @@
  * that no retry went out.
  */
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
-import { AsyncAPIClient, bearerTokenAuth, isHttpError, type ClientEvent, type RetryEvent } from '../src/index.js';
+import { AsyncAPIClient, bearerTokenAuth, isHttpError, withEvents, type ClientEvent, type RetryEvent } from '../src/index.js';
 import { startDemoServer } from './demo-server.js';
 
 interface Quote {
@@ -27,16 +27,18 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const server = await startDemoServer({ startedAt: t0 });
-const client = new AsyncAPIClient({ baseUrl: server.url + '/api', authHeaders: bearerTokenAuth('demo-token') });
+// Events are opt-in: the withEvents() feature, passed after the options, is where they come out.
+const events = withEvents();
+const client = new AsyncAPIClient({ baseUrl: server.url + '/api', authHeaders: bearerTokenAuth('demo-token') }, events);
 const pathOf = (url: string): string => url.slice(server.url.length);
 
 console.log('rx-api-client demo');
 console.log(`  server   ${server.url}  (local, deliberately flaky)`);
-console.log(`  client   baseUrl ${client.baseUrl}, bearer token, default retry policy`);
+console.log(`  client   baseUrl ${client.baseUrl}, bearer token, default retry policy, withEvents()`);
 console.log('  policy   429 / 5xx / network errors retried, 3 attempts, waits of 2 s then 4 s; other 4xx fail at once');
 
-// Every attempt, retry and give-up of every request goes through client.events$.
-const subscription = client.events$.subscribe((event: ClientEvent) => {
+// Every attempt, retry and give-up of every request goes through events.events$.
+const subscription = events.events$.subscribe((event: ClientEvent) => {
   switch (event.type) {
     case 'request':
       logClient(`attempt ${event.attempt} → ${event.method} ${pathOf(event.url)}`);
@@ -83,7 +85,7 @@ try {
   // (c) ------------------------------------------------------------------
   heading('(c) always 503: unsubscribed 1 s into the 2 s backoff');
   const retryScheduled = firstValueFrom(
-    client.events$.pipe(
+    events.events$.pipe(
       filter((event): event is RetryEvent => event.type === 'retry' && pathOf(event.url) === '/api/down'),
     ),
   );

@@ -4,14 +4,23 @@
 // sent is checked on the server: /api/hits and /api/seen count per key.
 import { lastValueFrom, Observable, of } from 'rxjs';
 import {
+  AsyncAPIClient,
   ConfigurationError,
   TokenRefreshError,
   apiKeyAuth,
   basicAuth,
   bearerTokenAuth,
+  withEvents,
+  withTokenRefresh,
   type ClientEvent,
+  type ClientOptions,
+  type Feature,
 } from '../src/index';
 import { API, errorOf, newClient, serverHits, uniqueKey } from './support/browser';
+
+/** newClient's options (3 attempts 5 ms apart, a 5 s timeout), with features after them. */
+const clientWith = (options: Partial<ClientOptions>, ...features: Feature[]) =>
+  new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: 5000, ...options }, ...features);
 
 interface Echo {
   method: string;
@@ -47,14 +56,14 @@ describe('auth in the browser', () => {
     const key = uniqueKey('refresh');
     let token = 'stale';
     let refreshes = 0;
-    const client = newClient({
-      authHeaders: () => bearerTokenAuth(token),
-      tokenRefresh: async () => {
+    const client = clientWith(
+      { authHeaders: () => bearerTokenAuth(token) },
+      withTokenRefresh(async () => {
         refreshes += 1;
         await new Promise((resolve) => setTimeout(resolve, 50));
         token = 'fresh';
-      },
-    });
+      }),
+    );
     const results = await Promise.all([1, 2, 3].map(() => lastValueFrom(client.getJson<{ ok: boolean }>('/auth', { key }))));
     expect(results.map((r) => r.ok)).toEqual([true, true, true]);
     expect(refreshes).toBe(1);
@@ -65,10 +74,10 @@ describe('auth in the browser', () => {
 
   it('a failed refresh ends the request with TokenRefreshError, not replayed', async () => {
     const key = uniqueKey('refresh-fails');
-    const client = newClient({
-      authHeaders: () => bearerTokenAuth('stale'),
-      tokenRefresh: () => new Observable((subscriber) => subscriber.error(new Error('refresh token revoked'))),
-    });
+    const client = clientWith(
+      { authHeaders: () => bearerTokenAuth('stale') },
+      withTokenRefresh(() => new Observable((subscriber) => subscriber.error(new Error('refresh token revoked')))),
+    );
     const error = await errorOf(lastValueFrom(client.getJson('/auth', { key })));
     expect(error).toBeInstanceOf(TokenRefreshError);
     expect(await hitsOf(key)).toBe(1);
@@ -82,9 +91,10 @@ describe('auth in the browser', () => {
 
   it('sends a query-string API key, and keeps it out of errors and events', async () => {
     const key = uniqueKey('query-key');
-    const client = newClient({ authHeaders: apiKeyAuth('qk-SECRET', { in: 'query', name: 'api_key' }) });
+    const feature = withEvents();
+    const client = clientWith({ authHeaders: apiKeyAuth('qk-SECRET', { in: 'query', name: 'api_key' }) }, feature);
     const events: ClientEvent[] = [];
-    const subscription = client.events$.subscribe((e) => events.push(e));
+    const subscription = feature.events$.subscribe((e) => events.push(e));
     const echo = await lastValueFrom(client.getJson<Echo>('/echo', { key }));
     expect(echo.query).toEqual([
       ['key', key],
@@ -98,9 +108,10 @@ describe('auth in the browser', () => {
 
   it('shows request headers in events with the credentials redacted', async () => {
     const key = uniqueKey('redacted');
-    const client = newClient({ authHeaders: () => ({ ...bearerTokenAuth('tok-SECRET'), 'X-Tenant': 'tenant-SECRET' }), headers: { 'X-Trace': 't' } });
+    const events = withEvents();
+    const client = clientWith({ authHeaders: () => ({ ...bearerTokenAuth('tok-SECRET'), 'X-Tenant': 'tenant-SECRET' }), headers: { 'X-Trace': 't' } }, events);
     const seen: ClientEvent[] = [];
-    const subscription = client.events$.subscribe((e) => seen.push(e));
+    const subscription = events.events$.subscribe((e) => seen.push(e));
     await lastValueFrom(client.getJson('/echo', { key }));
     subscription.unsubscribe();
     const request = seen.find((e) => e.type === 'request');

@@ -4,8 +4,12 @@
 // Every assertion about retries or cancellation is checked on the server side
 // too: GET /api/hits?key=... says how many requests arrived for a key.
 import { filter, firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
-import { HttpError, ParseError, apiKeyAuth, bearerTokenAuth } from '../src/index';
+import { AsyncAPIClient, HttpError, ParseError, apiKeyAuth, bearerTokenAuth, withEvents, type ClientOptions, type Feature } from '../src/index';
 import { API, errorOf, newClient, serverHits, sleep, uniqueKey, waitForServer } from './support/browser';
+
+/** newClient's options (3 attempts 5 ms apart, a 5 s timeout), with features after them. */
+const clientWith = (options: Partial<ClientOptions>, ...features: Feature[]) =>
+  new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: 5000, ...options }, ...features);
 
 interface Echo {
   method: string;
@@ -25,9 +29,10 @@ describe('AsyncAPIClient in the browser (real HTTP against the Karma server)', (
 
   it('retries 503 twice, then emits the value of the third attempt', async () => {
     const key = uniqueKey('flaky');
-    const client = newClient();
+    const events = withEvents();
+    const client = clientWith({}, events);
     const retries: number[] = [];
-    const sub = client.events$.pipe(filter((e) => e.type === 'retry')).subscribe((e) => retries.push(e.attempt));
+    const sub = events.events$.pipe(filter((e) => e.type === 'retry')).subscribe((e) => retries.push(e.attempt));
     try {
       const value = await lastValueFrom(client.getJson<{ ok: boolean; hits: number }>('/flaky', { key, fail: 2 }));
       expect(value).toEqual({ ok: true, hits: 3 });
@@ -100,8 +105,9 @@ describe('AsyncAPIClient in the browser (real HTTP against the Karma server)', (
 
   it('unsubscribing during the backoff cancels the pending retry (the server sees 1 hit only)', async () => {
     const key = uniqueKey('backoff');
-    const client = newClient({ retry: { maxAttempts: 3, baseDelay: 200 } });
-    const firstRetry = firstValueFrom(client.events$.pipe(filter((e) => e.type === 'retry')));
+    const events = withEvents();
+    const client = clientWith({ retry: { maxAttempts: 3, baseDelay: 200 } }, events);
+    const firstRetry = firstValueFrom(events.events$.pipe(filter((e) => e.type === 'retry')));
     const seen: string[] = [];
     const sub = client.getJson('/flaky', { key, fail: 2 }).subscribe({
       next: () => seen.push('next'),

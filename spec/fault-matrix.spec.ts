@@ -10,6 +10,7 @@ import {
   ParseError,
   RedirectError,
   TimeoutError,
+  withEvents,
   type ClientEvent,
 } from '../src/index.js';
 import { attemptEffect, FAULT_MATRIX, readmeRow, type ErrorName, type FaultCase } from './support/fault-matrix.js';
@@ -37,8 +38,9 @@ let counter = 0;
 
 beforeAll(async () => {
   server = await startFaultServer();
-  client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 }, timeout: 10_000 });
-  client.events$.subscribe((event) => events.push(event));
+  const feature = withEvents();
+  client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 }, timeout: 10_000 }, feature);
+  feature.events$.subscribe((event) => events.push(event));
 });
 
 afterAll(() => server.close());

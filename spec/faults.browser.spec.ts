@@ -5,7 +5,7 @@
 // bodies above maxBodySize (a gzip bomb included). Each is checked on the
 // server side too: GET /api/fault/hits?key=... says what arrived and what was cut.
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
-import { BodyTooLargeError, HttpError, TimeoutError } from '../src/index';
+import { AsyncAPIClient, BodyTooLargeError, HttpError, TimeoutError, withEvents } from '../src/index';
 import { API, errorOf, newClient, sleep, uniqueKey } from './support/browser';
 
 interface FaultHits {
@@ -71,8 +71,10 @@ describe('faults seen from the browser', () => {
 
   it('unsubscribing mid-body aborts the read: the server sees the connection cut, nothing is delivered', async () => {
     const key = uniqueKey('cancel');
-    const client = newClient({ timeout: false });
-    const headers = firstValueFrom(client.events$.pipe(filter((e) => e.type === 'response')));
+    // newClient's options, with the events feature: the response event says the headers arrived.
+    const events = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: false }, events);
+    const headers = firstValueFrom(events.events$.pipe(filter((e) => e.type === 'response')));
     const seen: string[] = [];
     const subscription = client.getJson('/fault/stall-body', { key }).subscribe({
       next: () => seen.push('next'),

@@ -4,7 +4,18 @@
 // crypto.randomUUID() for Idempotency-Key, the deadline aborting a real
 // connection, and the circuit breaker keeping requests off the network.
 import { filter, lastValueFrom } from 'rxjs';
-import { AsyncAPIClient, CircuitOpenError, HttpError, TimeoutError, type ClientEvent, type RetryEvent } from '../src/index';
+import {
+  AsyncAPIClient,
+  CircuitOpenError,
+  HttpError,
+  TimeoutError,
+  withCircuitBreaker,
+  withDeadline,
+  withEvents,
+  withIdempotencyKey,
+  type ClientEvent,
+  type RetryEvent,
+} from '../src/index';
 
 const API = `${location.origin}/api`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -28,9 +39,10 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 describe('resilience in the browser (real HTTP against the Karma server)', () => {
   it('waits the retry-after-ms the server sends, and reports fromServer', async () => {
     const key = uniqueKey('hint');
-    const client = new AsyncAPIClient({ baseUrl: API, retry: { baseDelay: 5 } });
+    const events = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: API, retry: { baseDelay: 5 } }, events);
     const retries: RetryEvent[] = [];
-    const sub = client.events$.pipe(filter((e: ClientEvent): e is RetryEvent => e.type === 'retry')).subscribe((e) => retries.push(e));
+    const sub = events.events$.pipe(filter((e: ClientEvent): e is RetryEvent => e.type === 'retry')).subscribe((e) => retries.push(e));
     const started = performance.now();
     try {
       expect(await lastValueFrom(client.getJson('/record', { key, ms: 300 }))).toEqual({ ok: true, hits: 2 });
@@ -45,7 +57,7 @@ describe('resilience in the browser (real HTTP against the Karma server)', () =>
 
   it('sends one Idempotency-Key (a crypto.randomUUID) with every attempt of a POST', async () => {
     const key = uniqueKey('idempotency');
-    const client = new AsyncAPIClient({ baseUrl: API, retry: { baseDelay: 5, idempotencyKey: true } });
+    const client = new AsyncAPIClient({ baseUrl: API, retry: { baseDelay: 5 } }, withIdempotencyKey(true));
     const response = await lastValueFrom(client.request('POST', '/record', { params: { key, fail: 2 }, json: { order: 1 } }));
     expect(response.status).toBe(200);
     const { keys } = await ask<{ keys: (string | null)[] }>('recorded', key);
@@ -56,7 +68,7 @@ describe('resilience in the browser (real HTTP against the Karma server)', () =>
 
   it('a deadline aborts the connection in flight and ends with TimeoutError (scope deadline)', async () => {
     const key = uniqueKey('deadline');
-    const client = new AsyncAPIClient({ baseUrl: API, deadline: 150, timeout: false });
+    const client = new AsyncAPIClient({ baseUrl: API, timeout: false }, withDeadline(150));
     const error = await failureOf(lastValueFrom(client.getJson('/slow', { key, ms: 20000 })));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error as TimeoutError).toEqual(jasmine.objectContaining({ scope: 'deadline', timeoutMs: 150, attempts: 1 }));
@@ -68,9 +80,10 @@ describe('resilience in the browser (real HTTP against the Karma server)', () =>
 
   it('an open circuit fails fast: the server sees no request', async () => {
     const key = uniqueKey('circuit');
-    const client = new AsyncAPIClient({ baseUrl: API, retry: false, circuitBreaker: { failureThreshold: 1, resetTimeout: 60_000 } });
+    const events = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: API, retry: false }, withCircuitBreaker({ failureThreshold: 1, resetTimeout: 60_000 }), events);
     const states: string[] = [];
-    const sub = client.events$.subscribe((e) => e.type === 'circuit' && states.push(e.state));
+    const sub = events.events$.subscribe((e) => e.type === 'circuit' && states.push(e.state));
     try {
       expect(await failureOf(lastValueFrom(client.getJson('/flaky', { key, fail: 5 })))).toBeInstanceOf(HttpError);
       expect(await failureOf(lastValueFrom(client.getJson('/flaky', { key, fail: 5 })))).toBeInstanceOf(CircuitOpenError);

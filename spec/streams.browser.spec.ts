@@ -3,13 +3,13 @@
 // the real endpoints of spec/support/browser-server.cjs.
 import { lastValueFrom, toArray } from 'rxjs';
 import { eachValueFrom } from 'rxjs-for-await';
-import { toPromise, type Interceptor } from '../src/index';
-import { newClient, uniqueKey, waitForServer } from './support/browser';
+import { AsyncAPIClient, ndjson, paginate, sse, toPromise, withInterceptors, type Interceptor } from '../src/index';
+import { API, newClient, uniqueKey, waitForServer } from './support/browser';
 
 describe('streams in the browser', () => {
   it('ndjson emits a value per line, then completes when the body ends', async () => {
     const key = uniqueKey('ndjson');
-    const values = await lastValueFrom(newClient().ndjson<{ n: number }>('/ndjson', { key, n: 3 }).pipe(toArray()));
+    const values = await lastValueFrom(ndjson<{ n: number }>(newClient(), '/ndjson', { key, n: 3 }).pipe(toArray()));
     expect(values).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
     expect((await waitForServer(key, (h) => h.hits === 1)).aborted).toBe(false);
   });
@@ -17,12 +17,10 @@ describe('streams in the browser', () => {
   it('the first value arrives while the stream is still open; unsubscribing aborts it', async () => {
     const key = uniqueKey('ndjson-open');
     const first = await new Promise<unknown>((resolve) => {
-      const subscription = newClient()
-        .ndjson('/ndjson', { key, n: 2, hang: 1 })
-        .subscribe((value) => {
-          resolve(value);
-          subscription.unsubscribe();
-        });
+      const subscription = ndjson(newClient(), '/ndjson', { key, n: 2, hang: 1 }).subscribe((value) => {
+        resolve(value);
+        subscription.unsubscribe();
+      });
     });
     expect(first).toEqual({ n: 1 });
     await waitForServer(key, (h) => h.aborted);
@@ -31,7 +29,7 @@ describe('streams in the browser', () => {
   it('for await with eachValueFrom: break aborts the connection', async () => {
     const key = uniqueKey('for-await');
     const seen: unknown[] = [];
-    for await (const value of eachValueFrom(newClient().ndjson<{ n: number }>('/ndjson', { key, n: 5, hang: 1 }))) {
+    for await (const value of eachValueFrom(ndjson<{ n: number }>(newClient(), '/ndjson', { key, n: 5, hang: 1 }))) {
       seen.push(value);
       if (value.n === 2) break;
     }
@@ -41,7 +39,7 @@ describe('streams in the browser', () => {
 
   it('sse reconnects after the drop with Last-Event-ID, then completes when the server ends', async () => {
     const key = uniqueKey('sse');
-    const events = await lastValueFrom(newClient().sse('/sse', { key }).pipe(toArray()));
+    const events = await lastValueFrom(sse(newClient(), '/sse', { key }).pipe(toArray()));
     expect(events).toEqual([
       { id: '1', event: 'message', data: 'first', retry: 50 },
       { id: '2', event: 'message', data: 'after 1', retry: 50 },
@@ -52,7 +50,7 @@ describe('streams in the browser', () => {
 
   it('paginate follows Link rel="next"', async () => {
     const key = uniqueKey('pages');
-    const pages = await lastValueFrom(newClient().paginate<number[]>('/pages', { key, last: 3 }).pipe(toArray()));
+    const pages = await lastValueFrom(paginate<number[]>(newClient(), '/pages', { key, last: 3 }).pipe(toArray()));
     expect(pages).toEqual([[1], [2], [3]]);
     expect((await waitForServer(key, (h) => h.hits === 3)).hits).toBe(3);
   });
@@ -65,7 +63,9 @@ describe('streams in the browser', () => {
       headers.set('x-attempt', String(attempts));
       return next(new Request(request, { headers }));
     };
-    const echo = await lastValueFrom(newClient({ interceptors: [stamp] }).getJson<{ headers: Record<string, string> }>('/echo'));
+    // newClient's options, with the interceptor as a feature.
+    const client = new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: 5000 }, withInterceptors(stamp));
+    const echo = await lastValueFrom(client.getJson<{ headers: Record<string, string> }>('/echo'));
     expect(echo.headers['x-attempt']).toBe('1');
   });
 

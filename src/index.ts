@@ -1,57 +1,76 @@
-export { AsyncAPIClient } from './client.js';
-export { apiKeyAuth, basicAuth, bearerTokenAuth, oauthTokenAuth, type ApiKeyOptions } from './auth.js';
-export type { AuthHeaders, AuthProvider, AuthRecord, QueryCredential } from './auth-provider.js';
+// The public API: named re-exports only; nothing runs at import time. A bundler keeps what an app imports.
+
+// The core: the client, its options and errors, the Promise bridge.
+export { AsyncAPIClient } from './core/client.js';
+export { DEFAULTS } from './core/constants.js';
+export type { BodyReadOptions, ClientOptions, QueryParams, QueryValue, ReadOptions, RequestOptions } from './core/options.js';
+export type { RetryJitter, RetryOptions, RetryPredicate } from './retry/policy.js';
+export type { AttemptContext, ResponseReader } from './core/context.js';
+export type { Reader, StreamReading } from './core/response.js';
+export { fetchTransport, type Transport } from './core/transport.js';
+export type { HeadersLike } from './core/headers.js';
+export { REDACTED } from './core/redact.js';
+export { toPromise, type ToPromiseOptions } from './core/to-promise.js';
 export {
   BodyNotReplayableError,
-  BodyTooLargeError,
-  CircuitOpenError,
   ConfigurationError,
   HttpError,
   NetworkError,
-  ParseError,
   RedirectError,
   RequestError,
   TimeoutError,
+  type RequestTarget,
+} from './core/errors.js';
+export { BodyTooLargeError, ParseError } from './core/body-errors.js';
+export {
   isBodyNotReplayableError,
-  isCircuitOpenError,
-  TokenRefreshError,
-  isConfigurationError,
   isBodyTooLargeError,
+  isConfigurationError,
   isHttpError,
   isNetworkError,
   isParseError,
   isRedirectError,
   isTimeoutError,
-  isTokenRefreshError,
-  type RequestTarget,
-} from './errors.js';
-export type { CancelEvent, CircuitEvent, ClientEvent, GiveUpEvent, RedirectEvent, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
-export type { HeadersLike } from './headers.js';
-export { fetchTransport, type Transport } from './fetch-transport.js';
-export type { HttpHandler, Interceptor } from './interceptors.js';
+} from './core/guards.js';
+
+// Auth: header helpers and the per-attempt provider's types.
+export { apiKeyAuth, basicAuth, bearerTokenAuth, oauthTokenAuth, type ApiKeyOptions } from './auth/helpers.js';
+export type { AuthHeaders, AuthProvider, AuthRecord, QueryCredential } from './auth/provider.js';
+
+// Opt-in features, passed after the client's options, and the contract they follow.
+export type { ClientContext, Feature, FeatureEvent, FeatureHooks, RequestContext, RequestHooks } from './core/feature.js';
+export type { FetchOne, Intercept } from './core/attempt.js';
+export type { PreparedRequest, SendableRequest } from './core/prepare.js';
+export type { RedirectHop } from './core/follow-redirects.js';
 export {
-  DEFAULTS,
-  type BodyReadOptions,
-  type ClientOptions,
-  type QueryParams,
-  type QueryValue,
-  type RequestOptions,
-  type RetryJitter,
-  type RetryOptions,
-  type RetryPolicy,
-  type RetryPredicate,
-} from './options.js';
-export { CircuitBreaker, type CircuitBreakerOptions, type CircuitChange, type CircuitGuardContext, type CircuitEntry, type CircuitListener, type CircuitOutcome, type CircuitState } from './circuit-breaker.js';
-export { parseLinkHeader, type PaginateOptions } from './paginate.js';
-export { backoffDelay } from './retry/backoff.js';
-export { RetryBudget, type RetryBudgetOptions } from './retry/budget.js';
-export { decideRetry, isRetryableError, isRetryableStatus, type RetryDecision } from './retry/decide.js';
-export { IDEMPOTENT_METHODS } from './retry/idempotency.js';
-export { retryWithPolicy, type RetryGuards, type RetryInfo } from './retry/operator.js';
-export { parseRetryAfter, serverRetryDelay } from './retry/retry-after.js';
-export { REDACTED, SENSITIVE_HEADERS, isSensitiveHeader, redactHeaders } from './redact.js';
-export { REDIRECT_STATUSES, headersAfterRedirect, redirectDecision, type RedirectDecision } from './redirect.js';
-export type { ServerSentEvent } from './streams/sse.js';
-export { toPromise, type ToPromiseOptions } from './to-promise.js';
-export { SharedTokenRefresh, replayAfterRefresh, type TokenRefresh } from './token-refresh.js';
-export { joinUrl, parseAllowedOrigins, parseBaseUrl } from './url.js';
+  CircuitBreaker,
+  CircuitOpenError,
+  isCircuitOpenError,
+  withCircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitEvent,
+  type CircuitState,
+} from './features/circuit-breaker/index.js';
+export { withDeadline } from './features/deadline.js';
+export {
+  withEvents,
+  type CancelEvent,
+  type ClientEvent,
+  type ClientEvents,
+  type GiveUpEvent,
+  type RedirectEvent,
+  type RequestEvent,
+  type ResponseEvent,
+  type RetryEvent,
+} from './features/events.js';
+export { IDEMPOTENT_METHODS, withIdempotencyKey } from './features/idempotency-key.js';
+export { withInterceptors, type HttpHandler, type Interceptor } from './features/interceptors.js';
+export { RetryBudget, withRetryBudget, type RetryBudgetOptions } from './features/retry-budget.js';
+export { isTokenRefreshError, TokenRefreshError, withTokenRefresh, type TokenRefresh } from './features/token-refresh.js';
+
+// Streams: functions that take the client.
+export { chunks } from './streams/chunks.js';
+export { lines } from './streams/lines.js';
+export { ndjson } from './streams/ndjson.js';
+export { paginate, parseLinkHeader, type PaginateOptions } from './streams/paginate.js';
+export { sse, type ServerSentEvent } from './streams/sse.js';

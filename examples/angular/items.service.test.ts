@@ -1,7 +1,8 @@
 import { Injector } from '@angular/core';
 import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AsyncAPIClient } from '../../src/index.js';
+import { AsyncAPIClient, withEvents } from '../../src/index.js';
+import { eventsOf } from '../../spec/support/events.js';
 import { record } from '../../spec/support/record.js';
 import { startServer, type TestServer } from '../../spec/support/server.js';
 import { until } from '../../spec/support/until.js';
@@ -15,7 +16,7 @@ afterEach(async () => {
 });
 
 /** A server that answers /items and /items/search?q=, and never answers /items?page=99. */
-async function itemsServer() {
+async function itemsServer(...features: Parameters<typeof provideApiClient>[1][]) {
   server = await startServer((req, res) => {
     const url = new URL(req.url!, 'http://x');
     if (url.searchParams.get('page') === '99') return; // hangs
@@ -29,7 +30,7 @@ async function itemsServer() {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(q === null ? [{ id: Number(url.searchParams.get('page')), name: 'lamp' }] : [{ id: 2, name: `found ${q}` }]));
   });
-  return Injector.create({ providers: [provideApiClient({ baseUrl: `${server.origin}/api` }), ItemsService, ItemListComponent] });
+  return Injector.create({ providers: [provideApiClient({ baseUrl: `${server.origin}/api` }, ...features), ItemsService, ItemListComponent] });
 }
 
 describe('ItemsService with Angular’s injector', () => {
@@ -37,6 +38,17 @@ describe('ItemsService with Angular’s injector', () => {
     const injector = await itemsServer();
     expect(injector.get(API_CLIENT)).toBeInstanceOf(AsyncAPIClient);
     expect(injector.get(ItemsService)).toBe(injector.get(ItemsService));
+    injector.destroy();
+  });
+
+  it('gives the client the features passed after its options', async () => {
+    const events = withEvents();
+    const injector = await itemsServer(events);
+    const seen = eventsOf(events, 'request');
+    const recording = record(injector.get(ItemsService).list(2));
+    await until(recording.done);
+    expect(recording.values).toEqual([[{ id: 2, name: 'lamp' }]]);
+    expect(seen.map(({ method, url, attempt }) => ({ method, url, attempt }))).toEqual([{ method: 'GET', url: `${server!.origin}/api/items`, attempt: 1 }]);
     injector.destroy();
   });
 

@@ -6,12 +6,12 @@
  * undecorated so that it runs without Angular's compiler, and the injector
  * creates it the same way (`inject()` works in its field initialisers).
  *
- *   providers: [provideApiClient({ baseUrl: 'https://api.example.com/v1' }), ItemsService]
+ *   providers: [provideApiClient({ baseUrl: 'https://api.example.com/v1' }, withRetryBudget()), ItemsService]
  */
 import { DestroyRef, inject, InjectionToken, type Provider } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { debounceTime, distinctUntilChanged, map, switchMap, type Observable } from 'rxjs';
-import { AsyncAPIClient, type ClientOptions, type ServerSentEvent } from '../../src/index.js';
+import { AsyncAPIClient, sse, type ClientOptions, type Feature, type ServerSentEvent } from '../../src/index.js';
 
 export interface Item {
   id: number;
@@ -21,9 +21,9 @@ export interface Item {
 /** The client, one per injector. */
 export const API_CLIENT = new InjectionToken<AsyncAPIClient>('API_CLIENT');
 
-/** Provides {@link API_CLIENT} built from `options`. */
-export function provideApiClient(options: ClientOptions): Provider {
-  return { provide: API_CLIENT, useFactory: () => new AsyncAPIClient(options) };
+/** Provides {@link API_CLIENT} built from `options` and the opt-in `features` (`withCircuitBreaker()`...), as `provideHttpClient(withFetch())` does. */
+export function provideApiClient(options: ClientOptions, ...features: Feature[]): Provider {
+  return { provide: API_CLIENT, useFactory: () => new AsyncAPIClient(options, ...features) };
 }
 
 export class ItemsService {
@@ -45,7 +45,7 @@ export class ItemsService {
 
   /** Live changes as Server-Sent Events, resumed with Last-Event-ID after a drop. */
   changes(): Observable<Item> {
-    return this.#client.sse('/items/changes').pipe(map((event: ServerSentEvent) => JSON.parse(event.data) as Item));
+    return sse(this.#client, '/items/changes').pipe(map((event: ServerSentEvent) => JSON.parse(event.data) as Item));
   }
 }
 

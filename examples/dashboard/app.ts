@@ -1,12 +1,12 @@
 /**
  * A reactive dashboard page: it polls `/api/stats` with `switchMap` (a tick
  * or a click on "Refresh" cancels a request still in flight), shows the data,
- * and shows the client's retries live from `client.events$`: "retrying in
+ * and shows the client's retries live from the `withEvents()` feature: "retrying in
  * 4 s", counting down, while the server fails. Bundled for the browser by
  * ./server.ts; served by `npm run example:dashboard`.
  */
 import { catchError, EMPTY, filter, fromEvent, interval, map, merge, of, startWith, Subscription, switchMap, takeWhile, timer, type Observable } from 'rxjs';
-import { AsyncAPIClient, type ClientEvent } from '../../src/index.js';
+import { AsyncAPIClient, withEvents, type ClientEvent } from '../../src/index.js';
 
 export interface Stats {
   visitors: number;
@@ -52,7 +52,9 @@ export function mountDashboard(root: ParentNode, options: DashboardOptions): Sub
   };
   const data = find('#data');
   const status = find('#status');
-  const client = new AsyncAPIClient({ baseUrl: options.apiBase });
+  // Events are opt-in: the feature passed after the options is where they come out.
+  const events = withEvents();
+  const client = new AsyncAPIClient({ baseUrl: options.apiBase }, events);
   const subscription = new Subscription();
 
   const polls$ = merge(timer(0, options.pollMs ?? 10_000), fromEvent(find('#refresh'), 'click'));
@@ -63,7 +65,7 @@ export function mountDashboard(root: ParentNode, options: DashboardOptions): Sub
   );
 
   subscription.add(
-    client.events$
+    events.events$
       .pipe(
         map(statusOf),
         filter((line$): line$ is Observable<string> => line$ !== undefined),

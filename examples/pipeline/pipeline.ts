@@ -5,7 +5,7 @@
  * connection and every request in flight are aborted together.
  */
 import { asyncScheduler, map, mergeMap, takeUntil, timer, type Observable, type SchedulerLike } from 'rxjs';
-import type { AsyncAPIClient } from '../../src/index.js';
+import { ndjson, type AsyncAPIClient } from '../../src/index.js';
 
 export interface Job {
   id: number;
@@ -44,7 +44,7 @@ export function processJobs(client: AsyncAPIClient, options: PipelineOptions = {
       throw new DeadlineError(deadlineMs);
     }),
   );
-  return client.ndjson<Job>('/jobs').pipe(
+  return ndjson<Job>(client, '/jobs').pipe(
     mergeMap((job) => client.getJson<JobResult>(`/jobs/${job.id}/result`), concurrency),
     // The deadline errors the pipeline, and erroring unsubscribes from everything upstream.
     takeUntil(deadline$),

@@ -1,8 +1,8 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { BodyTooLargeError } from '../../src/errors.js';
-import { DEFAULTS } from '../../src/options.js';
+import { BodyTooLargeError } from '../../src/core/body-errors.js';
+import { DEFAULTS } from '../../src/core/constants.js';
 import { bodySizeLimit, decodeLines, LineSplitter, readLines, utf8Length } from '../../src/streams/lines.js';
 import { record } from '../support/record.js';
 import { until } from '../support/until.js';

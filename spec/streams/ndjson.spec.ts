@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { eachValueFrom } from 'rxjs-for-await';
-import { lastValueFrom, take, toArray } from 'rxjs';
+import { from, lastValueFrom, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AsyncAPIClient, BodyTooLargeError, HttpError, NetworkError, ParseError, TimeoutError } from '../../src/index.js';
-import { parseNdjsonLine, readNdjson } from '../../src/streams/ndjson.js';
+import { AsyncAPIClient, BodyTooLargeError, chunks, HttpError, lines, ndjson, NetworkError, ParseError, TimeoutError, withEvents } from '../../src/index.js';
+import { parseNdjson, readNdjson } from '../../src/streams/ndjson.js';
 import { eventsOf } from '../support/events.js';
 import { record } from '../support/record.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -29,29 +29,33 @@ async function holdingServer(status = 200, headers: Record<string, string> = { '
   return held;
 }
 
-describe('parseNdjsonLine', () => {
+describe('parseNdjson', () => {
+  const target = { method: 'GET', url: 'https://api.test/jobs' };
+  const parsed = (lines: string[]) => lastValueFrom(from(lines).pipe(parseNdjson(200, { target, attempt: 1 }), toArray()));
+
   it.each([
-    ['an object', '{"a":1}', { ok: true, value: { a: 1 } }],
-    ['a number with spaces', '  42 ', { ok: true, value: 42 }],
-    ['null', 'null', { ok: true, value: null }],
-    ['an empty line', '', undefined],
-    ['a blank line', ' \t ', undefined],
-  ])('%s', (_name, line, expected) => {
-    expect(parseNdjsonLine(line)).toEqual(expected);
+    ['an object', '{"a":1}', [{ a: 1 }]],
+    ['a number with spaces', '  42 ', [42]],
+    ['null', 'null', [null]],
+    ['an empty line: no value', '', []],
+    ['a blank line: no value', ' \t ', []],
+  ])('%s', async (_name, line, expected) => {
+    expect(await parsed([line])).toEqual(expected);
   });
 
-  it('a line that is not JSON gives its SyntaxError', () => {
-    const parsed = parseNdjsonLine('{oops');
-    expect(parsed).toMatchObject({ ok: false });
-    expect((parsed as { error: unknown }).error).toBeInstanceOf(SyntaxError);
+  it('a line that is not JSON errors with ParseError naming its line (blank lines counted), the SyntaxError as cause', async () => {
+    const error = await parsed(['1', '', '{oops']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ line: 3, status: 200, method: 'GET', url: 'https://api.test/jobs' });
+    expect((error as ParseError).cause).toBeInstanceOf(SyntaxError);
   });
 });
 
-describe('client.ndjson', () => {
+describe('ndjson(client)', () => {
   it('emits each value as its line arrives, not after the body ends', async () => {
     const held = await holdingServer();
     const client = new AsyncAPIClient(server!.origin);
-    const recording = record(client.ndjson<{ n: number }>('/jobs', { since: 3 }));
+    const recording = record(ndjson<{ n: number }>(client, '/jobs', { since: 3 }));
     await until(() => held.length === 1);
     expect(server!.hits[0]).toMatchObject({ url: '/jobs?since=3' });
     expect(server!.hits[0]!.headers.accept).toBe('application/x-ndjson');
@@ -70,7 +74,7 @@ describe('client.ndjson', () => {
   it('a bad line errors with ParseError naming its line number, not retried', async () => {
     server = await startServer((_req, res) => res.writeHead(200).end('{"a":1}\n\n{"a":2}\n<html>oops\n{"a":3}\n'));
     const client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } });
-    const recording = record(client.ndjson('/x'));
+    const recording = record(ndjson(client, '/x'));
     await until(recording.done);
     expect(recording.values).toEqual([{ a: 1 }, { a: 2 }]);
     const error = recording.error as ParseError;
@@ -83,7 +87,7 @@ describe('client.ndjson', () => {
 
   it('a bad first line is not retried either', async () => {
     server = await startServer((_req, res) => res.writeHead(200).end('nope\n'));
-    const recording = record(new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }).ndjson('/x'));
+    const recording = record(ndjson(new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }), '/x'));
     await until(recording.done);
     expect(recording.error).toMatchObject({ name: 'ParseError', line: 1 });
     expect(server.hits).toHaveLength(1);
@@ -100,9 +104,10 @@ describe('client.ndjson', () => {
         setTimeout(() => res.socket?.destroy(), 5);
       } else res.writeHead(200).end('{"n":1}\n');
     });
-    const client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } });
-    const retries = eventsOf(client, 'retry');
-    expect(await lastValueFrom(client.ndjson('/x').pipe(toArray()))).toEqual([{ n: 1 }]);
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }, feature);
+    const retries = eventsOf(feature, 'retry');
+    expect(await lastValueFrom(ndjson(client, '/x').pipe(toArray()))).toEqual([{ n: 1 }]);
     expect(server.hits).toHaveLength(3);
     expect(retries.map((e) => e.reason)).toEqual(['status 503', 'network error']);
   });
@@ -113,9 +118,10 @@ describe('client.ndjson', () => {
       res.write('{"n":1}\n');
       setTimeout(() => res.socket?.destroy(), 20);
     });
-    const client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } });
-    const events = eventsOf(client);
-    const recording = record(client.ndjson('/x'));
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }, feature);
+    const events = eventsOf(feature);
+    const recording = record(ndjson(client, '/x'));
     await until(recording.done);
     expect(recording.values).toEqual([{ n: 1 }]);
     expect(recording.error).toBeInstanceOf(NetworkError);
@@ -125,9 +131,10 @@ describe('client.ndjson', () => {
 
   it('unsubscribing mid-stream closes the connection at once, and reports a cancel', async () => {
     const held = await holdingServer();
-    const client = new AsyncAPIClient(server!.origin);
-    const events = eventsOf(client);
-    const recording = record(client.ndjson('/x'));
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server!.origin }, feature);
+    const events = eventsOf(feature);
+    const recording = record(ndjson(client, '/x'));
     await until(() => held.length === 1);
     held[0]!.write('{"n":1}\n');
     await until(() => recording.values.length === 1);
@@ -138,7 +145,7 @@ describe('client.ndjson', () => {
 
   it('an error status is an HttpError with its body unread', async () => {
     server = await startServer((_req, res) => res.writeHead(404).end('{"error":"no such feed"}'));
-    const recording = record(new AsyncAPIClient(server.origin).ndjson('/x'));
+    const recording = record(ndjson(new AsyncAPIClient(server.origin), '/x'));
     await until(recording.done);
     expect(recording.error).toBeInstanceOf(HttpError);
     expect(await (recording.error as HttpError).response.text()).toBe('{"error":"no such feed"}');
@@ -149,7 +156,7 @@ describe('client.ndjson', () => {
     const client = new AsyncAPIClient(server!.origin);
     const seen: unknown[] = [];
     const loop = (async () => {
-      for await (const value of eachValueFrom(client.ndjson<{ n: number }>('/x'))) {
+      for await (const value of eachValueFrom(ndjson<{ n: number }>(client, '/x'))) {
         seen.push(value);
         if (value.n === 2) break;
       }
@@ -162,10 +169,10 @@ describe('client.ndjson', () => {
   });
 });
 
-describe('client.lines and client.chunks', () => {
+describe('lines(client) and chunks(client)', () => {
   it('lines: each line as it completes, any line end', async () => {
     const held = await holdingServer(200, { 'content-type': 'text/plain' });
-    const recording = record(new AsyncAPIClient(server!.origin).lines('/log'));
+    const recording = record(lines(new AsyncAPIClient(server!.origin), '/log'));
     await until(() => held.length === 1);
     held[0]!.write('first\r');
     await until(() => recording.values.length === 1);
@@ -176,7 +183,7 @@ describe('client.lines and client.chunks', () => {
 
   it('chunks: the bytes as they arrive, then completion', async () => {
     const held = await holdingServer(200, { 'content-type': 'application/octet-stream' });
-    const recording = record(new AsyncAPIClient(server!.origin).chunks('/bin'));
+    const recording = record(chunks(new AsyncAPIClient(server!.origin), '/bin'));
     await until(() => held.length === 1);
     held[0]!.write(Buffer.from([1, 2, 3]));
     await until(() => recording.values.length === 1);
@@ -189,7 +196,7 @@ describe('client.lines and client.chunks', () => {
 
   it('chunks of a 204: none, then completion', async () => {
     server = await startServer((_req, res) => res.writeHead(204).end());
-    const recording = record(new AsyncAPIClient(server.origin).chunks('/none'));
+    const recording = record(chunks(new AsyncAPIClient(server.origin), '/none'));
     await until(recording.done);
     expect(recording.values).toEqual([]);
     expect(recording.completed).toBe(true);
@@ -197,11 +204,11 @@ describe('client.lines and client.chunks', () => {
 
   it('take(1) on lines closes the connection', async () => {
     const held = await holdingServer(200, { 'content-type': 'text/plain' });
-    const lines = record(new AsyncAPIClient(server!.origin).lines('/log').pipe(take(1)));
+    const firstLine = record(lines(new AsyncAPIClient(server!.origin), '/log').pipe(take(1)));
     await until(() => held.length === 1);
     held[0]!.write('a\nb\n');
-    await until(lines.done);
-    expect(lines.values).toEqual(['a']);
+    await until(firstLine.done);
+    expect(firstLine.values).toEqual(['a']);
     await until(() => server!.hits[0]!.closedEarly);
   });
 });
@@ -212,7 +219,7 @@ describe('the timeout of a stream', () => {
       // Never answers.
     });
     useVirtualTime();
-    const recording = record(new AsyncAPIClient({ baseUrl: server.origin, timeout: 1000, retry: false }).ndjson('/x'));
+    const recording = record(ndjson(new AsyncAPIClient({ baseUrl: server.origin, timeout: 1000, retry: false }), '/x'));
     await until(() => server!.hits.length === 1);
     await vi.advanceTimersByTimeAsync(1000);
     await until(recording.done);
@@ -223,9 +230,10 @@ describe('the timeout of a stream', () => {
   it('does not cover the body: a stream may stay quiet longer than the timeout', async () => {
     const held = await holdingServer();
     useVirtualTime();
-    const client = new AsyncAPIClient({ baseUrl: server!.origin, timeout: 1000, retry: false });
-    const events = eventsOf(client);
-    const recording = record(client.ndjson('/x'));
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server!.origin, timeout: 1000, retry: false }, feature);
+    const events = eventsOf(feature);
+    const recording = record(ndjson(client, '/x'));
     await until(() => events.some((e) => e.type === 'response'));
     await vi.advanceTimersByTimeAsync(60_000);
     held[0]!.end('{"late":true}\n');

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lastValueFrom, take } from 'rxjs';
-import { AsyncAPIClient, bearerTokenAuth, BodyTooLargeError, HttpError, NetworkError, ParseError, type ServerSentEvent } from '../../src/index.js';
+import { AsyncAPIClient, bearerTokenAuth, BodyTooLargeError, HttpError, NetworkError, ParseError, sse, withEvents, withInterceptors, withTokenRefresh, type ServerSentEvent } from '../../src/index.js';
 import { decideStreamRetry } from '../../src/streams/mode.js';
 import { readSse, SseParser, type SseSession } from '../../src/streams/sse.js';
 import { eventsOf } from '../support/events.js';
@@ -145,7 +145,7 @@ describe('decideStreamRetry', () => {
   });
 });
 
-describe('client.sse', () => {
+describe('sse(client)', () => {
   it('emits the events as they arrive and completes when the server ends the stream', async () => {
     let request: IncomingMessage | undefined;
     let response: ServerResponse | undefined;
@@ -155,7 +155,7 @@ describe('client.sse', () => {
       res.writeHead(200, SSE);
       res.write(': hello\n\nevent: price\nid: 1\ndata: {"p":1}\n\n');
     });
-    const recording = record(new AsyncAPIClient(server.origin).sse('/prices', { symbol: 'X' }));
+    const recording = record(sse(new AsyncAPIClient(server.origin), '/prices', { symbol: 'X' }));
     await until(() => recording.values.length === 1);
     expect(recording.values).toEqual([{ id: '1', event: 'price', data: '{"p":1}', retry: undefined }]);
     expect(request!.headers.accept).toBe('text/event-stream');
@@ -175,9 +175,10 @@ describe('client.sse', () => {
       else res.writeHead(200, SSE).end(`id: 8\ndata: resumed after ${String(req.headers['last-event-id'])}\n\n`);
     });
     useVirtualTime();
-    const client = new AsyncAPIClient(server.origin);
-    const retries = eventsOf(client, 'retry');
-    const recording = record(client.sse('/feed'));
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server.origin }, feature);
+    const retries = eventsOf(feature, 'retry');
+    const recording = record(sse(client, '/feed'));
     await until(() => retries.length === 1);
     expect(retries[0]).toMatchObject({ attempt: 1, delayMs: 3000, reason: 'network error' });
     await vi.advanceTimersByTimeAsync(2999);
@@ -200,9 +201,10 @@ describe('client.sse', () => {
       else res.writeHead(200, SSE).end('data: b\n\n');
     });
     useVirtualTime();
-    const client = new AsyncAPIClient(server.origin);
-    const retries = eventsOf(client, 'retry');
-    const recording = record(client.sse('/feed'));
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server.origin }, feature);
+    const retries = eventsOf(feature, 'retry');
+    const recording = record(sse(client, '/feed'));
     await until(() => retries.length === 1);
     expect(retries[0]).toMatchObject({ delayMs: 10, reason: 'network error', fromServer: true });
     await vi.advanceTimersByTimeAsync(10);
@@ -217,9 +219,10 @@ describe('client.sse', () => {
 
   it('a retry time above maxRetryAfter ends the stream with the failure instead of waiting', async () => {
     server = await startServer((_req, res) => dropAfter(res, 'retry: 3600000\ndata: a\n\n'));
-    const client = new AsyncAPIClient(server.origin);
-    const retries = eventsOf(client, 'retry');
-    const recording = record(client.sse('/feed'));
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server.origin }, feature);
+    const retries = eventsOf(feature, 'retry');
+    const recording = record(sse(client, '/feed'));
     await until(recording.done);
     expect(recording.values.map((e) => e.data)).toEqual(['a']);
     expect(recording.error).toBeInstanceOf(NetworkError);
@@ -233,9 +236,10 @@ describe('client.sse', () => {
       else res.writeHead(200, SSE).end();
     });
     useVirtualTime();
-    const client = new AsyncAPIClient(server.origin);
-    const retries = eventsOf(client, 'retry');
-    const recording = record(client.sse('/feed'));
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server.origin }, feature);
+    const retries = eventsOf(feature, 'retry');
+    const recording = record(sse(client, '/feed'));
     await until(() => retries.length === 1);
     expect(retries[0]).toMatchObject({ delayMs: 2000 });
     await vi.advanceTimersByTimeAsync(1999);
@@ -252,9 +256,29 @@ describe('client.sse', () => {
       if (server!.hits.indexOf(hit) === 0) dropAfter(res, 'retry: 0\nid: é-1\ndata: a\n\n');
       else res.writeHead(200, SSE).end();
     });
-    const recording = record(new AsyncAPIClient(server.origin).sse('/feed'));
+    const recording = record(sse(new AsyncAPIClient(server.origin), '/feed'));
     await until(recording.done);
     expect(Buffer.from(String(server.hits[1]!.headers['last-event-id']), 'latin1').toString('utf8')).toBe('é-1');
+  });
+
+  it("the Last-Event-ID is a header of each attempt: interceptors see it, and it wins over the request's own", async () => {
+    server = await startServer((_req, res, hit) => {
+      if (server!.hits.indexOf(hit) === 0) dropAfter(res, 'retry: 0\nid: 7\ndata: a\n\n');
+      else res.writeHead(200, SSE).end('data: b\n\n');
+    });
+    const seen: (string | null)[] = [];
+    const client = new AsyncAPIClient(
+      { baseUrl: server.origin },
+      withInterceptors((request, next) => {
+        seen.push(request.headers.get('last-event-id'));
+        return next(request);
+      }),
+    );
+    const recording = record(sse(client, '/feed', undefined, { headers: { 'Last-Event-ID': 'mine' } }));
+    await until(recording.done);
+    expect(recording.values.map((e) => e.data)).toEqual(['a', 'b']);
+    expect(seen).toEqual(['mine', '7']);
+    expect(server.hits.map((h) => h.headers['last-event-id'])).toEqual(['mine', '7']);
   });
 
   it('maxAttempts bounds the failures in a row, and ends with the last error', async () => {
@@ -262,7 +286,7 @@ describe('client.sse', () => {
       if (server!.hits.indexOf(hit) === 0) dropAfter(res, 'retry: 10\ndata: a\n\n');
       else res.writeHead(503).end();
     });
-    const recording = record(new AsyncAPIClient(server.origin).sse('/feed'));
+    const recording = record(sse(new AsyncAPIClient(server.origin), '/feed'));
     await until(recording.done);
     expect(recording.values).toHaveLength(1);
     expect(recording.error).toBeInstanceOf(HttpError);
@@ -279,9 +303,10 @@ describe('client.sse', () => {
       else if (step === '503') res.writeHead(503).end();
       else res.writeHead(200, SSE).end('data: last\n\n');
     });
-    const client = new AsyncAPIClient(server.origin);
-    const retries = eventsOf(client, 'retry');
-    const recording = record(client.sse('/feed'));
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server.origin }, feature);
+    const retries = eventsOf(feature, 'retry');
+    const recording = record(sse(client, '/feed'));
     await until(recording.done);
     expect(recording.completed).toBe(true);
     expect(recording.values.map((e) => e.data)).toEqual(['x', 'x', 'last']);
@@ -300,15 +325,14 @@ describe('client.sse', () => {
     });
     let token = 0;
     let refreshes = 0;
-    const client = new AsyncAPIClient({
-      baseUrl: server.origin,
-      authHeaders: () => bearerTokenAuth(`t${token}`),
-      tokenRefresh: () => {
+    const client = new AsyncAPIClient(
+      { baseUrl: server.origin, authHeaders: () => bearerTokenAuth(`t${token}`) },
+      withTokenRefresh(() => {
         refreshes += 1;
         token = valid;
-      },
-    });
-    const recording = record(client.sse('/feed').pipe(take(4)));
+      }),
+    );
+    const recording = record(sse(client, '/feed').pipe(take(4)));
     await until(recording.done);
     expect(recording.error).toBeUndefined();
     expect(recording.values.map((e) => e.data)).toEqual(['event 2', 'event 3', 'event 4', 'event 5']);
@@ -317,7 +341,7 @@ describe('client.sse', () => {
 
   it('a 204 ends the stream without reconnecting', async () => {
     server = await startServer((_req, res) => res.writeHead(204).end());
-    const recording = record(new AsyncAPIClient(server.origin).sse('/feed'));
+    const recording = record(sse(new AsyncAPIClient(server.origin), '/feed'));
     await until(recording.done);
     expect(recording.completed).toBe(true);
     expect(recording.values).toEqual([]);
@@ -326,7 +350,7 @@ describe('client.sse', () => {
 
   it('a response that is not text/event-stream errors with ParseError, not retried', async () => {
     server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>'));
-    const recording = record(new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }).sse('/feed'));
+    const recording = record(sse(new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }), '/feed'));
     await until(recording.done);
     expect(recording.error).toBeInstanceOf(ParseError);
     expect((recording.error as Error).message).toBe(`GET ${server.origin}/feed returned content-type "text/html" where text/event-stream was expected`);
@@ -342,16 +366,17 @@ describe('client.sse', () => {
       }
     });
     useVirtualTime();
-    const client = new AsyncAPIClient(server.origin);
-    const retries = eventsOf(client, 'retry');
-    const waiting = record(client.sse('/feed'));
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server.origin }, feature);
+    const retries = eventsOf(feature, 'retry');
+    const waiting = record(sse(client, '/feed'));
     await until(() => retries.length === 1);
     waiting.subscription.unsubscribe();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(server.hits).toHaveLength(1);
 
     vi.useRealTimers();
-    const open = record(new AsyncAPIClient({ baseUrl: server.origin, retry: false }).sse('/feed'));
+    const open = record(sse(new AsyncAPIClient({ baseUrl: server.origin, retry: false }), '/feed'));
     await until(() => open.values.length === 1);
     open.subscription.unsubscribe();
     await until(() => server!.hits[1]!.closedEarly);

@@ -1,10 +1,10 @@
-import type { AsyncAPIClient, ClientEvent } from '../../src/index.js';
+import type { ClientEvent, ClientEvents } from '../../src/index.js';
 
-/** Collects the client's events from now on, all of them or those of one type. */
-export function eventsOf<K extends ClientEvent['type'] = ClientEvent['type']>(client: AsyncAPIClient, type?: K): Extract<ClientEvent, { type: K }>[] {
-  const events: Extract<ClientEvent, { type: K }>[] = [];
-  client.events$.subscribe((event) => {
-    if (type === undefined || event.type === type) events.push(event as Extract<ClientEvent, { type: K }>);
+/** Collects the events of a `withEvents()` feature from now on, all of them or those of one type. */
+export function eventsOf<K extends ClientEvent['type'] = ClientEvent['type']>(events: ClientEvents, type?: K): Extract<ClientEvent, { type: K }>[] {
+  const seen: Extract<ClientEvent, { type: K }>[] = [];
+  events.events$.subscribe((event) => {
+    if (type === undefined || event.type === type) seen.push(event as Extract<ClientEvent, { type: K }>);
   });
-  return events;
+  return seen;
 }

@@ -1,5 +1,5 @@
 import { afterAll, vi } from 'vitest';
-import type * as FetchTransportModule from '../../src/fetch-transport.js';
+import type * as FetchTransportModule from '../../src/core/transport.js';
 import type { UndiciBridge } from './undici-bridge.js';
 
 /*
@@ -14,7 +14,7 @@ import type { UndiciBridge } from './undici-bridge.js';
 
 let bridge: UndiciBridge | undefined;
 
-vi.mock('../../src/fetch-transport.js', async (importOriginal) => {
+vi.mock('../../src/core/transport.js', async (importOriginal) => {
   const original = await importOriginal<typeof FetchTransportModule>();
   const { undiciTransport } = await import('../../src/undici/index.js');
   const { startUndiciBridge } = await import('./undici-bridge.js');

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { AsyncAPIClient, ClientEvent } from '../../src/index.js';
+import type { ClientEvent, ClientEvents } from '../../src/index.js';
 import { until } from './until.js';
 
 /** Fake only the timers the client uses: real I/O (nock's promises, setImmediate) keeps running. */
@@ -7,12 +7,12 @@ export function useVirtualTime(): void {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
 }
 
-/** Records the client's events and the (virtual) time of each attempt, from now. */
-export function watch(client: AsyncAPIClient) {
+/** Records the events of a client's `withEvents()` feature and the (virtual) time of each attempt, from now. */
+export function watch(feature: ClientEvents) {
   const start = Date.now();
   const events: ClientEvent[] = [];
   const attemptTimes: number[] = [];
-  const subscription = client.events$.subscribe((event) => {
+  const subscription = feature.events$.subscribe((event) => {
     events.push(event);
     if (event.type === 'request') attemptTimes.push(Date.now() - start);
   });

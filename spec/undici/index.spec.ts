@@ -10,8 +10,10 @@ import {
   fetchTransport,
   HttpError,
   ParseError,
+  withEvents,
   type ClientEvent,
   type ClientOptions,
+  type Feature,
   type Transport,
 } from '../../src/index.js';
 import { undiciTransport } from '../../src/undici/index.js';
@@ -45,16 +47,17 @@ async function serve(...replies: [status: number, body?: string, headers?: Recor
 }
 
 describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) => {
-  const newClient = (options: ClientOptions) => new AsyncAPIClient({ ...options, transport: transport() });
+  const newClient = (options: ClientOptions, ...features: Feature[]) => new AsyncAPIClient({ ...options, transport: transport() }, ...features);
 
   it('retries a 503 after 2 s then 4 s and emits the value of the third attempt', async () => {
     const { origin, hits } = await serve([503, 'busy'], [503, 'busy'], [200, '{"price":42}']);
     useVirtualTime();
-    const client = newClient({ baseUrl: origin });
+    const events = withEvents();
+    const client = newClient({ baseUrl: origin }, events);
     const start = Date.now();
     const attemptTimes: number[] = [];
     let retries = 0;
-    client.events$.subscribe((e) => {
+    events.events$.subscribe((e) => {
       if (e.type === 'request') attemptTimes.push(Date.now() - start);
       if (e.type === 'retry') retries += 1;
     });
@@ -203,9 +206,10 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
       if (req.url === '/old') res.writeHead(302, { location: '/new' }).end();
       else res.writeHead(200, { 'content-type': 'application/json' }).end('"moved"');
     });
-    const client = newClient({ baseUrl: server.origin });
+    const events = withEvents();
+    const client = newClient({ baseUrl: server.origin }, events);
     const redirects: ClientEvent[] = [];
-    client.events$.subscribe((e) => e.type === 'redirect' && redirects.push(e));
+    events.events$.subscribe((e) => e.type === 'redirect' && redirects.push(e));
     expect(await lastValueFrom(client.getJson('/old'))).toBe('moved');
     expect(server.hits.map((h) => h.url)).toEqual(['/old', '/new']);
     expect(redirects).toHaveLength(1);
@@ -224,9 +228,10 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
       res.write('{"partial":');
     });
-    const client = newClient({ baseUrl: server.origin });
+    const events = withEvents();
+    const client = newClient({ baseUrl: server.origin }, events);
     let responded = false;
-    client.events$.subscribe((e) => e.type === 'response' && (responded = true));
+    events.events$.subscribe((e) => e.type === 'response' && (responded = true));
     const subscription = client.getJson('/slow').subscribe();
     await until(() => responded);
     subscription.unsubscribe();
@@ -236,18 +241,20 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
 
   it('a body that dies mid-way is a network error, retried', async () => {
     server = await startServer(bodyDiesOnceThen('{"ok":true}'));
-    const client = newClient({ baseUrl: server.origin, retry: { baseDelay: 1 } });
+    const events = withEvents();
+    const client = newClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }, events);
     const retries: ClientEvent[] = [];
-    client.events$.subscribe((e) => e.type === 'retry' && retries.push(e));
+    events.events$.subscribe((e) => e.type === 'retry' && retries.push(e));
     expect(await lastValueFrom(client.getJson('/x'))).toEqual({ ok: true });
     expect(retries.map((e) => (e.type === 'retry' ? e.reason : ''))).toEqual(['network error']);
   });
 
   it('unsubscribing before the headers closes the connection, and nothing is emitted', async () => {
     server = await startServer(() => undefined);
-    const client = newClient({ baseUrl: server.origin });
+    const feature = withEvents();
+    const client = newClient({ baseUrl: server.origin }, feature);
     const events: ClientEvent[] = [];
-    client.events$.subscribe((e) => events.push(e));
+    feature.events$.subscribe((e) => events.push(e));
     const recording = record(client.getJson('/hang'));
     await until(() => server!.hits.length === 1);
     recording.subscription.unsubscribe();

@@ -1,4 +1,5 @@
-import { DEFAULTS, MAX_TIMER_MS, type RetryPolicy } from '../options.js';
+import { DEFAULTS, MAX_TIMER_MS } from '../core/constants.js';
+import type { RetryPolicy } from './policy.js';
 
 /**
  * The wait before retry number `retry` (1 for the first retry), computed by

@@ -1,5 +1,9 @@
 import { EMPTY, Observable } from 'rxjs';
-import { checkStatus, type AttemptContext } from '../response.js';
+import type { AsyncAPIClient } from '../core/client.js';
+import type { QueryParams, ReadOptions } from '../core/options.js';
+import type { AttemptContext } from '../core/context.js';
+import { checkStatus, type Reader } from '../core/response.js';
+import { PLAIN_STREAM } from './mode.js';
 
 /**
  * The chunks of a byte stream as they arrive. Unsubscribing cancels the
@@ -41,15 +45,32 @@ export function bodyChunks(body: ReadableStream<Uint8Array>): Observable<Uint8Ar
 }
 
 /**
- * The reader of `client.chunks()`: the body's bytes as they arrive, once the
+ * The reader of `chunks()`: the body's bytes as they arrive, once the
  * status is checked; nothing for a response without a body (a 204).
  *
  * @example
  * ```ts
- * send(prepared, readChunks, 1, 30_000, asyncScheduler, { stream: true }); // Observable<Uint8Array>
+ * client.read('/export.csv', { read: readChunks, stream: PLAIN_STREAM }); // Observable<Uint8Array>
  * ```
  */
 export function readChunks(response: Response, context: AttemptContext): Observable<Uint8Array> {
   checkStatus(response, context);
   return response.body === null ? EMPTY : bodyChunks(response.body);
+}
+
+const CHUNKS: Reader<Uint8Array> = { read: readChunks, stream: PLAIN_STREAM };
+
+/**
+ * GETs an endpoint and emits its body's bytes as they arrive. Like every
+ * stream: the timeout covers the wait for the response headers only; a
+ * failure is retried by the policy until the first value, never after it
+ * (the values would repeat); unsubscribing closes the connection at once.
+ *
+ * @example
+ * ```ts
+ * chunks(client, '/export.csv').subscribe((chunk) => file.write(chunk));
+ * ```
+ */
+export function chunks(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<Uint8Array> {
+  return client.read(endpoint, CHUNKS, { ...options, params });
 }

@@ -1,8 +1,12 @@
-import { concat, concatMap, concatWith, defer, throwError, type Observable, type OperatorFunction } from 'rxjs';
-import { BodyTooLargeError } from '../errors.js';
-import { DEFAULTS } from '../options.js';
-import type { AttemptContext } from '../response.js';
+import { Observable, type OperatorFunction } from 'rxjs';
+import { BodyTooLargeError } from '../core/body-errors.js';
+import { DEFAULTS } from '../core/constants.js';
+import type { AttemptContext } from '../core/context.js';
+import type { AsyncAPIClient } from '../core/client.js';
+import type { QueryParams, ReadOptions } from '../core/options.js';
+import type { Reader } from '../core/response.js';
 import { readChunks } from './chunks.js';
+import { PLAIN_STREAM } from './mode.js';
 
 const LF = 10;
 const CR = 13;
@@ -88,7 +92,7 @@ export class LineSplitter {
 
   /** Adds a piece of text and returns the lines it completes. */
   push(text: string): string[] {
-    if (this.#overflowBytes !== undefined) throw new RangeError(`a line passed ${this.#maxLineBytes} bytes: this splitter takes nothing more`);
+    if (this.#overflowBytes !== undefined) throw new RangeError(process.env.NODE_ENV !== 'production' ? `a line passed ${this.#maxLineBytes} bytes: this splitter takes nothing more` : 'overflow');
     if (text === '') return [];
     let start = 0;
     if (this.#skipLineFeed && text.charCodeAt(0) === LF) start = 1;
@@ -150,17 +154,23 @@ export class LineSplitter {
  */
 export function decodeLines(limit?: SizeLimit): OperatorFunction<Uint8Array, string> {
   return (chunks) =>
-    defer(() => {
+    new Observable<string>((subscriber) => {
       const decoder = new TextDecoder();
       const splitter = new LineSplitter(limit?.maxBytes);
-      const checked = (lines: string[]): Observable<string> | string[] => {
+      // The lines of one chunk go out at once; a line past the limit ends the stream with the limit's error.
+      const emit = (lines: string[]) => {
+        for (const line of lines) subscriber.next(line);
         const overflow = splitter.overflowBytes;
-        return overflow === undefined || limit === undefined ? lines : concat(lines, throwError(() => limit.tooLarge(overflow)));
+        if (overflow !== undefined && limit !== undefined) subscriber.error(limit.tooLarge(overflow));
       };
-      return chunks.pipe(
-        concatMap((chunk) => checked(splitter.push(decoder.decode(chunk, { stream: true })))),
-        concatWith(defer(() => checked(splitter.end(decoder.decode())))),
-      );
+      return chunks.subscribe({
+        next: (chunk) => emit(splitter.push(decoder.decode(chunk, { stream: true }))),
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          emit(splitter.end(decoder.decode()));
+          subscriber.complete();
+        },
+      });
     });
 }
 
@@ -194,4 +204,20 @@ export function bodySizeLimit(response: Response, context: AttemptContext): Size
  */
 export function readLines(response: Response, context: AttemptContext): Observable<string> {
   return readChunks(response, context).pipe(decodeLines(bodySizeLimit(response, context)));
+}
+
+const LINES: Reader<string> = { read: readLines, stream: PLAIN_STREAM };
+
+/**
+ * GETs an endpoint and emits its body's lines (UTF-8; ended by `\n`, `\r\n`
+ * or `\r`, which are not part of the line) as each one completes. A line
+ * longer than `maxBodySize` errors with `BodyTooLargeError`.
+ *
+ * @example
+ * ```ts
+ * lines(client, '/logs', { follow: true }).subscribe((line) => console.log(line));
+ * ```
+ */
+export function lines(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<string> {
+  return client.read(endpoint, LINES, { ...options, params });
 }

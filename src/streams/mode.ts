@@ -1,37 +1,26 @@
-import type { Interceptor } from '../interceptors.js';
-import { DEFAULTS, MAX_TIMER_MS, type RetryPolicy } from '../options.js';
+import { DEFAULTS, MAX_TIMER_MS } from '../core/constants.js';
+import { sendHeld } from '../core/held-attempt.js';
+import type { StreamReading } from '../core/response.js';
 import { decideRetry, type RetryDecision } from '../retry/decide.js';
-import type { RetryTuning } from '../retry/operator.js';
+import type { RetryPolicy } from '../retry/policy.js';
 
 /**
- * How a streaming call differs from a one-value call: the timeout covers the
- * wait for the response only, the connection stays open until the stream
- * ends, and retries follow {@link decideStreamRetry}.
+ * How `chunks()`, `lines()` and `ndjson()` are retried: by the policy until
+ * the first value, never after it (the values would repeat).
  *
  * @example
  * ```ts
- * const mode: StreamMode = { interceptors: [], resumable: true, serverDelay: () => 1_000 }; // sseMode with a fixed wait
- * streamRetryTuning(policy, mode, () => emitted).resetOnSuccess; // true: failures are counted afresh after each value
+ * PLAIN_STREAM.resetOnSuccess; // false
  * ```
  */
-export interface StreamMode {
-  /** The method's own interceptors, run before the client's on every attempt. */
-  readonly interceptors: readonly Interceptor[];
-  /** Whether a stream that emitted resumes after a failure (an event stream) or ends with it. */
-  readonly resumable: boolean;
-  /** The wait the stream asked for, used instead of the backoff (a failed response's `Retry-After` wins over it); `undefined` for none. */
-  readonly serverDelay: () => number | undefined;
-}
+export const PLAIN_STREAM: StreamReading = Object.freeze({
+  resetOnSuccess: false,
+  send: sendHeld,
+  // What decideStreamRetry says of a stream that does not resume, without the rest of it.
+  decide: (policy: RetryPolicy, error: unknown, attempt: number, now: number, emitted: boolean) => (emitted ? NO_RETRY : decideRetry(policy, error, attempt, now)),
+});
 
-/**
- * The mode of `chunks()`, `lines()` and `ndjson()`: retried only until the first value.
- *
- * @example
- * ```ts
- * PLAIN_STREAM.resumable; // false
- * ```
- */
-export const PLAIN_STREAM: StreamMode = Object.freeze({ interceptors: [], resumable: false, serverDelay: () => undefined });
+const NO_RETRY: RetryDecision = { retry: false };
 
 /**
  * Decides a stream's retry: a stream that emitted and cannot resume is not
@@ -61,23 +50,4 @@ export function decideStreamRetry(
   const { maxRetryAfter } = { ...DEFAULTS.retry, ...policy };
   if (state.serverDelayMs > maxRetryAfter) return { retry: false };
   return { retry: true, delayMs: Math.min(state.serverDelayMs, MAX_TIMER_MS), fromServer: true };
-}
-
-/**
- * The retry tuning of a stream: {@link decideStreamRetry}, and for a stream
- * that resumes, a count of attempts that restarts after each value (the
- * policy bounds consecutive failures, not the life of the stream).
- *
- * @param emitted whether the stream has emitted a value yet
- * @example
- * ```ts
- * attempt$.pipe(retryWithPolicy(policy, scheduler, onRetry, streamRetryTuning(policy, PLAIN_STREAM, () => emitted)));
- * ```
- */
-export function streamRetryTuning(policy: RetryPolicy, mode: StreamMode, emitted: () => boolean): RetryTuning {
-  return {
-    resetOnSuccess: mode.resumable,
-    decide: (error, attempt, now) =>
-      decideStreamRetry(policy, error, attempt, { emitted: emitted(), resumable: mode.resumable, serverDelayMs: mode.serverDelay(), now }),
-  };
 }

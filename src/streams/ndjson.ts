@@ -1,39 +1,11 @@
-import { concatMap, defer, type Observable, type OperatorFunction } from 'rxjs';
-import { ParseError } from '../errors.js';
-import type { AttemptContext } from '../response.js';
+import { Observable, type OperatorFunction } from 'rxjs';
+import { ParseError } from '../core/body-errors.js';
+import type { AsyncAPIClient } from '../core/client.js';
+import type { QueryParams, ReadOptions } from '../core/options.js';
+import type { AttemptContext } from '../core/context.js';
+import type { Reader } from '../core/response.js';
 import { readLines } from './lines.js';
-
-/**
- * A line of an NDJSON stream: its value, or why it is not JSON.
- *
- * @example
- * ```ts
- * const parsed: NdjsonLine | undefined = parseNdjsonLine(line);
- * if (parsed?.ok) console.log(parsed.value);
- * else if (parsed) console.warn('not JSON:', parsed.error);
- * ```
- */
-export type NdjsonLine = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
-
-/**
- * Parses one line of newline-delimited JSON. A blank line (spaces only) is
- * no value at all: `undefined`.
- *
- * @example
- * ```ts
- * parseNdjsonLine('{"a":1}'); // { ok: true, value: { a: 1 } }
- * parseNdjsonLine('');        // undefined
- * parseNdjsonLine('{oops');   // { ok: false, error: SyntaxError }
- * ```
- */
-export function parseNdjsonLine(line: string): NdjsonLine | undefined {
-  if (line.trim() === '') return undefined;
-  try {
-    return { ok: true, value: JSON.parse(line) as unknown };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
+import { PLAIN_STREAM } from './mode.js';
 
 /**
  * Turns lines into one parsed value each, skipping blank lines; a line that
@@ -48,28 +20,52 @@ export function parseNdjsonLine(line: string): NdjsonLine | undefined {
  */
 export function parseNdjson<T>(status: number, context: AttemptContext): OperatorFunction<string, T> {
   return (lines) =>
-    defer(() => {
+    new Observable<T>((subscriber) => {
       let number = 0;
-      return lines.pipe(
-        concatMap((line) => {
+      return lines.subscribe({
+        next: (line) => {
           number += 1;
-          const parsed = parseNdjsonLine(line);
-          if (parsed === undefined) return [];
-          if (!parsed.ok) throw new ParseError(parsed.error, line, status, context.target, context.attempt, { line: number });
-          return [parsed.value as T];
-        }),
-      );
+          let value: T;
+          try {
+            value = JSON.parse(line) as T;
+          } catch (cause) {
+            // Checked only on failure: a blank line (spaces only) is no value at all, and the common case pays nothing for it.
+            if (line.trim() !== '') subscriber.error(new ParseError(cause, line, status, context.target, context.attempt, { line: number }));
+            return;
+          }
+          subscriber.next(value);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
     });
 }
 
 /**
- * The reader of `client.ndjson()`: one value per line, as the lines arrive.
+ * The reader of `ndjson()`: one value per line, as the lines arrive.
  *
  * @example
  * ```ts
- * send(prepared, readNdjson, 1, 30_000, asyncScheduler, { stream: true }); // Observable<unknown>
+ * client.read('/jobs', { read: readNdjson, stream: PLAIN_STREAM }); // Observable<unknown>
  * ```
  */
 export function readNdjson<T>(response: Response, context: AttemptContext): Observable<T> {
   return readLines(response, context).pipe(parseNdjson<T>(response.status, context));
+}
+
+const NDJSON: Reader<unknown> = { read: readNdjson, accept: 'application/x-ndjson', stream: PLAIN_STREAM };
+
+/**
+ * GETs newline-delimited JSON and emits one parsed value per line as the
+ * lines arrive (blank lines are skipped). A line that is not JSON errors
+ * with `ParseError` naming its line number, not retried. Sends
+ * `accept: application/x-ndjson`.
+ *
+ * @example
+ * ```ts
+ * ndjson<Job>(client, '/jobs').pipe(mergeMap((job) => client.getJson(`/jobs/${job.id}`), 4)).subscribe(show);
+ * ```
+ */
+export function ndjson<T = unknown>(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<T> {
+  return client.read(endpoint, NDJSON as Reader<T>, { ...options, params });
 }

@@ -1,10 +1,13 @@
 import { concatMap, defer, EMPTY, type Observable, type OperatorFunction } from 'rxjs';
-import { ParseError } from '../errors.js';
-import type { Interceptor } from '../interceptors.js';
-import { checkStatus, type AttemptContext } from '../response.js';
+import { ParseError } from '../core/body-errors.js';
+import type { AsyncAPIClient } from '../core/client.js';
+import type { QueryParams, ReadOptions } from '../core/options.js';
+import type { AttemptContext } from '../core/context.js';
+import { checkStatus, type StreamReading } from '../core/response.js';
 import { readChunks } from './chunks.js';
 import { bodySizeLimit, decodeLines, utf8Length, type SizeLimit } from './lines.js';
-import type { StreamMode } from './mode.js';
+import { sendHeld } from '../core/held-attempt.js';
+import { decideStreamRetry } from './mode.js';
 
 /**
  * One event of a Server-Sent Events stream, as `client.sse()` emits it.
@@ -175,34 +178,42 @@ export function readSse(session: SseSession): (response: Response, context: Atte
 }
 
 /**
- * Sends the session's last event ID as `Last-Event-ID` (UTF-8, as the spec
- * says), when it has one: on every attempt, so a reconnection resumes.
+ * How an event stream is retried and resumed: failures in a row are counted
+ * afresh after each event, the server's `retry:` replaces the backoff, and
+ * every attempt sends the last event ID as `Last-Event-ID` (UTF-8, as the
+ * spec says), when there is one.
  *
  * @example
  * ```ts
- * client.sse('/feed'); // uses it on every attempt
+ * client.read('/feed', { read: readSse(session), accept: 'text/event-stream', stream: sseStream(session) });
  * ```
  */
-export function lastEventIdInterceptor(session: SseSession): Interceptor {
-  return (request, next) => {
-    if (session.lastEventId === '') return next(request);
-    const headers = new Headers(request.headers);
+export function sseStream(session: SseSession): StreamReading {
+  return {
+    resetOnSuccess: true,
+    send: sendHeld,
+    decide: (policy, error, attempt, now, emitted) => decideStreamRetry(policy, error, attempt, { emitted, resumable: true, serverDelayMs: session.retry, now }),
     // Header values are byte strings: one character per UTF-8 byte.
-    headers.set('last-event-id', String.fromCharCode(...new TextEncoder().encode(session.lastEventId)));
-    return next(new Request(request, { headers }));
+    headers: () => (session.lastEventId === '' ? undefined : { 'last-event-id': String.fromCharCode(...new TextEncoder().encode(session.lastEventId)) }),
   };
 }
 
 /**
- * How `client.sse()` runs: it resumes after a drop (with `Last-Event-ID`),
- * waiting the server's `retry` when it gave one.
+ * GETs a Server-Sent Events stream and emits its events `{ id, event, data,
+ * retry }`, parsed as the HTML spec says. When the connection drops it
+ * reconnects with `Last-Event-ID`, after the server's `retry` time when it
+ * sent one, the policy's backoff otherwise; the policy's `maxAttempts` bounds
+ * the failures in a row (an event starts the count again). It completes when
+ * the server ends the stream (or answers 204). Sends `accept: text/event-stream`.
  *
  * @example
  * ```ts
- * const session: SseSession = { lastEventId: '', retry: undefined };
- * sseMode(session).resumable; // true
+ * sse(client, '/prices').pipe(filter((e) => e.event === 'price')).subscribe((e) => show(JSON.parse(e.data)));
  * ```
  */
-export function sseMode(session: SseSession): StreamMode {
-  return { interceptors: [lastEventIdInterceptor(session)], resumable: true, serverDelay: () => session.retry };
+export function sse(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<ServerSentEvent> {
+  return defer(() => {
+    const session: SseSession = { lastEventId: '', retry: undefined };
+    return client.read(endpoint, { read: readSse(session), accept: 'text/event-stream', stream: sseStream(session) }, { ...options, params });
+  });
 }

@@ -5,7 +5,7 @@ import { arrayBuffer, json, text } from 'node:stream/consumers';
 import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { from, Observable, type ObservableInput, type Subscription } from 'rxjs';
 import { Agent, type Dispatcher } from 'undici';
-import type { Transport } from '../fetch-transport.js';
+import type { Transport } from '../core/transport.js';
 
 /**
  * Options of {@link undiciTransport}.

@@ -1,0 +1,85 @@
+// runRequest on its own, in virtual time: a transport stand-in answers after 10 ms with the
+// statuses it is given, and the client's core is built as AsyncAPIClient builds it (its one
+// feature, withEvents(), set up with the client's context).
+import { from, map, mergeMap, timer } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError, withEvents, type ClientContext, type ClientEvent, type FeatureEvent, type Transport } from '../../src/index.js';
+import { resolveClientOptions, type ClientOptions } from '../../src/core/options.js';
+import { runRequest, type ClientCore } from '../../src/core/pipeline.js';
+import { RESPONSE_READER } from '../../src/core/response.js';
+
+const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+/** The core of a client whose transport answers each call with the next status, 10 ms later; `calls` counts them. */
+function coreOf(scheduler: TestScheduler, statuses: number[], options: Partial<ClientOptions> = {}) {
+  const calls: string[] = [];
+  const transport: Transport = (url, init) => {
+    calls.push(url);
+    const status = statuses[calls.length - 1] ?? 200;
+    return timer(10, scheduler).pipe(mergeMap(() => from(init.selector(new Response(null, { status })))));
+  };
+  const events = withEvents();
+  const seen: string[] = [];
+  events.events$.subscribe((event: ClientEvent) => seen.push(`${event.type} ${'attempt' in event ? event.attempt : event.type === 'circuit' ? '' : event.attempts}`));
+  const config = resolveClientOptions({ baseUrl: 'https://api.test/v1', transport, scheduler, ...options });
+  const listeners: ((make: () => FeatureEvent) => void)[] = [];
+  const context: ClientContext = {
+    baseUrl: config.baseUrl,
+    scheduler: config.scheduler,
+    timeout: config.timeout,
+    auth: config.auth,
+    retry: config.retry,
+    emit: (make) => listeners.forEach((listener) => listener(make)),
+    listen: (listener) => void listeners.push(listener),
+  };
+  const core: ClientCore = { config, manualRedirects: true, features: [events.setup(context)] };
+  return { core, calls, seen };
+}
+
+const get = (endpoint = '/items') => ({ method: 'GET', endpoint, options: {}, reader: RESPONSE_READER });
+
+describe('runRequest', () => {
+  it('retries a 503 by the policy, 2 s then 4 s, and emits the response of the third attempt', () => {
+    const scheduler = newScheduler();
+    const { core, calls, seen } = coreOf(scheduler, [503, 503, 200]);
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(runRequest(core, get()).pipe(map((response) => response.status))).toBe('6030ms (a|)', { a: 200 });
+    });
+    expect(calls).toEqual(['https://api.test/v1/items', 'https://api.test/v1/items', 'https://api.test/v1/items']);
+    expect(seen).toEqual(['request 1', 'response 1', 'retry 1', 'request 2', 'response 2', 'retry 2', 'request 3', 'response 3']);
+  });
+
+  it('gives up after the policy’s attempts with the last HttpError, and says so in a giveUp event', () => {
+    const scheduler = newScheduler();
+    const { core, seen } = coreOf(scheduler, [500, 500, 500]);
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(runRequest(core, get()).pipe(map((response) => response.status))).toBe('6030ms #', undefined, expect.objectContaining({ status: 500, attempts: 3 }));
+    });
+    expect(seen.at(-1)).toBe('giveUp 3');
+  });
+
+  it('is cold, and a bad call errors on subscription with a ConfigurationError, sending nothing and never retried', () => {
+    const scheduler = newScheduler();
+    const { core, calls, seen } = coreOf(scheduler, []);
+    const climb$ = runRequest(core, get('../admin'));
+    expect(calls).toEqual([]);
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(climb$).toBe('#', undefined, expect.any(ConfigurationError));
+    });
+    // Nothing was sent, so there is no request to speak of: no event either.
+    expect(calls).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  it('unsubscribing during the backoff cancels the wait: no second attempt, and a cancel event', () => {
+    const scheduler = newScheduler();
+    const { core, calls, seen } = coreOf(scheduler, [503, 200]);
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(runRequest(core, get()), '1000ms !').toBe('');
+    });
+    scheduler.flush();
+    expect(calls).toHaveLength(1);
+    expect(seen).toEqual(['request 1', 'response 1', 'retry 1', 'cancel 1']);
+  });
+});

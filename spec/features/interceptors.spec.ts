@@ -1,0 +1,287 @@
+import nock from 'nock';
+import { concat, filter, firstValueFrom, from, lastValueFrom, map, of, take, tap, throwError, type Observable } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AsyncAPIClient, ConfigurationError, HttpError, NetworkError, withEvents, withInterceptors, type Interceptor } from '../../src/index.js';
+import { chainInterceptors } from '../../src/features/interceptors.js';
+import { eventsOf } from '../support/events.js';
+import { record } from '../support/record.js';
+import { closedPort, startServer, type TestServer } from '../support/server.js';
+import { until } from '../support/until.js';
+import { useOfflineNock } from '../support/offline-nock.js';
+
+const ORIGIN = 'http://api.test';
+
+let server: TestServer | undefined;
+
+useOfflineNock();
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const withHeader = (name: string, value: () => string): Interceptor => (request, next) => {
+  const headers = new Headers(request.headers);
+  headers.set(name, value());
+  return next(new Request(request, { headers }));
+};
+
+describe('chainInterceptors', () => {
+  it('runs them in order: the first sees the request first and the response last', async () => {
+    const log: string[] = [];
+    const named = (name: string): Interceptor => (request, next) => {
+      log.push(`${name} request`);
+      return next(request).pipe(tap(() => log.push(`${name} response`)));
+    };
+    const handle = chainInterceptors([named('a'), named('b')], () => {
+      log.push('transport');
+      return of(new Response('ok'));
+    });
+    await lastValueFrom(handle(new Request('http://h/x')));
+    expect(log).toEqual(['a request', 'b request', 'transport', 'b response', 'a response']);
+  });
+
+  it('an interceptor that throws errors the Observable instead of throwing at the caller', async () => {
+    const handle = chainInterceptors([() => { throw new RangeError('bug'); }], () => of(new Response()));
+    const result$ = handle(new Request('http://h/x'));
+    await expect(lastValueFrom(result$)).rejects.toThrow(RangeError);
+  });
+});
+
+describe('withInterceptors', () => {
+  it('the old interceptors option is refused, saying where it went', () => {
+    const options = { baseUrl: ORIGIN, interceptors: [(r: Request, n: (r: Request) => Observable<Response>) => n(r)] };
+    expect(() => new AsyncAPIClient(options as never)).toThrow(ConfigurationError);
+    expect(() => new AsyncAPIClient(options as never)).toThrow(/interceptors is a feature now: pass withInterceptors\(\.\.\.\)/);
+  });
+
+  it.each([
+    ['an array (the old option\'s form)', [[(r: Request, n: (r: Request) => Observable<Response>) => n(r)]], /withInterceptors: argument 1 is a object/],
+    ['a non-function', [null], /withInterceptors: argument 1 is null/],
+    ['an object after a function', [(r: Request, n: (r: Request) => Observable<Response>) => n(r), {}], /withInterceptors: argument 2 is a object/],
+  ])('%s: ConfigurationError', (_name, interceptors, message) => {
+    expect(() => withInterceptors(...(interceptors as Interceptor[]))).toThrow(ConfigurationError);
+    expect(() => withInterceptors(...(interceptors as Interceptor[]))).toThrow(message);
+  });
+});
+
+describe('interceptors on the client', () => {
+  it('run on every attempt: a retried request gets a fresh header', async () => {
+    const seen: string[] = [];
+    nock(ORIGIN)
+      .get('/x')
+      .times(2)
+      .reply(function () {
+        seen.push(String(this.req.headers['x-attempt-token']));
+        return [503];
+      })
+      .get('/x')
+      .reply(function () {
+        seen.push(String(this.req.headers['x-attempt-token']));
+        return [200, { ok: true }];
+      });
+    let issued = 0;
+    const client = new AsyncAPIClient(
+      { baseUrl: ORIGIN, retry: { baseDelay: 1 } },
+      withInterceptors(withHeader('x-attempt-token', () => `t${(issued += 1)}`)),
+    );
+    expect(await lastValueFrom(client.getJson('/x'))).toEqual({ ok: true });
+    expect(seen).toEqual(['t1', 't2', 't3']);
+  });
+
+  it('can map the response before the status check and the reader', async () => {
+    nock(ORIGIN).get('/legacy').reply(200, '{"wrapped":{"id":1}}');
+    const unwrap: Interceptor = (request, next) =>
+      next(request).pipe(
+        map((response) => {
+          // A new Response around the same body stream: the body is read once, by the reader.
+          const headers = new Headers(response.headers);
+          headers.set('x-unwrapped', '1');
+          return new Response(response.body, { status: response.status, headers });
+        }),
+      );
+    const client = new AsyncAPIClient({ baseUrl: ORIGIN }, withInterceptors(unwrap));
+    const response = await lastValueFrom(client.request('GET', '/legacy'));
+    expect(response.headers.get('x-unwrapped')).toBe('1');
+    expect(await response.json()).toEqual({ wrapped: { id: 1 } });
+  });
+
+  it('can short-circuit: a cache answers without the network', async () => {
+    const feature = withEvents();
+    const cache = new Map<string, string>([['http://api.test/items', '[1,2]']]);
+    const cached: Interceptor = (request, next) => {
+      const hit = cache.get(request.url);
+      return hit === undefined ? next(request) : of(new Response(hit, { status: 200 }));
+    };
+    const client = new AsyncAPIClient({ baseUrl: ORIGIN }, withInterceptors(cached), feature);
+    const events = eventsOf(feature);
+    // nock has no interceptor defined: a request reaching the network would fail.
+    expect(await lastValueFrom(client.getJson('/items'))).toEqual([1, 2]);
+    expect(events.map((e) => e.type)).toEqual(['request', 'response']);
+  });
+
+  it('a short-circuit answer with a bad status is checked and retried like any response', async () => {
+    let calls = 0;
+    const flaky: Interceptor = () => of(new Response(null, { status: (calls += 1) < 2 ? 503 : 200 }));
+    const client = new AsyncAPIClient({ baseUrl: ORIGIN, retry: { baseDelay: 1 } }, withInterceptors(flaky));
+    expect((await lastValueFrom(client.request('GET', '/x'))).status).toBe(200);
+    expect(calls).toBe(2);
+  });
+
+  it.each<[string, Interceptor]>([
+    ['throws a TypeError', () => { throw new TypeError('undefined is not a function'); }],
+    ['errors with a TypeError', () => throwError(() => new TypeError('bad'))],
+    ['maps the response and throws', (request, next) => next(request).pipe(map(() => { throw new TypeError('bad map'); }))],
+  ])('an interceptor that %s is not retried as a network fault', async (_name, failing) => {
+    const feature = withEvents();
+    let hits = 0;
+    nock(ORIGIN).get('/x').times(3).reply(() => {
+      hits += 1;
+      return [200, {}];
+    });
+    const client = new AsyncAPIClient({ baseUrl: ORIGIN, retry: { baseDelay: 1 } }, withInterceptors(failing), feature);
+    const events = eventsOf(feature);
+    const recording = record(client.getJson('/x'));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(TypeError);
+    expect(recording.error).not.toBeInstanceOf(NetworkError);
+    expect(events.filter((e) => e.type === 'retry')).toEqual([]);
+    expect(hits).toBeLessThanOrEqual(1);
+  });
+
+  it('a network fault passed through an interceptor is still a NetworkError, retried', async () => {
+    const port = await closedPort();
+    nock.enableNetConnect('127.0.0.1');
+    const passThrough: Interceptor = (request, next) => next(request);
+    const client = new AsyncAPIClient({ baseUrl: `http://127.0.0.1:${port}`, retry: { baseDelay: 1 } }, withInterceptors(passThrough));
+    const recording = record(client.getJson('/x'));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect(recording.error).toMatchObject({ attempts: 3 });
+  });
+
+  it('unsubscribing still aborts the connection through interceptors', async () => {
+    server = await startServer(() => {
+      // Never answers.
+    });
+    nock.enableNetConnect('127.0.0.1');
+    const client = new AsyncAPIClient({ baseUrl: server.origin }, withInterceptors(withHeader('x-a', () => 'a'), (r, next) => next(r)));
+    const recording = record(client.getJson('/hang'));
+    await until(() => server!.hits.length === 1);
+    expect(server.hits[0]!.headers['x-a']).toBe('a');
+    recording.subscription.unsubscribe();
+    await until(() => server!.hits[0]!.closedEarly);
+  });
+
+  it('the final HttpError keeps its body readable through interceptors', async () => {
+    nock(ORIGIN).get('/x').reply(404, 'not here');
+    const client = new AsyncAPIClient({ baseUrl: ORIGIN }, withInterceptors((r, next) => next(r)));
+    const recording = record(client.request('GET', '/x'));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(HttpError);
+    expect(await (recording.error as HttpError).response.text()).toBe('not here');
+  });
+
+});
+
+describe('the transport under the interceptors', () => {
+  it('firstValueFrom(request()) leaves the body readable: the fetch is released before the value goes out', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200);
+      res.write('part one, ');
+      setImmediate(() => res.end('part two'));
+    });
+    nock.enableNetConnect('127.0.0.1');
+    const response = await firstValueFrom(new AsyncAPIClient(server.origin).request('GET', '/x'));
+    expect(await response.text()).toBe('part one, part two');
+  });
+});
+
+describe('interceptors and redirects', () => {
+  it('a request an interceptor replaced still loses its credentials on a redirect to another origin', async () => {
+    const other = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"there":true}'));
+    try {
+      server = await startServer((_req, res) => res.writeHead(302, { location: `${other.origin}/landing` }).end());
+      nock.enableNetConnect('127.0.0.1');
+      const client = new AsyncAPIClient(
+        { baseUrl: server.origin, authHeaders: { 'X-Tenant-Key': 'tenant-secret' } },
+        withInterceptors(withHeader('x-trace', () => 't-1')),
+      );
+      expect(await lastValueFrom(client.getJson('/start'))).toEqual({ there: true });
+      expect(server.hits[0]!.headers).toMatchObject({ 'x-tenant-key': 'tenant-secret', 'x-trace': 't-1' });
+      expect(other.hits[0]!.headers['x-trace']).toBe('t-1');
+      expect(other.hits[0]!.headers['x-tenant-key']).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('interceptors that hold the response Observable their own way', () => {
+  const json = (body: unknown) => (_req: unknown, res: import('node:http').ServerResponse) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+
+  it.each<[string, Interceptor]>([
+    ['take(1)', (request, next) => next(request).pipe(take(1))],
+    ['firstValueFrom', (request, next) => from(firstValueFrom(next(request)))],
+  ])('an interceptor that lets go after the response (%s) leaves the body readable', async (_name, interceptor) => {
+    server = await startServer(json({ a: 1 }));
+    nock.enableNetConnect('127.0.0.1');
+    const client = new AsyncAPIClient({ baseUrl: server.origin }, withInterceptors(interceptor));
+    expect(await lastValueFrom(client.getJson('/x'))).toEqual({ a: 1 });
+  });
+
+  it('an interceptor that drops the response ends the request with a ConfigurationError, not a hang or a retry', async () => {
+    server = await startServer(json({ a: 1 }));
+    nock.enableNetConnect('127.0.0.1');
+    const client = new AsyncAPIClient({ baseUrl: server.origin, timeout: false }, withInterceptors((request, next) => next(request).pipe(filter(() => false))));
+    const recording = record(client.getJson('/x'));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(ConfigurationError);
+    expect((recording.error as Error).message).toMatch(/the interceptors completed without a response/);
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('an interceptor that emits two responses: the first is the answer', async () => {
+    const client = new AsyncAPIClient({ baseUrl: ORIGIN }, withInterceptors(() => concat(of(new Response('{"a":1}')), of(new Response('{"a":2}')))));
+    const recording = record(client.getJson('/x'));
+    await until(recording.done);
+    expect(recording.values).toEqual([{ a: 1 }]);
+  });
+
+  it('a cache interceptor that hands out one Response twice gets a clear error the second time, not a retried network error', async () => {
+    let cached: Response | undefined;
+    const cache: Interceptor = (request, next) => (cached ? of(cached) : next(request).pipe(tap((response) => (cached = response))));
+    server = await startServer(json({ a: 1 }));
+    nock.enableNetConnect('127.0.0.1');
+    const client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }, withInterceptors(cache));
+    expect(await lastValueFrom(client.getJson('/x'))).toEqual({ a: 1 });
+    const recording = record(client.getJson('/x'));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(ConfigurationError);
+    expect((recording.error as Error).message).toMatch(/response\.clone\(\)/);
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('a request rebuilt to add a header keeps its body as sent: a content-length, and a 307 can resend it', async () => {
+    server = await startServer((req, res) => {
+      if (req.url === '/old') {
+        res.writeHead(307, { location: '/new' }).end();
+        return;
+      }
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ length: req.headers['content-length'] ?? null, chunked: req.headers['transfer-encoding'] ?? null, body })),
+      );
+    });
+    nock.enableNetConnect('127.0.0.1');
+    const client = new AsyncAPIClient({ baseUrl: server.origin }, withInterceptors(withHeader('x-signed', () => 'yes')));
+    const response = await lastValueFrom(client.request('POST', '/old', { json: { a: 1 } }));
+    expect(await response.json()).toEqual({ length: '7', chunked: null, body: '{"a":1}' });
+    expect(server.hits.map((hit) => [hit.url, hit.headers['x-signed']])).toEqual([
+      ['/old', 'yes'],
+      ['/new', 'yes'],
+    ]);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * # The plug-in contract
+ *
+ * The core does the brief's job: prepare a request (checked once, before
+ * anything is sent), then, in a `defer`, attempts through the transport with
+ * the body read inside each one, then rxjs `retry({ count, delay })` with the
+ * pure decision. Every other capability is a {@link Feature}: a value passed
+ * to the client after its options, as Angular's `provideHttpClient(withFetch())`
+ * takes features, and absent otherwise. A feature that is not imported adds no
+ * bytes; a client without features runs no hook at all.
+ *
+ * ```ts
+ * const events = withEvents();
+ * const client = new AsyncAPIClient({ baseUrl }, withCircuitBreaker({ failureThreshold: 5 }), withRetryBudget(), events);
+ * ```
+ *
+ * ## What a feature may do, and where it runs
+ * `setup(client)` runs once, when the client is made (resolve and check the
+ * feature's options there, never per request). It returns {@link FeatureHooks}:
+ *
+ * 1. `prepare(request)`: changes the prepared request once per logical
+ *    request, before the first attempt (the idempotency key).
+ * 2. `intercept(request, fetch)` with `send`: stands around the transport
+ *    for every fetch of an attempt (interceptors), through the held attempt
+ *    of `core/held-attempt.ts` that it brings. At most one feature intercepts.
+ * 3. `start(request)`: runs once per logical request (each subscription),
+ *    after `prepare`; the {@link RequestHooks} it returns live as long as that
+ *    request. They may:
+ *    - `attempts`: wrap the attempts, inside the retry: every attempt (and
+ *      every replay) goes through it (circuit breaker, token refresh);
+ *    - `retry` / `success`: veto a retry the policy allows, before its wait,
+ *      and hear of the first value (retry budget, deadline);
+ *    - `whole`: wrap the whole request, outside the retry (deadline, events);
+ *    - `sent`, `received`, `redirected`, `retrying`: observe (events, the
+ *      breaker's probe). They must not throw.
+ *
+ * ## In what order
+ * Hooks of several features run in the order of each feature's `order`
+ * (lower first), whatever order the user passed them in: the lowest wraps
+ * innermost. The built-in orders: circuit breaker 10 and token refresh 20
+ * (`attempts`: a replay after a refresh passes the breaker); retry budget 10
+ * and deadline 20 (`retry`); deadline 10 and events 90 (`whole`: `giveUp`
+ * sees the deadline's error).
+ *
+ * ## Time and events
+ * Every timer a feature starts uses `client.scheduler` and reads the clock
+ * with `client.scheduler.now()`, so tests run in virtual time. A feature that
+ * has something to tell calls `client.emit(() => event)`: the event is built
+ * only when a listener (the `withEvents()` feature) is there.
+ *
+ * @module
+ */
+import type { Observable, SchedulerLike, Subscription } from 'rxjs';
+import type { AuthSource } from '../auth/provider.js';
+import type { RetryPolicy } from '../retry/policy.js';
+import type { FetchOne, Sender } from './attempt.js';
+import type { RequestTarget } from './errors.js';
+import type { RedirectHop } from './follow-redirects.js';
+import type { RequestOptions } from './options.js';
+import type { PreparedRequest, SendableRequest } from './prepare.js';
+
+/**
+ * What a feature sees of the client, once, in `setup`.
+ *
+ * @example
+ * ```ts
+ * const logging: Feature = { order: 50, setup: (client) => ({ start: () => ({ sent: (request) => console.log(client.baseUrl.href, request.url.pathname) }) }) };
+ * ```
+ */
+export interface ClientContext {
+  /** The base URL, with a trailing `/`. */
+  readonly baseUrl: URL;
+  /** The scheduler of every timer: features use it too. */
+  readonly scheduler: SchedulerLike;
+  /** The per-attempt timeout in ms, `Infinity` for none. */
+  readonly timeout: number;
+  /** The client's `authHeaders`, checked. */
+  readonly auth: AuthSource;
+  /** The client's retry policy. */
+  readonly retry: RetryPolicy;
+  /** Tells the client's event listeners: `make` runs only when there is one. */
+  emit(make: () => FeatureEvent): void;
+  /** Adds an event listener (what `withEvents()` does); it gets the maker, and builds the event only if it wants it. */
+  listen(listener: (make: () => FeatureEvent) => void): void;
+}
+
+/**
+ * The least an event has: a `type`, and the request it is about.
+ *
+ * @example
+ * ```ts
+ * const event: FeatureEvent = { type: 'circuit', method: 'GET', url: 'https://api.example.com/items' };
+ * ```
+ */
+export interface FeatureEvent {
+  readonly type: string;
+  readonly method: string;
+  readonly url: string;
+}
+
+/**
+ * One logical request, as its features see it.
+ *
+ * @example
+ * ```ts
+ * const hooks = (request: RequestContext): RequestHooks => ({ sent: () => console.log(`${request.target.method} attempt ${request.attempts}`) });
+ * ```
+ */
+export interface RequestContext {
+  /** Method and URL without query: for errors and events. */
+  readonly target: RequestTarget;
+  /** The options of the call: a feature reads its per-request override here. */
+  readonly options: RequestOptions;
+  /** `false` when the body is a stream that can be sent only once. */
+  readonly replayable: boolean;
+  /** Whether this is a stream (the stream readers): its values are many, and it ends when it completes. */
+  readonly stream: boolean;
+  /** Attempts started so far, replays included; 1 during the first. */
+  readonly attempts: number;
+}
+
+/**
+ * What a feature does for one logical request. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * const hooks: RequestHooks = { whole: (request$) => request$.pipe(finalize(() => console.log('done'))) };
+ * ```
+ */
+export interface RequestHooks {
+  /** Wraps the attempts, inside the retry: each subscription is one attempt. */
+  attempts?<T>(attempts$: Observable<T>): Observable<T>;
+  /**
+   * Asked when the policy allows a retry after `delayMs`, before the wait:
+   * returns the error that ends the request instead, or `undefined` to let it go.
+   */
+  retry?(error: unknown, delayMs: number): unknown;
+  /** The request (or a stream, after a reconnection) emitted a value. */
+  success?(): void;
+  /** Wraps the whole request, outside the retry. */
+  whole?<T>(request$: Observable<T>): Observable<T>;
+  /** An attempt is about to be sent (after its credentials). */
+  sent?(request: SendableRequest, attempt: number): void;
+  /** An attempt has its final response (any status), before its body is read. */
+  received?(response: Response, attempt: number): void;
+  /** An attempt followed a redirect (where the client follows them: Node). */
+  redirected?(hop: RedirectHop, attempt: number): void;
+  /** A retry is scheduled. */
+  retrying?(info: { readonly attempt: number; readonly delayMs: number; readonly fromServer: boolean; readonly error: unknown }): void;
+}
+
+/**
+ * What a feature does, decided once per client in `setup`.
+ *
+ * @example
+ * ```ts
+ * const stamp: FeatureHooks = { prepare: (request) => ({ ...request, init: { ...request.init, headers: { ...request.init.headers, 'x-client': 'a' } } }) };
+ * ```
+ */
+export interface FeatureHooks {
+  /** Changes the prepared request, once per logical request. */
+  prepare?(request: PreparedRequest, context: RequestContext): PreparedRequest;
+  /** Stands around the transport for every fetch of an attempt; comes with `send`. See `Intercept`. */
+  intercept?(request: SendableRequest, fetch: FetchOne, attempt: Subscription): Observable<Response>;
+  /** How attempts are sent when `intercept` is set: `sendHeld` (core/held-attempt), which runs it. */
+  readonly send?: Sender;
+  /** Starts the hooks of one logical request. */
+  start?(request: RequestContext): RequestHooks | undefined;
+  /** Per-request options this feature reads from {@link RequestContext.options} (`deadline`). */
+  readonly options?: readonly string[];
+}
+
+/**
+ * An opt-in capability of a client: `withCircuitBreaker()`, `withEvents()`...
+ * See the module comment for the contract.
+ *
+ * @example
+ * ```ts
+ * const timing: Feature = {
+ *   order: 50,
+ *   setup: (client) => ({ start: () => ({ whole: (request$) => defer(() => { const t = client.scheduler.now(); return request$.pipe(finalize(() => console.log(client.scheduler.now() - t))); }) }) }),
+ * };
+ * new AsyncAPIClient({ baseUrl: 'https://api.example.com' }, timing);
+ * ```
+ */
+export interface Feature {
+  /** Where its hooks run among those of other features: lower is closer to the transport. */
+  readonly order: number;
+  /** Called once, when the client is made. */
+  setup(client: ClientContext): FeatureHooks;
+}

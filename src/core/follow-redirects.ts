@@ -1,0 +1,130 @@
+import type { Observable, ObservableInput } from 'rxjs';
+import { RedirectError } from './errors.js';
+import { fetchTransport, type Transport } from './transport.js';
+import type { SendableRequest } from './prepare.js';
+import { headersAfterRedirect, REDIRECT_STATUSES, redirectDecision } from './redirect.js';
+import type { AttemptContext } from './context.js';
+
+/**
+ * One redirect that was followed.
+ *
+ * @example
+ * ```ts
+ * const onRedirect = (hop: RedirectHop) => console.log(`${hop.status} to ${hop.to.origin}, dropped: ${hop.dropped.join(', ')}`);
+ * fetchFollowingRedirects(request, context, { manual: true, maxRedirects: 20, onRedirect }, bodyRead);
+ * ```
+ */
+export interface RedirectHop {
+  readonly status: number;
+  readonly from: URL;
+  readonly to: URL;
+  /** Lower-case names of the headers not sent to `to` (credentials on a cross-origin hop, body headers on a change to GET). */
+  readonly dropped: readonly string[];
+}
+
+/**
+ * How one attempt handles redirects.
+ *
+ * @example
+ * ```ts
+ * const redirects: RedirectOptions = { manual: runtimeShowsRedirects(), maxRedirects: 5 };
+ * fetchFollowingRedirects(request, context, redirects, bodyRead);
+ * ```
+ */
+export interface RedirectOptions {
+  /**
+   * Follow redirects here, where the runtime shows them (`redirect: 'manual'`
+   * in Node); otherwise `fetch` follows them itself, as browsers must.
+   */
+  readonly manual: boolean;
+  /** How many redirects to follow; 0 hands the 3xx response over as it is. */
+  readonly maxRedirects: number;
+  readonly onRedirect?: (hop: RedirectHop) => void;
+}
+
+/**
+ * Whether `fetch` here shows a redirect (status and `Location`) when asked
+ * with `redirect: 'manual'`: true in Node (and Bun, Deno), false in browsers,
+ * where the answer is an opaque response with neither.
+ *
+ * @example
+ * ```ts
+ * runtimeShowsRedirects(); // true under Node
+ * ```
+ */
+export function runtimeShowsRedirects(): boolean {
+  const versions = (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions;
+  return typeof versions?.node === 'string';
+}
+
+/**
+ * Sends a request through `transport` (`fromFetch` unless told) and follows its redirects itself when
+ * `options.manual`: each hop is decided by {@link redirectDecision}, and a hop
+ * to another origin goes without the auth headers (see
+ * {@link headersAfterRedirect}); a query-string API key is added again only on
+ * same-origin hops. The final response goes to `select`, and its fetch stays
+ * open (abortable) until what `select` returns completes: unsubscribing aborts
+ * whichever hop is in flight, or the body read inside `select`.
+ *
+ * @param select what to make of the final response, as `fromFetch`'s selector
+ * @example
+ * ```ts
+ * fetchFollowingRedirects(request, context, { manual: true, maxRedirects: 20 }, (response) => response.text())
+ *   .subscribe((text) => console.log(text));
+ * ```
+ */
+export function fetchFollowingRedirects<T>(
+  request: SendableRequest,
+  context: AttemptContext,
+  options: RedirectOptions,
+  select: (response: Response) => ObservableInput<T>,
+  transport: Transport = fetchTransport,
+): Observable<T> {
+  if (!options.manual) return transport(request.url.href, { ...request.init, selector: select });
+  const refuse = (reason: string) => new RedirectError(reason, context.target, context.attempt);
+
+  const hop = (url: URL, init: SendableRequest['init'], redirects: number, withAuth: boolean): Observable<T> =>
+    transport(url.href, {
+      ...init,
+      redirect: 'manual',
+      selector: (response) => {
+        if (options.maxRedirects === 0 || !REDIRECT_STATUSES.has(response.status)) return select(response);
+        const location = response.headers.get('location');
+        let toUrl: URL | undefined;
+        if (location !== null) {
+          try {
+            toUrl = new URL(location, url);
+          } catch {
+            discard(response);
+            throw refuse(`was redirected (${response.status}) with a Location that is not a valid URL`);
+          }
+        }
+        const decision = redirectDecision(response.status, init.method, url, toUrl);
+        if (decision.action === 'stop') return select(response);
+        // The redirect's own body is never read: free its connection now.
+        discard(response);
+        if (decision.action === 'refuse') throw refuse(decision.reason);
+        if (redirects >= options.maxRedirects) throw refuse(`was redirected more than ${options.maxRedirects} times (maxRedirects)`);
+        if (!decision.dropBody && typeof ReadableStream !== 'undefined' && init.body instanceof ReadableStream) {
+          throw refuse(`was redirected (${response.status}) with its body, and a stream body cannot be sent twice: send a string, Blob or ArrayBuffer`);
+        }
+        const { headers, dropped } = headersAfterRedirect(init.headers, decision, request.authNames);
+        const keepAuth = withAuth && !decision.crossOrigin;
+        const next = new URL(toUrl!);
+        if (keepAuth && request.query && !next.searchParams.has(request.query.name)) next.searchParams.set(request.query.name, request.query.value);
+        const nextInit: SendableRequest['init'] = { ...init, method: decision.method, headers };
+        if (decision.dropBody) {
+          delete nextInit.body;
+          delete nextInit.duplex;
+        }
+        options.onRedirect?.({ status: response.status, from: url, to: next, dropped });
+        return hop(next, nextInit, redirects + 1, keepAuth);
+      },
+    });
+
+  return hop(request.url, request.init, 0, true);
+}
+
+function discard(response: Response): void {
+  response.body?.cancel().catch(() => undefined);
+}

@@ -1,0 +1,85 @@
+import { ConfigurationError } from './errors.js';
+
+/**
+ * Headers as a record, a `Headers` object or a list of pairs.
+ *
+ * @example
+ * ```ts
+ * const record: HeadersLike = { 'X-Trace': '1' };
+ * const pairs: HeadersLike = [['X-Trace', '1']];
+ * new AsyncAPIClient({ baseUrl: 'https://api.example.com', headers: new Headers(record) });
+ * ```
+ */
+export type HeadersLike = Readonly<Record<string, string>> | Headers | ReadonlyArray<readonly [string, string]>;
+
+/**
+ * The key under which `apiKeyAuth(key, { in: 'query' })` puts its query-string
+ * credential in a header record: a symbol, so that spreading helpers together
+ * keeps it and `JSON.stringify` never shows it.
+ *
+ * @example
+ * ```ts
+ * apiKeyAuth('k', { in: 'query' })[QUERY_CREDENTIAL]; // { name: 'api_key', value: 'k' }
+ * ```
+ */
+export const QUERY_CREDENTIAL: unique symbol = Symbol('rx-api-client query credential');
+
+// RFC 9110 token: what a header name may be made of.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// RFC 9110 field-value characters: visible ASCII, space, tab and obs-text. No CR, LF or NUL.
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Checks one header and returns its lower-case name. Throws
+ * {@link ConfigurationError} naming the header (never its value, which may be a
+ * secret) when the name or value could not be sent as it is.
+ *
+ * @param where what the header belongs to, for the message (`authHeaders`, `headers`...)
+ * @example
+ * ```ts
+ * checkHeader('X-API-Key', 'abc', 'authHeaders'); // 'x-api-key'
+ * checkHeader('X-API-Key', 'abc\r\n', 'authHeaders'); // throws: no CR or LF
+ * ```
+ */
+export function checkHeader(name: string, value: unknown, where: string): string {
+  if (typeof name !== 'string' || !HEADER_NAME.test(name)) {
+    throw new ConfigurationError(
+      process.env.NODE_ENV !== 'production' ? `${where}: ${JSON.stringify(String(name))} is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~ only, no spaces)` : 'header-name',
+    );
+  }
+  if (typeof value !== 'string') {
+    throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `${where}: the value of header "${name}" must be a string, not ${value === null ? 'null' : typeof value}` : 'header-value');
+  }
+  if (!HEADER_VALUE.test(value)) {
+    throw new ConfigurationError(
+      process.env.NODE_ENV !== 'production' ? `${where}: the value of header "${name}" holds a character that cannot be sent (CR, LF, NUL, another control character or one above U+00FF); the value is not shown` : 'header-value',
+    );
+  }
+  return name.toLowerCase();
+}
+
+/**
+ * Checks headers and returns them as a record with lower-case names, so that
+ * merging with `{ ...a, ...b }` lets `b` win whatever the case of its names.
+ *
+ * @example
+ * ```ts
+ * toHeaderRecord({ Authorization: 'Bearer t' }, 'authHeaders'); // { authorization: 'Bearer t' }
+ * ```
+ */
+export function toHeaderRecord(headers: HeadersLike | undefined, where: string): Record<string, string> {
+  const record: Record<string, string> = {};
+  if (headers === undefined) return record;
+  if (headers === null || typeof headers !== 'object') {
+    throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `${where} must be an object of header names to string values` : 'headers');
+  }
+  if (QUERY_CREDENTIAL in headers) {
+    throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `${where}: a query-string API key (apiKeyAuth(key, { in: 'query' })) works only in authHeaders` : 'headers');
+  }
+  const entries: Iterable<readonly [string, string]> =
+    Array.isArray(headers) || (typeof Headers !== 'undefined' && headers instanceof Headers)
+      ? (headers as Iterable<readonly [string, string]>)
+      : Object.entries(headers as Record<string, string>);
+  for (const [name, value] of entries) record[checkHeader(name, value, where)] = value;
+  return record;
+}

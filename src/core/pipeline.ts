@@ -1,0 +1,179 @@
+import { defer, map, retry, tap, throwError, timer, type Observable } from 'rxjs';
+import { credentialsOf, type Credentials } from '../auth/provider.js';
+import { decideRetry, type RetryDecision } from '../retry/decide.js';
+import { resolveRetry } from '../retry/policy.js';
+import { send, type AttemptOptions } from './attempt.js';
+import { BodyNotReplayableError, ConfigurationError, HttpError } from './errors.js';
+import type { FeatureHooks, RequestContext, RequestHooks } from './feature.js';
+import type { RedirectOptions } from './follow-redirects.js';
+import { resolveMaxBodySize, resolveTimeout, type BodyReadOptions, type RequestOptions, type ResolvedClientOptions } from './options.js';
+import { authorize, prepareRequest, type PreparedRequest } from './prepare.js';
+import type { ResponseReader } from './context.js';
+import type { Reader } from './response.js';
+
+/**
+ * What a client shares with every request it runs: its resolved options,
+ * whether the runtime shows redirects, and its features' hooks (sorted).
+ *
+ * @example
+ * ```ts
+ * const core: ClientCore = { config: resolveClientOptions({ baseUrl: 'https://api.example.com' }), manualRedirects: true, features: [] };
+ * runRequest(core, { method: 'GET', endpoint: '/items', options: {}, reader: JSON_READER }).subscribe(console.log);
+ * ```
+ */
+export interface ClientCore {
+  readonly config: ResolvedClientOptions;
+  /** Whether the client follows redirects itself (`runtimeShowsRedirects()`). */
+  readonly manualRedirects: boolean;
+  /** The hooks of the client's features, in their order; empty for a client without features. */
+  readonly features: readonly FeatureHooks[];
+}
+
+/**
+ * One call of a client's method: what to send and how to read the answer.
+ *
+ * @example
+ * ```ts
+ * const call: Call<unknown> = { method: 'GET', endpoint: '/items', options: { params: { page: 2 } }, reader: JSON_READER };
+ * ```
+ */
+export interface Call<T> {
+  readonly method: string;
+  readonly endpoint: string;
+  readonly options: RequestOptions & BodyReadOptions;
+  readonly reader: Reader<T>;
+}
+
+/** What the stages of one logical request share; what features see of it is {@link RequestContext}. */
+interface RequestState extends RequestContext {
+  attempts: number;
+  /** A stream has emitted: from then on a failure is not retried as if nothing had happened. */
+  emitted: boolean;
+}
+
+const NO_HOOKS: readonly RequestHooks[] = [];
+
+/**
+ * One logical request, cold: on subscription the call is checked and
+ * prepared (a bad one errors here, before anything is sent, and is never
+ * retried); then attempts run through the features' wraps and the retry
+ * policy, rxjs `retry({ count, delay })` with the pure decision. Unsubscribing
+ * aborts the attempt in flight or the wait before the next one.
+ *
+ * @param core what the client shares with its requests
+ * @param call the method, endpoint, options and reader
+ * @returns the reader's values: one for a one-value reader, each chunk or event for a stream
+ * @example
+ * ```ts
+ * runRequest(core, { method: 'GET', endpoint: '/items', options: {}, reader: JSON_READER }).subscribe((items) => console.log(items));
+ * ```
+ */
+export function runRequest<T>(core: ClientCore, { method, endpoint, options, reader }: Call<T>): Observable<T> {
+  return defer(() => {
+    const { config, features } = core;
+    // Without the feature a deadline would be ignored; development builds say so.
+    if (process.env.NODE_ENV !== 'production' && options.deadline !== undefined && !features.some((feature) => feature.options?.includes('deadline'))) {
+      throw new ConfigurationError('deadline needs the withDeadline() feature: new AsyncAPIClient(options, withDeadline(ms))');
+    }
+    let request = prepareRequest(config, method, endpoint, options, reader.accept);
+    const { target } = request;
+    const { stream } = reader;
+    const state: RequestState = { target, options, replayable: request.replayable, stream: stream !== undefined, attempts: 0, emitted: false };
+    let hooks = NO_HOOKS;
+    if (features.length > 0) {
+      for (const feature of features) if (feature.prepare) request = feature.prepare(request, state);
+      hooks = features.flatMap((feature) => feature.start?.(state) ?? []);
+    }
+    const policy = resolveRetry(options.retry, config.retry);
+    const { scheduler } = config;
+    const limits = {
+      timeoutMs: resolveTimeout(options.timeout, config.timeout),
+      maxBodySize: resolveMaxBodySize(options.maxBodySize, config.maxBodySize),
+    };
+    let attempts$ = attemptsOf(core, reader, request, state, hooks, limits);
+    for (const hook of hooks) if (hook.attempts) attempts$ = hook.attempts(attempts$);
+    if (stream) attempts$ = attempts$.pipe(tap(() => (state.emitted = true)));
+    const decide: (error: unknown, attempt: number) => RetryDecision = stream
+      ? (error, attempt) => stream.decide(policy, error, attempt, scheduler.now(), state.emitted)
+      : (error, attempt) => decideRetry(policy, error, attempt, scheduler.now());
+    let request$ = attempts$.pipe(
+      retry({
+        count: policy.maxAttempts - 1,
+        resetOnSuccess: stream?.resetOnSuccess ?? false,
+        delay: (error: unknown, attempt: number) => {
+          const decision = decide(error, attempt);
+          // throwError, never EMPTY: EMPTY would complete silently and swallow the error.
+          if (!decision.retry) return throwError(() => error);
+          if (!state.replayable) {
+            // Already said (a 401 that could not be replayed): wrapping it again would bury the cause.
+            return throwError(() => (error instanceof BodyNotReplayableError ? error : new BodyNotReplayableError(error, target, state.attempts)));
+          }
+          const { delayMs, fromServer } = decision;
+          for (const hook of hooks) {
+            const stop = hook.retry?.(error, delayMs);
+            if (stop !== undefined) return throwError(() => stop);
+          }
+          // The response of a retried attempt is thrown away: free its connection now, not at GC.
+          if (error instanceof HttpError) error.response.body?.cancel().catch(() => undefined);
+          for (const hook of hooks) hook.retrying?.({ attempt: state.attempts, delayMs, fromServer, error });
+          return timer(delayMs, scheduler);
+        },
+      }),
+    );
+    if (hooks.some((hook) => hook.success)) request$ = request$.pipe(tap(() => hooks.forEach((hook) => hook.success?.())));
+    for (const hook of hooks) if (hook.whole) request$ = hook.whole(request$);
+    return request$;
+  });
+}
+
+/** Each subscription one attempt: its credentials, the transport, the reader (inside the attempt). */
+function attemptsOf<T>(
+  core: ClientCore,
+  { read, stream }: Reader<T>,
+  request: PreparedRequest,
+  state: RequestState,
+  hooks: readonly RequestHooks[],
+  { timeoutMs, maxBodySize }: { readonly timeoutMs: number; readonly maxBodySize: number },
+): Observable<T> {
+  const { config } = core;
+  const { target } = request;
+  let observedRead: ResponseReader<T> = read;
+  let redirects: RedirectOptions = { manual: core.manualRedirects, maxRedirects: config.maxRedirects };
+  let sent: ((request: ReturnType<typeof authorize>, attempt: number) => void) | undefined;
+  if (hooks.length > 0) {
+    observedRead = (response, context) => {
+      for (const hook of hooks) hook.received?.(response, context.attempt);
+      return read(response, context);
+    };
+    redirects = { ...redirects, onRedirect: (hop) => hooks.forEach((hook) => hook.redirected?.(hop, state.attempts)) };
+    sent = (sendable, attempt) => hooks.forEach((hook) => hook.sent?.(sendable, attempt));
+  }
+  const intercepting = core.features.find((feature) => feature.intercept);
+  const intercept = intercepting?.intercept;
+  // Streams and interceptors bring the held attempt with them; a one-value call without them needs only `send`.
+  const sender = stream?.send ?? intercepting?.send ?? send;
+  const attemptOptions: Omit<AttemptOptions, 'context'> = {
+    timeoutMs,
+    scheduler: config.scheduler,
+    redirects,
+    intercept,
+    transport: config.transport,
+    stream: stream !== undefined,
+  };
+  // The request of one attempt, with that attempt's credentials (and a stream's own headers: Last-Event-ID).
+  const authorized = (credentials: Credentials, attempt: number) => {
+    const sendable = authorize(request, credentials, stream?.headers?.());
+    sent?.(sendable, attempt);
+    return sendable;
+  };
+  const { auth } = config;
+  return defer(() => {
+    const context = { target, attempt: ++state.attempts, maxBodySize };
+    // Per attempt: a retry or a replay asks an auth function for the current token; fixed headers need no wait.
+    const request$ =
+      auth.kind === 'fixed'
+        ? authorized(auth.credentials, context.attempt)
+        : credentialsOf(auth).pipe(map((credentials) => authorized(credentials, context.attempt)));
+    return sender(request$, observedRead, { ...attemptOptions, context });
+  });
+}

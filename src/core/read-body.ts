@@ -1,0 +1,65 @@
+import { BodyTooLargeError } from './body-errors.js';
+import type { AttemptContext } from './context.js';
+
+/**
+ * Reads a response body as UTF-8 text (as `response.text()` does), counting
+ * its bytes after decompression. As soon as more than `maxBodySize` bytes have
+ * arrived it cancels the stream, which releases the connection, and throws
+ * {@link BodyTooLargeError}: at most one chunk past the limit is ever held.
+ * When there is no `content-encoding`, a `content-length` above the limit
+ * fails before a byte is read.
+ *
+ * @param maxBodySize the limit in bytes; `Infinity` for none
+ * @example
+ * ```ts
+ * await readBodyText(new Response('{"a":1}'), 1024, context); // '{"a":1}'
+ * await readBodyText(new Response('x'.repeat(2048)), 1024, context); // throws BodyTooLargeError
+ * ```
+ */
+export async function readBodyText(response: Response, maxBodySize: number, context: AttemptContext): Promise<string> {
+  const tooLarge = (size: { contentLength?: number; receivedBytes: number }) =>
+    new BodyTooLargeError({ maxBodySize, ...size }, response.status, context.target, context.attempt);
+
+  const contentLength = declaredLength(response.headers);
+  if (contentLength !== undefined && contentLength > maxBodySize) {
+    // Not awaited: a peer that never answers the cancel must not hold the error back.
+    response.body?.cancel().catch(() => undefined);
+    throw tooLarge({ contentLength, receivedBytes: 0 });
+  }
+  // A network response's declared length within the limit is what the reader will get (HTTP/1.1 frames
+  // the body by it): the platform's own reader is the fast path, and `body` is not touched (a transport may
+  // build it lazily). A Response made in code (type "default": an interceptor's, a stand-in's) may declare
+  // any length over any body, so its bytes are counted.
+  if (contentLength !== undefined && response.type !== 'default') return response.text();
+  if (response.body === null) return '';
+
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let receivedBytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    receivedBytes += value.byteLength;
+    if (receivedBytes > maxBodySize) {
+      reader.cancel().catch(() => undefined);
+      throw tooLarge({ receivedBytes });
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
+/**
+ * The body size that `content-length` announces, when it counts the bytes
+ * the reader will see: with a `content-encoding` it counts the compressed
+ * bytes, which say nothing certain about the size after decompression.
+ */
+function declaredLength(headers: Headers): number | undefined {
+  const length = headers.get('content-length');
+  if (length === null || !/^\s*\d+\s*$/.test(length)) return undefined;
+  const encoding = headers.get('content-encoding');
+  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return undefined;
+  return Number(length);
+}

@@ -1,0 +1,42 @@
+import { attemptsSuffix, RequestError, type RequestTarget } from '../../core/errors.js';
+
+/**
+ * The client's circuit breaker is open (or half-open with its one probe in
+ * flight), so the attempt was not sent: the request fails fast without
+ * touching the network. Never retried.
+ *
+ * @example
+ * ```ts
+ * client.getJson('/items').subscribe({
+ *   error: (e) => isCircuitOpenError(e) && showBanner(`service down, next try in ${e.retryAfterMs / 1000} s`),
+ * });
+ * ```
+ */
+export class CircuitOpenError extends RequestError {
+  override get name(): string {
+    return 'CircuitOpenError';
+  }
+
+  /** How long until the breaker lets a probe through, in ms (0 when a probe is already in flight). */
+  readonly retryAfterMs: number;
+
+  constructor(target: RequestTarget, attempts: number, retryAfterMs: number) {
+    super(
+      `${target.method} ${target.url} was not sent: the circuit breaker is open (${
+        retryAfterMs > 0 ? `a probe may go in ${retryAfterMs} ms` : 'a probe is in flight'
+      })${attemptsSuffix(attempts)}`,
+      target,
+      attempts,
+    );
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * Whether `error` is a {@link CircuitOpenError}.
+ * @example
+ * ```ts
+ * if (isCircuitOpenError(e)) console.log(`circuit open, retry in ${e.retryAfterMs} ms`);
+ * ```
+ */
+export const isCircuitOpenError = (error: unknown): error is CircuitOpenError => error instanceof CircuitOpenError;

@@ -1,0 +1,228 @@
+import { Subject, tap, type Observable } from 'rxjs';
+import { HttpError, NetworkError, TimeoutError } from '../core/errors.js';
+import type { Feature } from '../core/feature.js';
+import { redactHeaders } from '../core/redact.js';
+import { displayUrl } from '../core/url.js';
+import type { CircuitEvent } from './circuit-breaker/index.js';
+
+interface EventBase {
+  /** The HTTP method, upper case. */
+  readonly method: string;
+  /** The URL without its query string. */
+  readonly url: string;
+}
+
+/**
+ * An attempt is about to be sent.
+ *
+ * @example
+ * ```ts
+ * events.events$
+ *   .pipe(filter((e): e is RequestEvent => e.type === 'request'))
+ *   .subscribe((e) => console.log(`-> ${e.method} ${e.url} (attempt ${e.attempt})`, e.headers));
+ * ```
+ */
+export interface RequestEvent extends EventBase {
+  readonly type: 'request';
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /**
+   * The headers sent, lower-case names; credentials redacted (auth headers
+   * whatever their name, `Authorization`, `Cookie`, and names with `token`,
+   * `key`, `secret`...).
+   */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * An attempt got response headers (any status).
+ *
+ * @example
+ * ```ts
+ * events.events$
+ *   .pipe(filter((e): e is ResponseEvent => e.type === 'response'))
+ *   .subscribe((e) => console.log(`<- ${e.status} ${e.method} ${e.url} (attempt ${e.attempt})`));
+ * ```
+ */
+export interface ResponseEvent extends EventBase {
+  readonly type: 'response';
+  readonly attempt: number;
+  readonly status: number;
+  /** The response headers, lower-case names, `Set-Cookie` and other credentials redacted. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * An attempt was redirected, and the client follows (Node only: browsers follow redirects unseen).
+ *
+ * @example
+ * ```ts
+ * events.events$
+ *   .pipe(filter((e): e is RedirectEvent => e.type === 'redirect'))
+ *   .subscribe((e) => console.log(`${e.status} ${e.url} -> ${e.location}, dropped: ${e.dropped.join(', ')}`));
+ * ```
+ */
+export interface RedirectEvent extends EventBase {
+  readonly type: 'redirect';
+  readonly attempt: number;
+  /** 301, 302, 303, 307 or 308. */
+  readonly status: number;
+  /** Where the next hop goes, without its query string. `url` is where this hop went. */
+  readonly location: string;
+  /** Lower-case names of the headers not sent to `location`: credentials when the origin changes, body headers when it becomes a GET. */
+  readonly dropped: readonly string[];
+}
+
+/**
+ * An attempt failed and another one is scheduled.
+ *
+ * @example
+ * ```ts
+ * events.events$
+ *   .pipe(filter((e): e is RetryEvent => e.type === 'retry'))
+ *   .subscribe((e) => console.log(`attempt ${e.attempt} failed (${e.reason}), next in ${e.delayMs} ms${e.fromServer ? ' as the server asked' : ''}`));
+ * ```
+ */
+export interface RetryEvent extends EventBase {
+  readonly type: 'retry';
+  /** The attempt that failed. */
+  readonly attempt: number;
+  /** The wait before the next attempt, in milliseconds. */
+  readonly delayMs: number;
+  /** Whether the wait is the server's (`Retry-After`, `retry-after-ms`, `RateLimit-Reset`) rather than the computed backoff. */
+  readonly fromServer: boolean;
+  /** Why: `status 503`, `network error` or `timeout`. */
+  readonly reason: string;
+  readonly error: unknown;
+}
+
+/**
+ * The request ended with an error (retries exhausted or a final error).
+ *
+ * @example
+ * ```ts
+ * events.events$
+ *   .pipe(filter((e): e is GiveUpEvent => e.type === 'giveUp'))
+ *   .subscribe((e) => console.error(`${e.method} ${e.url} failed after ${e.attempts} attempts`, e.error));
+ * ```
+ */
+export interface GiveUpEvent extends EventBase {
+  readonly type: 'giveUp';
+  /** How many attempts were made. */
+  readonly attempts: number;
+  readonly error: unknown;
+}
+
+/**
+ * The subscriber unsubscribed before the request ended (an abort, `switchMap`, `takeUntil`...).
+ *
+ * @example
+ * ```ts
+ * events.events$
+ *   .pipe(filter((e): e is CancelEvent => e.type === 'cancel'))
+ *   .subscribe((e) => console.log(`${e.method} ${e.url} cancelled after ${e.attempts} attempts`));
+ * ```
+ */
+export interface CancelEvent extends EventBase {
+  readonly type: 'cancel';
+  /** How many attempts were started; 0 when cancelled before the first. */
+  readonly attempts: number;
+}
+
+/**
+ * What `events.events$` emits: switch on `type` to read each event's fields.
+ *
+ * @example
+ * ```ts
+ * events.events$.subscribe((e: ClientEvent) => {
+ *   if (e.type === 'retry') console.log(`retry in ${e.delayMs} ms`);
+ *   else if (e.type === 'giveUp') console.error(`${e.method} ${e.url} failed`, e.error);
+ * });
+ * ```
+ */
+export type ClientEvent = RequestEvent | ResponseEvent | RedirectEvent | RetryEvent | GiveUpEvent | CancelEvent | CircuitEvent;
+
+export type { CircuitEvent };
+
+/**
+ * The `withEvents()` feature, and where its events come out.
+ *
+ * @example
+ * ```ts
+ * const events: ClientEvents = withEvents();
+ * events.events$.subscribe((e) => console.log(e.type));
+ * ```
+ */
+export interface ClientEvents extends Feature {
+  /** The events of every request of the clients this feature was given to, hot: a subscriber sees those after it subscribed. */
+  readonly events$: Observable<ClientEvent>;
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/**
+ * Lifecycle events of every request (`request`, `response`, `redirect`,
+ * `retry`, `giveUp`, `cancel`, and `circuit` with `withCircuitBreaker()`),
+ * for logs and dashboards. Header values that may hold a credential are
+ * redacted and URLs have no query. An event is built only while somebody
+ * subscribes to `events$`.
+ *
+ * @example
+ * ```ts
+ * const events = withEvents();
+ * const client = new AsyncAPIClient({ baseUrl: 'https://api.example.com' }, events);
+ * events.events$.pipe(filter((e) => e.type === 'retry')).subscribe((e) => show(`retrying in ${e.delayMs / 1000} s`));
+ * ```
+ */
+export function withEvents(): ClientEvents {
+  const subject = new Subject<ClientEvent>();
+  const emit = (make: () => ClientEvent) => {
+    if (subject.observed) subject.next(make());
+  };
+  return {
+    events$: subject.asObservable(),
+    order: 90,
+    setup: (client) => {
+      client.listen((make) => emit(make as () => ClientEvent));
+      return {
+        start: (request) => {
+          const { method, url } = request.target;
+          // The request has its answer (or, for a stream, completed): unsubscribing after it is no cancel.
+          let ended = false;
+          return {
+            sent: (sendable, attempt) => emit(() => ({ type: 'request', method, url, attempt, headers: redactHeaders(sendable.init.headers, sendable.authNames) })),
+            received: (response, attempt) =>
+              emit(() => ({ type: 'response', method, url, attempt, status: response.status, headers: redactHeaders(response.headers, NO_NAMES) })),
+            redirected: ({ status, from, to, dropped }, attempt) =>
+              emit(() => ({ type: 'redirect', method, url: displayUrl(from), attempt, status, location: displayUrl(to), dropped })),
+            // `attempt` counts every attempt, replays after a token refresh included.
+            retrying: ({ attempt, delayMs, fromServer, error }) =>
+              emit(() => ({ type: 'retry', method, url, attempt, delayMs, fromServer, reason: describeFailure(error), error })),
+            whole: (request$) =>
+              request$.pipe(
+                tap({
+                  // One value is the whole answer: a `first()` downstream that unsubscribes after it is no cancel.
+                  // A stream has ended only when it completes.
+                  next: () => (ended ||= !request.stream),
+                  complete: () => (ended = true),
+                  error: (error: unknown) => {
+                    ended = true;
+                    emit(() => ({ type: 'giveUp', method, url, attempts: request.attempts, error }));
+                  },
+                  // Unsubscribed before the end: say so, or a dashboard would count the request in flight forever.
+                  unsubscribe: () => ended || emit(() => ({ type: 'cancel', method, url, attempts: request.attempts })),
+                }),
+              ),
+          };
+        },
+      };
+    },
+  };
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof HttpError) return `status ${error.status}`;
+  if (error instanceof TimeoutError) return 'timeout';
+  if (error instanceof NetworkError) return 'network error';
+  return error instanceof Error ? error.name : 'error';
+}

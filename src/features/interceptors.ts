@@ -1,0 +1,157 @@
+import { defer, map, Observable, switchMap, take, throwIfEmpty, type Subscription } from 'rxjs';
+import { ConfigurationError } from '../core/errors.js';
+import type { Feature } from '../core/feature.js';
+import { sendHeld } from '../core/held-attempt.js';
+import type { SendableRequest } from '../core/prepare.js';
+
+/**
+ * Sends a request on: the next interceptor, or the transport after the last.
+ *
+ * @example
+ * ```ts
+ * const handler: HttpHandler = (request) => fromFetch(request);
+ * ```
+ */
+export type HttpHandler = (request: Request) => Observable<Response>;
+
+/**
+ * A function in the style of Angular's functional interceptors. It runs on
+ * every attempt, before the status check: it may replace the request (a fresh
+ * header), map or replace the response, or answer without calling `next` (a
+ * cache). What it throws or errors with is passed on unchanged, never retried
+ * as a network fault; errors of the transport that it passes on keep their type.
+ *
+ * @param request this attempt's `Request`, built anew for every attempt
+ * @param next the rest of the chain
+ * @returns the response, as an Observable of one value
+ * @example
+ * ```ts
+ * const requestId: Interceptor = (request, next) => {
+ *   const headers = new Headers(request.headers);
+ *   headers.set('x-request-id', crypto.randomUUID());
+ *   return next(new Request(request, { headers }));
+ * };
+ * new AsyncAPIClient({ baseUrl: 'https://api.example.com' }, withInterceptors(requestId));
+ * ```
+ */
+export type Interceptor = (request: Request, next: HttpHandler) => Observable<Response>;
+
+/**
+ * Chains interceptors around a handler: the first one sees the request first
+ * and the response last. Each call runs in a `defer`, so an interceptor that
+ * throws errors the Observable instead of throwing at the caller.
+ *
+ * @example
+ * ```ts
+ * const handle = chainInterceptors([auth, logging], (request) => fromFetch(request));
+ * handle(new Request('https://h/x')).subscribe((response) => console.log(response.status));
+ * ```
+ */
+export function chainInterceptors(interceptors: readonly Interceptor[], last: HttpHandler): HttpHandler {
+  return interceptors.reduceRight<HttpHandler>((next, interceptor) => (request) => defer(() => interceptor(request, next)), last);
+}
+
+/**
+ * Runs interceptors in order on every attempt, around the transport, in the
+ * style of Angular's `withInterceptors()`: the first one sees the request
+ * first and the response last. Each attempt (a retry, a replay after a token
+ * refresh) runs them again on a `Request` built anew. Throws
+ * {@link ConfigurationError} for anything that is not a function.
+ *
+ * @param interceptors the functions, outermost first
+ * @example
+ * ```ts
+ * const client = new AsyncAPIClient({ baseUrl: 'https://api.example.com' }, withInterceptors(requestId, logging));
+ * ```
+ */
+export function withInterceptors(...interceptors: Interceptor[]): Feature {
+  interceptors.forEach((interceptor: unknown, index) => {
+    if (typeof interceptor !== 'function') {
+      throw new ConfigurationError(`withInterceptors: argument ${index + 1} is ${interceptor === null ? 'null' : `a ${typeof interceptor}`}: pass functions (request, next) => Observable<Response>`);
+    }
+  });
+  const chain = [...interceptors];
+  return {
+    order: 0,
+    setup: () => ({
+      send: sendHeld,
+      intercept: (sendable, fetch, attempt) => {
+        const fetchOne = (request: SendableRequest) => heldByAttempt(fetch(request), attempt);
+        const original = new Request(sendable.url.href, sendable.init);
+        // Passed on as it is, the request keeps its prepared body (a string, not a stream read once).
+        const last = (request: Request) => (request === original ? fetchOne(sendable) : fromRequest(request, sendable).pipe(switchMap(fetchOne)));
+        return chainInterceptors(chain, last)(original).pipe(
+          take(1),
+          throwIfEmpty(() => new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
+          map((response) => {
+            // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a network error.
+            if (response.bodyUsed || response.body?.locked) {
+              throw new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()');
+            }
+            return response;
+          }),
+        );
+      },
+    }),
+  };
+}
+
+// RequestInit fields an interceptor may set on its Request, besides method, headers and body;
+// `redirect` stays the client's, as it follows redirects itself where it can.
+const REQUEST_FIELDS = ['cache', 'credentials', 'integrity', 'keepalive', 'mode', 'referrer', 'referrerPolicy'] as const;
+let defaultRequest: Request | undefined;
+
+/**
+ * The sendable form of a `Request` an interceptor made: its URL, method,
+ * headers, body, signal and other fetch options. The body is read into a
+ * buffer (what the interceptor made of it, exactly), so it keeps a
+ * content-length and can follow a 307; only a stream upload stays a stream.
+ * The auth header names and query credential stay those of the attempt, so a
+ * redirect to another origin still drops them.
+ */
+function fromRequest(request: Request, attempt: SendableRequest): Observable<SendableRequest> {
+  return defer(async () => {
+    const init: SendableRequest['init'] = { method: request.method, headers: Object.fromEntries(request.headers), signal: request.signal };
+    for (const field of REQUEST_FIELDS) {
+      // Only what differs from a plain Request: the runtime's defaults stay implicit.
+      defaultRequest ??= new Request('http://localhost/');
+      if (request[field] !== defaultRequest[field]) (init as unknown as Record<string, unknown>)[field] = request[field];
+    }
+    if (request.body !== null) {
+      if (typeof ReadableStream !== 'undefined' && attempt.init.body instanceof ReadableStream) {
+        init.body = request.body;
+        init.duplex = 'half';
+      } else {
+        init.body = await request.arrayBuffer();
+      }
+    }
+    return { url: new URL(request.url), init, authNames: attempt.authNames, query: attempt.query };
+  });
+}
+
+/**
+ * Runs a fetch on behalf of the attempt: the first response is passed on and
+ * the Observable completes, while the fetch itself stays subscribed in
+ * `owner` (its body abortable) until it ends or the attempt does. So an
+ * interceptor that takes the first response and lets go (`take(1)`,
+ * `firstValueFrom`) does not abort the body the reader is about to read;
+ * letting go before the response still aborts the fetch.
+ */
+function heldByAttempt(fetch$: Observable<Response>, owner: Subscription): Observable<Response> {
+  return new Observable<Response>((subscriber) => {
+    let answered = false;
+    const subscription = fetch$.subscribe({
+      next: (response) => {
+        answered = true;
+        subscriber.next(response);
+        subscriber.complete();
+      },
+      error: (error: unknown) => subscriber.error(error),
+    });
+    owner.add(subscription);
+    return () => {
+      if (!answered) subscription.unsubscribe();
+    };
+  });
+}
+

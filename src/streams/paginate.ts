@@ -1,0 +1,206 @@
+import { EMPTY, expand, from, map, Observable } from 'rxjs';
+import { ConfigurationError } from '../core/errors.js';
+import type { AsyncAPIClient } from '../core/client.js';
+import type { QueryParams, RequestOptions } from '../core/options.js';
+import type { AttemptContext } from '../core/context.js';
+import { readJson, type Reader } from '../core/response.js';
+
+/**
+ * Options of `paginate()`: those of `getJson()`, plus how to find the
+ * next page and when to stop.
+ *
+ * @example
+ * ```ts
+ * paginate<Page>(client, '/items', { limit: 50 }, {
+ *   next: (_response, page) => (page.cursor ? { limit: 50, cursor: page.cursor } : null),
+ *   maxPages: 10,
+ * });
+ * ```
+ */
+export interface PaginateOptions<T> extends Omit<RequestOptions, 'params' | 'json' | 'body'> {
+  /**
+   * Where the next page is, from this page's response (its body already read:
+   * use its headers) and parsed body: an endpoint (with its own query), params
+   * for the first endpoint (in place of the first params), or `null` to stop.
+   * @default the `Link` header's `rel="next"` URL, which must lie under the base URL
+   */
+  next?: (response: Response, body: T) => string | QueryParams | null | undefined;
+  /**
+   * The most pages to fetch.
+   * @default Infinity
+   */
+  maxPages?: number;
+}
+
+/**
+ * Where a page is: an endpoint, and the params to send with it.
+ *
+ * @example
+ * ```ts
+ * const first: PageTarget = { endpoint: '/items', params: { per_page: 100 } };
+ * paginatePages(first, fetchPage, { baseUrl: new URL('https://api.example.com/v1/') });
+ * ```
+ */
+export interface PageTarget {
+  readonly endpoint: string;
+  readonly params?: QueryParams | undefined;
+}
+
+/**
+ * A fetched page: its response (body read) and parsed body.
+ *
+ * @example
+ * ```ts
+ * readPage<Item[]>(response, context).subscribe((page: Page<Item[]>) => console.log(page.url, page.response.status, page.body.length));
+ * ```
+ */
+export interface Page<T> {
+  readonly response: Response;
+  readonly body: T;
+  /** The page's URL, for resolving a relative `Link`. */
+  readonly url: string;
+}
+
+/**
+ * The reader of a page: the parsed JSON body with its response.
+ *
+ * @example
+ * ```ts
+ * client.read('/items', { read: readPage, accept: 'application/json' }); // Observable<Page<unknown>>
+ * ```
+ */
+export function readPage<T>(response: Response, context: AttemptContext): Observable<Page<T>> {
+  return from(readJson(response, context)).pipe(map((body) => ({ response, body: body as T, url: response.url || context.target.url })));
+}
+
+/**
+ * The links of a `Link` header (RFC 8288) by relation type, lower case: the
+ * first link of each type wins; a link with several types (`rel="next last"`)
+ * counts for each.
+ *
+ * @example
+ * ```ts
+ * parseLinkHeader('<https://h/x?page=2>; rel="next", <https://h/x?page=9>; rel=last');
+ * // Map { 'next' => 'https://h/x?page=2', 'last' => 'https://h/x?page=9' }
+ * ```
+ */
+export function parseLinkHeader(header: string | null): Map<string, string> {
+  const links = new Map<string, string>();
+  if (!header) return links;
+  for (const [, target, params] of header.matchAll(/<([^>]*)>([^<]*)/g)) {
+    const rel = /(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))/i.exec(params!);
+    const types = (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/);
+    for (const type of types) if (type !== '' && !links.has(type)) links.set(type, target!.trim());
+  }
+  return links;
+}
+
+/**
+ * Turns a link into an endpoint under the base URL. A link elsewhere (another
+ * origin, or above the base path) throws {@link ConfigurationError}: the
+ * client's credentials go to the base URL only.
+ *
+ * @param pageUrl the URL of the page the link came from, for relative links
+ * @example
+ * ```ts
+ * linkToEndpoint('https://h/v1/items?page=2', 'https://h/v1/items', new URL('https://h/v1/')); // 'items?page=2'
+ * ```
+ */
+export function linkToEndpoint(link: string, pageUrl: string, baseUrl: URL): string {
+  const url = new URL(link, pageUrl);
+  if (url.origin !== baseUrl.origin || !url.pathname.startsWith(baseUrl.pathname)) {
+    throw new ConfigurationError(
+      `the next page's link leads outside the base URL ${baseUrl.origin}${baseUrl.pathname} (to ${url.origin}${url.pathname}): ` +
+        'pass options.next to choose the next page, or a base URL that covers it',
+    );
+  }
+  return url.pathname.slice(baseUrl.pathname.length) + url.search;
+}
+
+/**
+ * Where the page after `page` is, or `undefined` to stop: from `next` when
+ * given, from the `Link` header's `rel="next"` otherwise.
+ *
+ * @example
+ * ```ts
+ * nextPageTarget(page, { endpoint: '/items' }, new URL('https://h/v1/'));                      // from the Link header
+ * nextPageTarget(page, { endpoint: '/items' }, baseUrl, (_r, body) => ({ cursor: body.next })); // { endpoint: '/items', params: { cursor } }
+ * ```
+ */
+export function nextPageTarget<T>(
+  page: Page<T>,
+  first: PageTarget,
+  baseUrl: URL,
+  next?: PaginateOptions<T>['next'],
+): PageTarget | undefined {
+  if (next === undefined) {
+    const link = parseLinkHeader(page.response.headers.get('link')).get('next');
+    return link === undefined ? undefined : { endpoint: linkToEndpoint(link, page.url, baseUrl) };
+  }
+  const target = next(page.response, page.body);
+  if (target === null || target === undefined) return undefined;
+  if (typeof target === 'string') return { endpoint: target };
+  if (typeof target === 'object') return { endpoint: first.endpoint, params: target };
+  throw new ConfigurationError(`options.next must return an endpoint string, params or null, not a ${typeof target}`);
+}
+
+/**
+ * Emits the body of each page, fetching the next one only after the current
+ * one was emitted, and none once the subscriber has left.
+ *
+ * @param fetchPage one page, as an Observable of one value
+ * @example
+ * ```ts
+ * paginatePages({ endpoint: '/items' }, (t) => fetchOne(t), { baseUrl, maxPages: 3 });
+ * ```
+ */
+export function paginatePages<T>(
+  first: PageTarget,
+  fetchPage: (target: PageTarget) => Observable<Page<T>>,
+  options: { readonly baseUrl: URL; readonly next?: PaginateOptions<T>['next']; readonly maxPages?: number | undefined },
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const maxPages = options.maxPages ?? Infinity;
+    if (!(maxPages === Infinity || (Number.isInteger(maxPages) && maxPages >= 1))) {
+      throw new ConfigurationError(`maxPages must be a whole number of 1 or more, or Infinity, not ${String(maxPages)}`);
+    }
+    if (options.next !== undefined && typeof options.next !== 'function') {
+      throw new ConfigurationError('options.next must be a function (response, body) => endpoint | params | null');
+    }
+    const numbered = (target: PageTarget, number: number) => fetchPage(target).pipe(map((page) => ({ page, number })));
+    return numbered(first, 1)
+      .pipe(
+        // expand emits a page before it asks for the next: by then the subscriber may have left.
+        expand(({ page, number }) => {
+          if (subscriber.closed || number >= maxPages) return EMPTY;
+          const target = nextPageTarget(page, first, options.baseUrl, options.next);
+          return target === undefined ? EMPTY : numbered(target, number + 1);
+        }, 1),
+        map(({ page }) => page.body),
+      )
+      .subscribe(subscriber);
+  });
+}
+
+const PAGE: Reader<Page<unknown>> = { read: readPage, accept: 'application/json' };
+
+/**
+ * GETs pages of JSON and emits each page's parsed body: first the endpoint,
+ * then the `Link` header's `rel="next"` URL (or what `options.next` returns),
+ * until there is none or `maxPages` were fetched. The next page is fetched
+ * only after the current one was emitted, never after unsubscribing. Each
+ * page is one request with the retry policy, read within `maxBodySize`.
+ *
+ * @example
+ * ```ts
+ * paginate<Item[]>(client, '/items', { per_page: 100 }).pipe(concatMap((items) => items)).subscribe(addRow);
+ * ```
+ */
+export function paginate<T = unknown>(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options: PaginateOptions<T> = {}): Observable<T> {
+  const { next, maxPages, ...request } = options;
+  return paginatePages<T>(
+    { endpoint, params },
+    (page) => client.read(page.endpoint, PAGE as Reader<Page<T>>, { ...request, params: page.params }),
+    { baseUrl: new URL(client.baseUrl), next, maxPages },
+  );
+}
