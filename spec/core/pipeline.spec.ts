@@ -4,9 +4,9 @@
 import { from, map, mergeMap, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, withEvents, type ClientContext, type ClientEvent, type FeatureEvent, type Transport } from '../../src/index.js';
+import { ConfigurationError, withEvents, type ClientEvent, type Transport } from '../../src/index.js';
 import { resolveClientOptions, type ClientOptions } from '../../src/core/options.js';
-import { runRequest, type ClientCore } from '../../src/core/pipeline.js';
+import { clientCore, runRequest } from '../../src/core/pipeline.js';
 import { RESPONSE_READER } from '../../src/core/response.js';
 
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -22,18 +22,7 @@ function coreOf(scheduler: TestScheduler, statuses: number[], options: Partial<C
   const events = withEvents();
   const seen: string[] = [];
   events.events$.subscribe((event: ClientEvent) => seen.push(`${event.type} ${'attempt' in event ? event.attempt : event.type === 'circuit' ? '' : event.attempts}`));
-  const config = resolveClientOptions({ baseUrl: 'https://api.test/v1', transport, scheduler, ...options });
-  const listeners: ((make: () => FeatureEvent) => void)[] = [];
-  const context: ClientContext = {
-    baseUrl: config.baseUrl,
-    scheduler: config.scheduler,
-    timeout: config.timeout,
-    auth: config.auth,
-    retry: config.retry,
-    emit: (make) => listeners.forEach((listener) => listener(make)),
-    listen: (listener) => void listeners.push(listener),
-  };
-  const core: ClientCore = { config, manualRedirects: true, features: [events.setup(context)] };
+  const core = clientCore(resolveClientOptions({ baseUrl: 'https://api.test/v1', transport, scheduler, ...options }), [events]);
   return { core, calls, seen };
 }
 

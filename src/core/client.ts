@@ -1,10 +1,9 @@
 import type { Observable } from 'rxjs';
 import type { AuthHeaders } from '../auth/provider.js';
 import { ConfigurationError } from './errors.js';
-import type { ClientContext, Feature, FeatureEvent } from './feature.js';
-import { runtimeShowsRedirects } from './follow-redirects.js';
+import type { Feature } from './feature.js';
 import { resolveClientOptions, type BodyReadOptions, type ClientOptions, type QueryParams, type ReadOptions, type RequestOptions } from './options.js';
-import { runRequest, type ClientCore } from './pipeline.js';
+import { clientCore, runRequest, type ClientCore } from './pipeline.js';
 import { JSON_READER, RESPONSE_READER, type Reader } from './response.js';
 
 /**
@@ -49,23 +48,7 @@ export class AsyncAPIClient {
     const config = resolveClientOptions(options);
     const features = byUrl ? [] : (rest as Feature[]);
     if (process.env.NODE_ENV !== 'production') checkFeatures(features);
-    const listeners: ((make: () => FeatureEvent) => void)[] = [];
-    const client: ClientContext = {
-      baseUrl: config.baseUrl,
-      scheduler: config.scheduler,
-      timeout: config.timeout,
-      auth: config.auth,
-      retry: config.retry,
-      emit: (make) => listeners.forEach((listener) => listener(make)),
-      listen: (listener) => void listeners.push(listener),
-    };
-    this.#core = {
-      config,
-      // The runtime does not change between requests: asked once per client, not on every request.
-      manualRedirects: runtimeShowsRedirects(),
-      // Set up once per client, in their order: a client without features runs no hook.
-      features: [...features].sort((a, b) => a.order - b.order).map((feature) => feature.setup(client)),
-    };
+    this.#core = clientCore(config, features);
   }
 
   /** The base URL that endpoints are resolved under, with a trailing `/`. */

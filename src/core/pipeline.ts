@@ -4,8 +4,8 @@ import { decideRetry, type RetryDecision } from '../retry/decide.js';
 import { resolveRetry } from '../retry/policy.js';
 import { send, type AttemptOptions } from './attempt.js';
 import { BodyNotReplayableError, ConfigurationError, HttpError } from './errors.js';
-import type { FeatureHooks, RequestContext, RequestHooks } from './feature.js';
-import type { RedirectOptions } from './follow-redirects.js';
+import type { ClientContext, Feature, FeatureEvent, FeatureHooks, RequestContext, RequestHooks } from './feature.js';
+import { runtimeShowsRedirects, type RedirectOptions } from './follow-redirects.js';
 import { resolveMaxBodySize, resolveTimeout, type BodyReadOptions, type RequestOptions, type ResolvedClientOptions } from './options.js';
 import { authorize, prepareRequest, type PreparedRequest } from './prepare.js';
 import type { ResponseReader } from './context.js';
@@ -27,6 +27,37 @@ export interface ClientCore {
   readonly manualRedirects: boolean;
   /** The hooks of the client's features, in their order; empty for a client without features. */
   readonly features: readonly FeatureHooks[];
+}
+
+/**
+ * What a client shares with its requests, made once: its features set up in
+ * their order against the client's context (a client without features runs
+ * no hook), and whether this runtime shows redirects.
+ *
+ * @param config the client's options, resolved
+ * @param features the feature values given to the client
+ * @example
+ * ```ts
+ * const core = clientCore(resolveClientOptions({ baseUrl: 'https://api.example.com' }), [withEvents()]);
+ * ```
+ */
+export function clientCore(config: ResolvedClientOptions, features: readonly Feature[]): ClientCore {
+  const listeners: ((make: () => FeatureEvent) => void)[] = [];
+  const client: ClientContext = {
+    baseUrl: config.baseUrl,
+    scheduler: config.scheduler,
+    timeout: config.timeout,
+    auth: config.auth,
+    retry: config.retry,
+    emit: (make) => listeners.forEach((listener) => listener(make)),
+    listen: (listener) => void listeners.push(listener),
+  };
+  return {
+    config,
+    // The runtime does not change between requests: asked once per client, not on every request.
+    manualRedirects: runtimeShowsRedirects(),
+    features: [...features].sort((a, b) => a.order - b.order).map((feature) => feature.setup(client)),
+  };
 }
 
 /**
