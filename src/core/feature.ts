@@ -28,8 +28,8 @@
  *    request. They may:
  *    - `attempts`: wrap the attempts, inside the retry: every attempt (and
  *      every replay) goes through it (circuit breaker, token refresh);
- *    - `retry` / `success`: veto a retry the policy allows, before its wait,
- *      and hear of the first value (retry budget, deadline);
+ *    - `retry`: veto a retry the policy allows, before its wait (retry
+ *      budget, deadline);
  *    - `whole`: wrap the whole request, outside the retry (deadline, events);
  *    - `sent`, `received`, `redirected`, `retrying`: observe (events, the
  *      breaker's probe). They must not throw.
@@ -37,10 +37,11 @@
  * ## In what order
  * Hooks of several features run in the order of each feature's `order`
  * (lower first), whatever order the user passed them in: the lowest wraps
- * innermost. The built-in orders: circuit breaker 10 and token refresh 20
- * (`attempts`: a replay after a refresh passes the breaker); retry budget 10
- * and deadline 20 (`retry`); deadline 10 and events 90 (`whole`: `giveUp`
- * sees the deadline's error).
+ * innermost. The built-in orders: idempotency key and interceptors 0,
+ * deadline 5, circuit breaker 10, retry budget 15, token refresh 20, events
+ * 90. So a replay after a token refresh passes the breaker (`attempts`); the
+ * deadline vetoes a retry before the budget pays for it (`retry`); and
+ * `giveUp` sees the deadline's error (`whole`).
  *
  * ## Time and events
  * Every timer a feature starts uses `client.scheduler` and reads the clock
@@ -135,8 +136,6 @@ export interface RequestHooks {
    * returns the error that ends the request instead, or `undefined` to let it go.
    */
   retry?(error: unknown, delayMs: number): unknown;
-  /** The request (or a stream, after a reconnection) emitted a value. */
-  success?(): void;
   /** Wraps the whole request, outside the retry. */
   whole?<T>(request$: Observable<T>): Observable<T>;
   /** An attempt is about to be sent (after its credentials). */

@@ -151,7 +151,6 @@ export function runRequest<T>(core: ClientCore, { method, endpoint, options, rea
         },
       }),
     );
-    if (hooks.some((hook) => hook.success)) request$ = request$.pipe(tap(() => hooks.forEach((hook) => hook.success?.())));
     for (const hook of hooks) if (hook.whole) request$ = hook.whole(request$);
     return request$;
   });

@@ -1,3 +1,4 @@
+import { tap } from 'rxjs';
 import { ConfigurationError, NetworkError, TimeoutError } from '../core/errors.js';
 import type { Feature } from '../core/feature.js';
 
@@ -178,11 +179,15 @@ export function withRetryBudget(options: RetryBudgetOptions | RetryBudget = {}):
               succeeded = false;
               return undefined;
             },
-            success: () => {
-              if (succeeded) return;
-              succeeded = true;
-              budget.recordSuccess(spent);
-            },
+            // The first value after the retries (for a stream, after each reconnection) pays back.
+            whole: (request$) =>
+              request$.pipe(
+                tap(() => {
+                  if (succeeded) return;
+                  succeeded = true;
+                  budget.recordSuccess(spent);
+                }),
+              ),
           };
         },
       };

@@ -5,16 +5,12 @@
 
 // RFC 9110 says delay-seconds is a whole number; some servers send "1.5", which is still clear.
 const DELAY = /^\s*(\d+(?:\.\d+)?)\s*$/;
-const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
-const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
-const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
-const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
-// The three HTTP-date forms a recipient must accept (RFC 9110, section 5.6.7).
-const IMF_FIXDATE = new RegExp(`^${DAY}, (\\d{2}) ${MONTH} (\\d{4}) ${TIME} GMT$`);
-const RFC_850 = new RegExp(`^${LONG_DAY}, (\\d{2})-${MONTH}-(\\d{2}) ${TIME} GMT$`);
-const ASCTIME = new RegExp(`^${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`);
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** Beyond this, a `X-RateLimit-Reset` number is a Unix time in seconds, not a number of seconds to wait. */
+// The three HTTP-date forms a recipient must accept (RFC 9110, section 5.6.7), in one pattern:
+// IMF-fixdate (day, month, year, time), RFC 850 (day, month, two-digit year, time), asctime (month, day, time, year).
+const HTTP_DATE =
+  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) ([A-Z][a-z]{2}) (\d{4}) (\d\d:\d\d:\d\d) GMT|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d\d)-([A-Z][a-z]{2})-(\d\d) (\d\d:\d\d:\d\d) GMT|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d\d:\d\d:\d\d) (\d{4}))$/;
+// A month's index is its place here divided by 3; only the names match at a multiple of 3.
+const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 const EPOCH_SECONDS_FROM = 1_000_000_000;
 
 /**
@@ -74,27 +70,26 @@ function parseDelay(value: string): number | undefined {
 }
 
 function parseHttpDate(value: string, now: number): number | undefined {
-  let match = IMF_FIXDATE.exec(value);
-  if (match) return utc(match[3]!, match[2]!, match[1]!, match[4]!, match[5]!, match[6]!);
-  match = RFC_850.exec(value);
-  if (match) return utc(fullYear(Number(match[3]), now), match[2]!, match[1]!, match[4]!, match[5]!, match[6]!);
-  match = ASCTIME.exec(value);
-  if (match) return utc(match[6]!, match[1]!, match[2]!, match[3]!, match[4]!, match[5]!);
-  return undefined;
+  const match = HTTP_DATE.exec(value);
+  if (match === null) return undefined;
+  const [, day1, month1, year1, time1, day2, month2, year2, time2, month3, day3, time3, year3] = match;
+  const year = year1 ?? year3 ?? fullYear(Number(year2), now);
+  return utc(Number(year), (month1 ?? month2 ?? month3)!, Number(day1 ?? day2 ?? day3), (time1 ?? time2 ?? time3)!);
 }
 
-/** RFC 9110: a two-digit year more than 50 years in the future is the most recent past year with those digits. */
 function fullYear(twoDigits: number, now: number): number {
   const thisYear = new Date(now).getUTCFullYear();
   const year = thisYear - (thisYear % 100) + twoDigits;
   return year > thisYear + 50 ? year - 100 : year;
 }
 
-function utc(year: string | number, month: string, day: string, hours: string, minutes: string, seconds: string): number | undefined {
-  const parts = [Number(year), MONTHS.indexOf(month), Number(day), Number(hours), Number(minutes), Number(seconds)] as const;
-  const time = Date.UTC(...parts);
-  const date = new Date(time);
+function utc(year: number, monthName: string, day: number, time: string): number | undefined {
+  const month = MONTHS.indexOf(monthName);
+  if (month % 3 !== 0) return undefined;
+  const parts = [year, month / 3, day, ...time.split(':').map(Number)] as [number, number, number, number, number, number];
+  const at = Date.UTC(...parts);
+  const date = new Date(at);
   // Date.UTC rolls 31 Feb over to March: a date that does not read back the same was not a date.
   const readBack = [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
-  return readBack.every((part, i) => part === parts[i]) ? time : undefined;
+  return readBack.every((part, i) => part === parts[i]) ? at : undefined;
 }
