@@ -6,7 +6,8 @@
  *   npm run bench:layers            (about 40 s; BENCH_ROUNDS, BENCH_WINDOW_MS)
  *
  * Fetch path: raw fetch, fetch with a signal, `fromFetch` (a signal and an
- * Observable), the client with no timeout or retry, the client as it comes
+ * Observable), the design card's pipeline written by hand (bench/contenders.ts,
+ * `cardPipeline`), the client with no timeout or retry, the client as it comes
  * (no feature: the retry budget and the rest are opt-in). Undici path:
  * `undici.request`, the client's undici transport alone, the client on it
  * with no timeout or retry, the client on it as it comes. CPU time per request is the steadier column.
@@ -15,7 +16,7 @@ import { lastValueFrom } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import { Agent, request } from 'undici';
 import type { ClientOptions, Transport } from '../src/index.js';
-import { useGlobalPool } from './contenders.js';
+import { cardPipeline, useGlobalPool } from './contenders.js';
 import { closedLoop, median } from './driver.js';
 import { startLoopback } from './loopback.js';
 import { loadUndiciTransport } from './undici-build.js';
@@ -40,11 +41,13 @@ const undiciClient = (extra: Partial<ClientOptions> = {}) => new AsyncAPIClient(
 const getJson = (client: InstanceType<typeof AsyncAPIClient>) => () => lastValueFrom(client.getJson(PATH));
 const transport = undiciTransport({ connections: POOL });
 const dispatcher = new Agent({ connections: POOL });
+const card = cardPipeline(origin);
 
 const layers: [name: string, op: () => Promise<unknown>][] = [
   ['fetch', async () => (await fetch(url)).json()],
   ['fetch + signal', async () => (await fetch(url, { signal: new AbortController().signal })).json()],
   ['fromFetch', () => lastValueFrom(fromFetch(url, { selector: (response) => response.json() }))],
+  ['card pipeline (defer + fromFetch + timeout + retry)', () => card(PATH)],
   ['client, no timeout/retry', getJson(new AsyncAPIClient({ baseUrl: origin, ...BARE }))],
   ['client', getJson(new AsyncAPIClient(origin))],
   ['undici.request', async () => (await request(url, { dispatcher })).body.json()],

@@ -1,0 +1,86 @@
+/**
+ * What turning a feature on costs per request (issue 12): the client with one
+ * feature configured but not triggered (breaker closed, budget full, events
+ * subscribed, an interceptor that passes through, a deadline that does not
+ * pass, an idempotency key on GETs (which take none), a token refresh that no
+ * 401 calls), in the same rounds as the client as it comes, at concurrency 64
+ * on the small JSON body. CPU time per request is the steady column; "added"
+ * is the row's CPU over the bare client's.
+ *
+ *   npm run bench:features          (about 40 s; BENCH_ROUNDS, BENCH_WINDOW_MS, BENCH_TRANSPORT=undici)
+ */
+import { lastValueFrom, type Observable } from 'rxjs';
+import type { ClientOptions, Feature, Transport } from '../src/index.js';
+import { useGlobalPool } from './contenders.js';
+import { closedLoop, median } from './driver.js';
+import { startLoopback } from './loopback.js';
+import { loadUndiciTransport } from './undici-build.js';
+
+// The built package, as users get it.
+const rx = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
+
+const POOL = 64;
+const CONCURRENCY = 64;
+const PATH = '/small';
+const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
+const windowMs = Number(process.env.BENCH_WINDOW_MS ?? 1000);
+const onUndici = process.env.BENCH_TRANSPORT === 'undici';
+const undiciTransport = onUndici ? ((await loadUndiciTransport()) as ((options: { connections?: number }) => Transport) | undefined) : undefined;
+if (onUndici && undiciTransport === undefined) throw new Error('BENCH_TRANSPORT=undici needs the build\'s undici transport (dist/undici.js): run npm run build');
+
+const server = await startLoopback();
+useGlobalPool(POOL);
+const base: ClientOptions = { baseUrl: server.origin, ...(undiciTransport ? { transport: undiciTransport({ connections: POOL }) } : {}) };
+
+// An events subscriber that does what a dashboard does with each event: look at it.
+let seen = 0;
+const subscribed = (events: ReturnType<typeof rx.withEvents>) => {
+  events.events$.subscribe(() => (seen += 1));
+  return events;
+};
+const passThrough = (request: Request, next: (request: Request) => Observable<Response>) => next(request);
+
+const rows: [name: string, features: () => Feature[], options?: Partial<ClientOptions>][] = [
+  ['client as it comes', () => []],
+  ['+ withCircuitBreaker() (closed)', () => [rx.withCircuitBreaker()]],
+  ['+ withRetryBudget() (full)', () => [rx.withRetryBudget()]],
+  ['+ withEvents() (subscribed)', () => [subscribed(rx.withEvents())]],
+  ['+ withInterceptors(pass-through)', () => [rx.withInterceptors(passThrough)]],
+  ['+ withDeadline(60 s)', () => [rx.withDeadline(60_000)]],
+  ['+ withIdempotencyKey() (GET: no key)', () => [rx.withIdempotencyKey()]],
+  ['+ withTokenRefresh() (no 401)', () => [rx.withTokenRefresh(() => undefined)], { authHeaders: () => rx.bearerTokenAuth('t') }],
+  [
+    'all of them',
+    () => [rx.withCircuitBreaker(), rx.withRetryBudget(), subscribed(rx.withEvents()), rx.withInterceptors(passThrough), rx.withDeadline(60_000), rx.withIdempotencyKey(), rx.withTokenRefresh(() => undefined)],
+    { authHeaders: () => rx.bearerTokenAuth('t') },
+  ],
+];
+const ops = rows.map(([name, features, options]) => {
+  const client = new rx.AsyncAPIClient({ ...base, ...options }, ...features());
+  return [name, () => lastValueFrom(client.getJson(PATH))] as const;
+});
+
+const cpu = new Map<string, number[]>(ops.map(([name]) => [name, []]));
+const rps = new Map<string, number[]>(ops.map(([name]) => [name, []]));
+for (const [, op] of ops) await closedLoop(op, CONCURRENCY, 2000);
+for (let round = 0; round < rounds; round++) {
+  // Rotated order: no row always runs first.
+  for (let i = 0; i < ops.length; i++) {
+    const [name, op] = ops[(i + round) % ops.length]!;
+    const measured = await closedLoop(op, CONCURRENCY, windowMs);
+    cpu.get(name)!.push(measured.cpuMicros);
+    rps.get(name)!.push(measured.reqPerSec);
+  }
+}
+await server.close();
+
+const bare = median(cpu.get('client as it comes')!);
+console.log(`a feature's price when on, ${onUndici ? 'undici transport' : 'fetch path'}, small JSON body, c=${CONCURRENCY}, ${rounds} rounds of ${windowMs} ms (medians; CPU µs per request of this process, GC included; ${seen} events seen)\n`);
+console.log('| client | req/s | CPU µs/req | added over the bare client |');
+console.log('|---|---:|---:|---:|');
+for (const [name] of ops) {
+  const micros = median(cpu.get(name)!);
+  const added = name === 'client as it comes' ? '' : `${micros - bare >= 0 ? '+' : ''}${Math.round(micros - bare)}`;
+  console.log(`| ${name} | ${Math.round(median(rps.get(name)!)).toLocaleString('en-US')} | ${Math.round(micros)} | ${added} |`);
+}
+process.exit(0);
