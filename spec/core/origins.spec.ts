@@ -2,6 +2,7 @@
 // two real loopback servers. Both listen on 127.0.0.1, on different ports, so
 // they are two origins, and a hop from one to the other is a real origin change.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { lastValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -247,9 +248,32 @@ describe('redirects, followed by the client in Node', () => {
     const recording = record(client.request('POST', '/redirect?status=307&to=/echo', { body: stream() }));
     await until(recording.done);
     expect(recording.error).toBeInstanceOf(RedirectError);
-    expect((recording.error as Error).message).toMatch(/a stream body cannot be sent twice/);
+    expect((recording.error as Error).message).toMatch(/its body, a stream, cannot be sent again/);
     const response = await lastValueFrom(client.request('POST', '/redirect?status=303&to=/echo', { body: stream() }));
     expect(((await response.json()) as Echo).method).toBe('GET');
+  });
+
+  it.each([
+    ['an async generator', () => (async function* () {
+      yield new TextEncoder().encode('part-1,');
+      yield new TextEncoder().encode('part-2');
+    })()],
+    ['a Node Readable', () => Readable.from([Buffer.from('part-1,'), Buffer.from('part-2')])],
+    ['a web ReadableStream', () => new Blob(['part-1,part-2']).stream()],
+  ])('a 307 or 308 does not send %s again: RedirectError that says so, and nothing reaches the new location', async (_name, body) => {
+    const { client, events } = newClient();
+    for (const status of [307, 308]) {
+      const recording = record(client.request('POST', `/redirect?status=${status}&to=/echo`, { body: body() as unknown as BodyInit }));
+      await until(recording.done);
+      expect(recording.error).toBeInstanceOf(RedirectError);
+      expect((recording.error as Error).message).toBe(
+        `POST ${a.origin}/redirect was redirected (${status}), and its body, a stream, cannot be sent again: send a string, Blob or ArrayBuffer, or handle the redirect on the server`,
+      );
+    }
+    // The first location got the body once; the second never got anything.
+    expect(a.hits.map((hit) => hit.url.split('?', 1)[0])).toEqual(['/redirect', '/redirect']);
+    expect(a.bodies).toEqual(['part-1,part-2', 'part-1,part-2']);
+    expect(events.filter((e) => e.type === 'retry' || e.type === 'redirect')).toEqual([]);
   });
 
   it('a query-string API key goes on over a same-origin hop, never to another origin', async () => {

@@ -105,8 +105,11 @@ export function fetchFollowingRedirects<T>(
         discard(response);
         if (decision.action === 'refuse') throw refuse(decision.reason);
         if (redirects >= options.maxRedirects) throw refuse(`was redirected more than ${options.maxRedirects} times (maxRedirects)`);
-        if (!decision.dropBody && typeof ReadableStream !== 'undefined' && init.body instanceof ReadableStream) {
-          throw refuse(`was redirected (${response.status}) with its body, and a stream body cannot be sent twice: send a string, Blob or ArrayBuffer`);
+        // A stream was read as it was sent: sent again it would go empty, or fail as a network error.
+        if (!decision.dropBody && isOneShot(init.body)) {
+          throw refuse(
+            `was redirected (${response.status}), and its body, a stream, cannot be sent again: send a string, Blob or ArrayBuffer, or handle the redirect on the server`,
+          );
         }
         const { headers, dropped } = headersAfterRedirect(init.headers, decision, request.authNames);
         const keepAuth = withAuth && !decision.crossOrigin;
@@ -123,6 +126,11 @@ export function fetchFollowingRedirects<T>(
     });
 
   return hop(request.url, request.init, 0, true);
+}
+
+/** A body read as it is sent: a web `ReadableStream`, a Node stream, an async generator or any other async iterable. */
+function isOneShot(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && ((typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) || Symbol.asyncIterator in body);
 }
 
 function discard(response: Response): void {
