@@ -3,7 +3,7 @@
 // The core: the client, its options and errors, the Promise bridge.
 export { AsyncAPIClient } from './core/client.js';
 export { DEFAULTS } from './core/constants.js';
-export type { BodyReadOptions, ClientOptions, QueryParams, QueryValue, ReadOptions, RequestOptions } from './core/options.js';
+export type { BodyReadOptions, ClientOptions, QueryParams, QueryValue, ReadOptions, RequestBody, RequestOptions } from './core/options.js';
 export type { RetryJitter, RetryOptions, RetryPredicate } from './retry/policy.js';
 export type { AttemptContext, ResponseReader } from './core/context.js';
 export type { Reader, StreamReading } from './core/response.js';

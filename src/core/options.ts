@@ -82,6 +82,21 @@ export interface ClientOptions {
 }
 
 /**
+ * A request body: what `fetch` takes as `body` (a string, `Blob`, `FormData`,
+ * `URLSearchParams`, an `ArrayBuffer` or a view of one, a `ReadableStream`;
+ * in Node also an async iterable such as a `Readable`). Written from
+ * `RequestInit` so that the published types need no DOM library: with only
+ * `@types/node` it is undici's `BodyInit`, with the DOM library the DOM's.
+ *
+ * @example
+ * ```ts
+ * const body: RequestBody = new URLSearchParams({ q: 'lamp' });
+ * client.request('POST', '/search', { body });
+ * ```
+ */
+export type RequestBody = NonNullable<RequestInit['body']>;
+
+/**
  * Options of one request; `retry`, `timeout` and `headers` override the client's.
  *
  * @example
@@ -99,7 +114,7 @@ export interface RequestOptions {
    * A stream can be sent once: pass a function that returns a new one for each attempt, or a
    * failure ends the request with `BodyNotReplayableError` instead of a retry.
    */
-  body?: BodyInit | null | (() => BodyInit);
+  body?: RequestBody | null | (() => RequestBody);
   /** Headers of this request; they win over auth headers and defaults. */
   headers?: HeadersLike;
   /** Overrides the client's retry policy field by field; `false` for one attempt. */

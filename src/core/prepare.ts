@@ -1,7 +1,7 @@
 import type { Credentials, QueryCredential } from '../auth/provider.js';
 import { ConfigurationError, type RequestTarget } from './errors.js';
 import { checkHeader, toHeaderRecord } from './headers.js';
-import type { RequestOptions, ResolvedClientOptions } from './options.js';
+import type { RequestBody, RequestOptions, ResolvedClientOptions } from './options.js';
 import { displayUrl, joinUrl } from './url.js';
 
 /** A request checked and built once; every attempt adds its credentials ({@link authorize}). */
@@ -15,7 +15,7 @@ export interface PreparedRequest {
   /** The request's own headers, lower-case names: they win over auth. */
   readonly ownHeaders: Readonly<Record<string, string>>;
   /** The caller's body factory, called for each attempt (see {@link attemptInit}). */
-  readonly makeBody?: () => BodyInit;
+  readonly makeBody?: () => RequestBody;
   /** `false` when the body is a stream that can be sent only once: such a request is not retried. */
   readonly replayable: boolean;
 }
@@ -115,13 +115,13 @@ export function attemptInit(request: PreparedRequest): PreparedRequest['init'] {
   return request.makeBody ? { ...request.init, ...bodyInit(request.makeBody()) } : request.init;
 }
 
-function bodyInit(body: BodyInit): Pick<PreparedRequest['init'], 'body' | 'duplex'> {
+function bodyInit(body: RequestBody): Pick<PreparedRequest['init'], 'body' | 'duplex'> {
   // Node's fetch sends a stream body only when told it is half-duplex.
   return isStream(body) ? { body, duplex: 'half' } : { body };
 }
 
 /** A stream (a web `ReadableStream`, or a Node stream or other async iterable) is read once, as it is sent. */
-function isStream(body: BodyInit): boolean {
+function isStream(body: RequestBody): boolean {
   if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return true;
   return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
 }
@@ -137,7 +137,7 @@ function checkMethod(method: string): string {
   return verb;
 }
 
-function encodeBody(options: RequestOptions, method: string): { body?: BodyInit | (() => BodyInit); contentType?: string } {
+function encodeBody(options: RequestOptions, method: string): { body?: RequestBody | (() => RequestBody); contentType?: string } {
   const hasJson = options.json !== undefined;
   const hasBody = options.body !== undefined && options.body !== null;
   if (hasJson && hasBody) throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? 'pass either json or body, not both' : 'body');

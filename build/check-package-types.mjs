@@ -1,0 +1,70 @@
+// The published types, compiled as users compile them (issue 13): the packed package (`npm pack`, so only
+// what is published) installed in a scratch project, and its .d.ts checked without skipLibCheck under
+//   - a Node-only config: lib ES2022 and @types/node, no DOM library, ESM and CommonJS (NodeNext), the main
+//     entry and rx-api-client/undici;
+//   - a DOM config: lib ES2022 + DOM, no @types/node, as a browser app's bundler setup.
+// The scratch project links rxjs, undici and @types/node from this repository's node_modules: nothing is
+// downloaded. Run by `npm run test:package` after the build; exits 1 when either config fails.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const scratch = mkdtempSync(join(tmpdir(), 'rx-api-client-types-'));
+
+// What a user writes: enough of the API that its types are used, not only loaded.
+const USE_MAIN = `
+const client = new AsyncAPIClient({ baseUrl: 'https://api.example.com', authHeaders: bearerTokenAuth('t') }, withEvents());
+const body: RequestBody = new URLSearchParams({ q: 'lamp' });
+client.request('POST', '/items', { body, headers: [['x-a', '1']] }).subscribe((response: Response) => response.status);
+client.getJson<{ id: number }>('/items/1').subscribe((item) => item.id);
+sse(client, '/events').subscribe((event) => event.data.length);
+const failed = (error: unknown): boolean => isHttpError(error) && error.response.headers.get('x') !== null;
+failed(undefined);
+`;
+const MAIN_IMPORTS = 'AsyncAPIClient, bearerTokenAuth, isHttpError, sse, withEvents, type RequestBody';
+const USE_UNDICI = `new AsyncAPIClient({ baseUrl: 'https://api.example.com', transport: undiciTransport({ connections: 4 }) });\n`;
+
+const compilerOptions = (extra) => ({ target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, ...extra });
+const configs = {
+  node: {
+    files: ['node.mts', 'node.cts'],
+    compilerOptions: compilerOptions({ module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022'], types: ['node'] }),
+  },
+  dom: {
+    files: ['dom.ts'],
+    compilerOptions: compilerOptions({ module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM', 'DOM.Iterable'], types: [] }),
+  },
+};
+
+try {
+  execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const modules = join(scratch, 'node_modules');
+  const installed = join(modules, 'rx-api-client');
+  mkdirSync(installed, { recursive: true });
+  execFileSync('sh', ['-c', `tar xzf "${scratch}"/rx-api-client-*.tgz -C "${installed}" --strip-components=1`]);
+  mkdirSync(join(modules, '@types'));
+  for (const name of ['rxjs', 'undici', 'undici-types', '@types/node']) symlinkSync(join(root, 'node_modules', name), join(modules, name));
+
+  writeFileSync(join(scratch, 'node.mts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\nimport { undiciTransport } from 'rx-api-client/undici';\n${USE_MAIN}${USE_UNDICI}`);
+  writeFileSync(join(scratch, 'node.cts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\nimport { undiciTransport } from 'rx-api-client/undici';\n${USE_MAIN}${USE_UNDICI}`);
+  writeFileSync(join(scratch, 'dom.ts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\n${USE_MAIN}`);
+
+  let failed = false;
+  for (const [name, config] of Object.entries(configs)) {
+    const file = join(scratch, `tsconfig.${name}.json`);
+    writeFileSync(file, JSON.stringify(config, null, 2));
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', file], { cwd: scratch, encoding: 'utf8', stdio: 'pipe' });
+      console.log(`types: the packed package compiles under the ${name} config (${config.compilerOptions.lib.join(' + ')}${config.compilerOptions.types.length ? ' + @types/node' : ''}, no skipLibCheck)`);
+    } catch (error) {
+      failed = true;
+      console.error(`types: the packed package does not compile under the ${name} config:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+    }
+  }
+  process.exitCode = failed ? 1 : 0;
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
