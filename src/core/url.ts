@@ -51,9 +51,6 @@ function baseUrlProblem(input: unknown, url: URL | undefined): string {
   return `baseUrl ${url.origin}${url.pathname} must not have a query string or a fragment: pass params per request`;
 }
 
-// A ".." segment, also as %2e%2e, between separators (also %2f or %5c), in the path part only; "..;x" too,
-// as servers that strip ";" path parameters from each segment (Tomcat, Jetty, Spring) see a ".." there.
-const CLIMB = /(?:^|[/\\]|%2f|%5c)(?:\.|%2e){2}(?:[/\\;]|%2f|%5c|%3b|$)/i;
 // "scheme://..." or "http(s):...": an absolute URL. Any other colon is part of a path ("files:upload").
 const ABSOLUTE = /^(?:[a-z][a-z\d+\-.]*:[/\\]{2}|https?:)/i;
 const PROTOCOL_RELATIVE = /^[/\\]{2}/;
@@ -64,7 +61,9 @@ const PLAIN = /^\/?[\w\-~][\w\-.~]*(?:\/(?:[\w\-~][\w\-.~]*)?)*$/;
 /**
  * Resolves an endpoint under the base URL and appends the query parameters.
  * The base path is kept (`/v1/` + `/items` or `items` → `/v1/items`). An
- * endpoint that climbs with `..` (also percent-encoded) is refused, and so is
+ * endpoint whose `..` segments climb above the base path is refused, also as a
+ * server that decodes the path once would read it (`%2e%2e%2f`, `..%3f`,
+ * `..%23`, `..%09`); one that stays under it (`items/../x`) is not. So is
  * an absolute URL (or `//host`) unless it stays under the base URL or its
  * origin is one of `allowedOrigins`: credentials must not travel anywhere else.
  *
@@ -88,22 +87,47 @@ export function joinUrl(base: URL, endpoint: string, params?: QueryParams, allow
     if (params !== undefined) appendParams(url.searchParams, params);
     return url;
   }
-  if (CLIMB.test(endpoint.split(/[?#]/, 1)[0]!)) {
-    throw new ConfigurationError(
-      process.env.NODE_ENV !== 'production' ? `endpoint ${quoteSafely(endpoint)} climbs above the base URL with "..": pass a path under ${base.origin}${base.pathname}` : 'endpoint-climb',
-    );
-  }
   const absolute = ABSOLUTE.test(endpoint) || PROTOCOL_RELATIVE.test(endpoint);
+  // A relative endpoint as written, before the URL parser resolves its dot segments: "../x" is a climb, not just "outside".
+  if (!absolute && climbs(endpoint)) throw climbing(base, endpoint);
   // "./" keeps a first segment with a colon from being read as a scheme.
   const url = absolute ? absoluteEndpoint(base, endpoint, allowedOrigins) : new URL(`./${endpoint.replace(/^[/\\]/, '')}`, base);
   const listed = absolute && allowedOrigins.has(url.origin);
-  // The invariants that matter, checked on what the URL parser made of the endpoint: it drops tabs, line breaks
-  // and trailing spaces, so ".%2F.. " is sent as ".%2F..", a climb on a server that decodes the path once.
-  if (!listed && (url.origin !== base.origin || !url.pathname.startsWith(base.pathname) || CLIMB.test(url.pathname.slice(base.pathname.length - 1)))) {
+  if (!listed && (url.origin !== base.origin || !url.pathname.startsWith(base.pathname))) {
     throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `endpoint ${quoteSafely(endpoint)} resolves outside the base URL ${base.origin}${base.pathname}` : 'endpoint-outside');
   }
+  // The invariant that matters, checked on what the URL parser made of the endpoint (it drops tabs, line breaks
+  // and trailing spaces, so ".%2F.. " is sent as ".%2F.."), as a server that decodes the path once reads it.
+  if (climbs(listed ? url.pathname : url.pathname.slice(base.pathname.length - 1))) throw climbing(base, endpoint);
   if (params !== undefined) appendParams(url.searchParams, params);
   return url;
+}
+
+/**
+ * Whether `path`, read as a server that decodes it once and parses it again
+ * would, climbs above where it starts: its segments walked in order, a ".."
+ * going up one. What a URL parser ends a segment or a path at counts after
+ * the decoding ("..%2f", "..%5c", "..%3f", "..%23"), tabs and line breaks are
+ * dropped ("..%09"), and so is what follows ";" (path parameters, which Tomcat,
+ * Jetty and Spring strip from each segment) or a space ("..%20", which a URL
+ * parser trims from the end). So "items/../x" stays under the base; "..%3f" does not.
+ */
+function climbs(path: string): boolean {
+  let depth = 0;
+  const decoded = path.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/[\t\n\r]/g, '');
+  for (const segment of decoded.split(/[?#]/, 1)[0]!.split(/[/\\]/)) {
+    const name = segment.split(/[;\0-\x20]/, 1)[0];
+    if (name === '..') {
+      if (--depth < 0) return true;
+    } else if (name !== '.' && name !== '') depth += 1;
+  }
+  return false;
+}
+
+function climbing(base: URL, endpoint: string): ConfigurationError {
+  return new ConfigurationError(
+    process.env.NODE_ENV !== 'production' ? `endpoint ${quoteSafely(endpoint)} climbs above the base URL with "..": pass a path under ${base.origin}${base.pathname}` : 'endpoint-climb',
+  );
 }
 
 const NO_ORIGINS: ReadonlySet<string> = new Set();
