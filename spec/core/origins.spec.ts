@@ -285,6 +285,29 @@ describe('redirects, followed by the client in Node', () => {
     expect(JSON.stringify(b.hits)).not.toContain(QUERY_KEY);
   });
 
+  it('a query-string API key that the server echoes in a Link (or any header) stays out of the events', async () => {
+    const linking = await startServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      url.searchParams.set('page', '2');
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          link: `<${linking.origin}${url.pathname}${url.search}>; rel="next", <${url.pathname}${url.search}>; rel="last"`,
+          'x-self': `${linking.origin}${req.url}`,
+        })
+        .end('[]');
+    });
+    try {
+      const { client, events } = newClient({ baseUrl: linking.origin, authHeaders: apiKeyAuth(QUERY_KEY, { in: 'query', name: 'api_key' }) });
+      await lastValueFrom(client.getJson('/items', { page: 1 }));
+      const response = events.find((e) => e.type === 'response');
+      expect(response).toMatchObject({ headers: { link: `<${linking.origin}/items>; rel="next", </items>; rel="last"`, 'x-self': `${linking.origin}/items` } });
+      expect(JSON.stringify(events)).not.toContain(QUERY_KEY);
+    } finally {
+      await linking.close();
+    }
+  });
+
   it('unsubscribing during a later hop aborts that hop', async () => {
     const { client } = newClient();
     const recording = record(client.request('GET', to(b, '/hang')));

@@ -39,12 +39,15 @@ export function isSensitiveHeader(name: string, authNames: ReadonlySet<string>):
   return SENSITIVE_HEADERS.has(lower) || authNames.has(lower) || SECRET_NAME.test(lower);
 }
 
-const URL_HEADERS = new Set(['location', 'content-location', 'referer']);
+// The query and fragment of a URL anywhere in a header value: from "?" or "#" to what cannot be part of a URL
+// (whitespace, "<", ">", '"'). ";" and "," can, so a key after them goes too.
+const URL_QUERY = /[?#][^\s<>"]*/g;
 
 /**
  * Headers as events show them: lower-case names, the value of every
  * {@link isSensitiveHeader sensitive} header replaced by {@link REDACTED}, and
- * URLs (`Location`, `Content-Location`, `Referer`) without their query.
+ * every URL in any other value (`Location`, `Link`, `Refresh`, a header of
+ * your own...) without its query and fragment, as events show the request's URL.
  *
  * @example
  * ```ts
@@ -60,8 +63,9 @@ export function redactHeaders(
   const shown: Record<string, string> = {};
   for (const [name, value] of entries) {
     const lower = name.toLowerCase();
-    // A URL's query may hold a code or a key (OAuth redirects do): shown without it, as every URL in events is.
-    shown[lower] = isSensitiveHeader(name, authNames) ? REDACTED : URL_HEADERS.has(lower) ? value.replace(/[?#].*$/s, '') : value;
+    // A URL's query may hold a code or a key (OAuth redirects do, and so does a Link that echoes the request's
+    // query): shown without it, as every URL in events is, whatever the header is called.
+    shown[lower] = isSensitiveHeader(name, authNames) ? REDACTED : value.replace(URL_QUERY, '');
   }
   return shown;
 }
