@@ -205,13 +205,80 @@ export function resultsMarkdown(results: Results): string {
   ].join('\n');
 }
 
+/** `Node 24.22.3 (its fetch: undici 7.30.2)`: what a run's numbers belong to. */
+const nodeOf = (run: Results) => `Node ${run.versions.node} (its fetch: undici ${run.versions["undici in Node's fetch"] ?? 'unknown'})`;
+const major = (run: Results) => Number(run.versions.node?.split('.')[0]);
+
+/**
+ * The per-version section of bench/README.md: the main throughput table and the targets of each
+ * Node version's latest run (bench/results/node-<major>.json), side by side. Every cell is a ratio
+ * taken within its own run, so runs on different days or under different load still compare.
+ */
+export function versionsMarkdown(runs: readonly Results[]): string {
+  const sorted = [...runs].sort((a, b) => major(a) - major(b));
+  const bodies = [...new Set(sorted.flatMap((r) => r.cells.map((c) => c.body)))];
+  const concurrencies = [...new Set(sorted.flatMap((r) => r.cells.map((c) => c.concurrency)))];
+  const contenders = [...new Set(sorted.flatMap((r) => r.cells.map((c) => c.contender)))];
+  // Each concurrency's versions next to each other: the comparison the section is for.
+  const columns = concurrencies.flatMap((concurrency) => sorted.map((run) => ({ run, concurrency })));
+  const head = (first: string) =>
+    [`| ${first} | ${columns.map(({ run, concurrency }) => `c=${concurrency}, Node ${major(run)}`).join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`];
+  const throughput = bodies.map((body) => {
+    const rows = contenders.map((contender) => {
+      const cells = columns.map(({ run, concurrency }) => {
+        const cell = run.cells.find((c) => c.body === body && c.concurrency === concurrency && c.contender === contender);
+        if (!cell) return '–';
+        // Raw fetch is what the others are divided by: its own row gives its req/s and CPU time instead.
+        return contender === 'fetch' ? `${int(cell.reqPerSec)} req/s, ${int(cell.cpuMicros)} µs` : `${cell.ratio.toFixed(2)}× (${cell.cpuRatio.toFixed(2)}×)`;
+      });
+      return `| ${contender} | ${cells.join(' | ')} |`;
+    });
+    return [...head(`${body} body`), ...rows].join('\n');
+  });
+  const goals = [...new Map(sorted.flatMap((r) => r.targets.map((t) => [`${t.what} | ${t.goal}`, t] as const))).values()];
+  const targets = [
+    `| target | goal | ${sorted.map(nodeOf).join(' | ')} |`,
+    `|---|---|${sorted.map(() => '---').join('|')}|`,
+    ...goals.map((goal) => {
+      const cells = sorted.map((run) => {
+        const t = run.targets.find((x) => x.what === goal.what && x.goal === goal.goal);
+        return t ? `${t.measured}${t.met ? '' : ' (**not met**)'}` : '–';
+      });
+      return `| ${goal.what} | ${goal.goal} | ${cells.join(' | ')} |`;
+    }),
+  ];
+  return [
+    ...sorted.map((run) => `- **${nodeOf(run)}**: run of ${run.date}, ${run.seconds.toFixed(0)} s in all, ${run.machine}; undici (npm) ${run.versions.undici}, rxjs ${run.versions.rxjs}.`),
+    '',
+    `Throughput per body: × raw fetch in req/s (in brackets: CPU time per request, raw fetch's divided by the contender's), medians`,
+    `over the rounds of that version's run; the fetch row gives raw fetch's own req/s and CPU µs per request. Above 1 is better.`,
+    '',
+    throughput.join('\n\n'),
+    '',
+    'Targets, as the run on each version measured them:',
+    '',
+    targets.join('\n'),
+  ].join('\n');
+}
+
 export const RESULTS_START = '<!-- results:start (written by npm run bench) -->';
 export const RESULTS_END = '<!-- results:end -->';
+export const VERSIONS_START = '<!-- versions:start (written by npm run bench) -->';
+export const VERSIONS_END = '<!-- versions:end -->';
+
+function replaceBetween(readme: string, startMarker: string, endMarker: string, section: string, what: string): string {
+  const start = readme.indexOf(startMarker);
+  const end = readme.indexOf(endMarker);
+  if (start < 0 || end < start) throw new Error(`bench/README.md has lost its ${what} markers`);
+  return `${readme.slice(0, start + startMarker.length)}\n${section}\n${readme.slice(end)}`;
+}
 
 /** `readme` with its results section replaced by `section`. */
 export function replaceResults(readme: string, section: string): string {
-  const start = readme.indexOf(RESULTS_START);
-  const end = readme.indexOf(RESULTS_END);
-  if (start < 0 || end < start) throw new Error('bench/README.md has lost its results markers');
-  return `${readme.slice(0, start + RESULTS_START.length)}\n${section}\n${readme.slice(end)}`;
+  return replaceBetween(readme, RESULTS_START, RESULTS_END, section, 'results');
+}
+
+/** `readme` with its per-version section replaced by `section`. */
+export function replaceVersions(readme: string, section: string): string {
+  return replaceBetween(readme, VERSIONS_START, VERSIONS_END, section, 'per-version');
 }

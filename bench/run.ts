@@ -10,9 +10,18 @@
  * per cancel point, fetch transport; a fifth of that on undici's), BENCH_STORM_REQUESTS (2000),
  * BENCH_STREAM_MIB (100: the streamed body's size), BENCH_STREAM_ROUNDS (7),
  * BENCH_WRITE=0 to print without writing files.
+ *
+ * A Node version as argument (`npm run bench -- 24`, or `-- --node 24`; 24.22.3 for an exact one)
+ * runs the whole benchmark on that Node, installed on demand by scripts/node-binary.mjs (the newest
+ * 24.x the npm registry serves); without one it runs on the machine's. Every run writes
+ * bench/results/node-<major>.json and the per-version section of bench/README.md (all the
+ * node-*.json side by side); only a run without a version argument also writes latest.json,
+ * throughput.svg and the results section, which stay the machine's Node's.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { SKIPPED } from './contenders.js';
 import { measureLeaks, type LeakResult } from './leak.js';
 import { startLoopback } from './loopback.js';
@@ -23,6 +32,7 @@ import { measureThroughput, type Cell } from './throughput.js';
 import {
   leakTable,
   replaceResults,
+  replaceVersions,
   resultsMarkdown,
   stormTable,
   streamTable,
@@ -31,11 +41,28 @@ import {
   throughputTables,
   type Results,
   type Target,
+  versionsMarkdown,
 } from './report.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const started = performance.now();
 const here = (path: string) => new URL(path, import.meta.url);
+
+/** The Node version asked for: `--node 24`, `--node=24` or a bare `24` (undefined: the machine's, this process's). */
+function nodeArgument(args: readonly string[]): string | undefined {
+  const at = args.findIndex((a) => a === '--node' || a.startsWith('--node='));
+  const value = at < 0 ? args.find((a) => /^v?\d+(\.\d+){0,2}$/.test(a)) : args[at]!.includes('=') ? args[at]!.slice('--node='.length) : args[at + 1];
+  if (at >= 0 && !value) throw new Error('--node needs a version: npm run bench -- --node 24');
+  return value?.replace(/^v/, '');
+}
+const askedNode = nodeArgument(process.argv.slice(2));
+const onAskedNode = askedNode === undefined || process.versions.node === askedNode || process.versions.node.startsWith(`${askedNode}.`);
+if (!onAskedNode) {
+  // The whole run, its server and child processes included (fork takes process.execPath), on that Node.
+  const node = execFileSync(process.execPath, [fileURLToPath(here('../scripts/node-binary.mjs')), askedNode], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const run = spawnSync(node, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--node', askedNode], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
+}
 const versionOf = (name: string) => (JSON.parse(readFileSync(here(`../node_modules/${name}/package.json`), 'utf8')) as { version: string }).version;
 
 const versions: Record<string, string> = {
@@ -175,10 +202,23 @@ const results: Results = {
 };
 if (process.env.BENCH_WRITE !== '0') {
   mkdirSync(here('results/'), { recursive: true });
-  writeFileSync(here('results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(here('results/throughput.svg'), throughputSvg(cells, `rx-api-client vs raw fetch, undici and peers (${results.date}, Node ${versions.node})`));
+  const perVersion = `results/node-${process.versions.node.split('.')[0]}.json`;
+  writeFileSync(here(perVersion), `${JSON.stringify(results, null, 2)}\n`);
+  const runs = readdirSync(here('results/'))
+    .filter((name) => /^node-\d+\.json$/.test(name))
+    .map((name) => JSON.parse(readFileSync(here(`results/${name}`), 'utf8')) as Results);
   const readme = here('README.md');
-  writeFileSync(readme, replaceResults(readFileSync(readme, 'utf8'), resultsMarkdown(results)));
-  console.log('wrote bench/results/latest.json, bench/results/throughput.svg and bench/README.md');
+  let text = replaceVersions(readFileSync(readme, 'utf8'), versionsMarkdown(runs));
+  if (askedNode === undefined) {
+    writeFileSync(here('results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(here('results/throughput.svg'), throughputSvg(cells, `rx-api-client vs raw fetch, undici and peers (${results.date}, Node ${versions.node})`));
+    text = replaceResults(text, resultsMarkdown(results));
+  }
+  writeFileSync(readme, text);
+  console.log(
+    askedNode === undefined
+      ? `wrote bench/${perVersion}, bench/results/latest.json, bench/results/throughput.svg and bench/README.md`
+      : `wrote bench/${perVersion} and the per-version section of bench/README.md`,
+  );
 }
 console.log(`done in ${results.seconds.toFixed(0)} s`);
