@@ -45,6 +45,11 @@ export class RequestError extends Error {
   /** How many attempts were made before this error ended the request. */
   readonly attempts: number;
 
+  /** This package's brand, the same in each copy of it (ESM and CommonJS): what the `is...Error` guards look for. */
+  get [Symbol.for('rx-api-client.error')](): true {
+    return true;
+  }
+
   /**
    * @param message the whole message in development builds; in production builds only a short code
    *   (`status 503`, `network`, `attempt`...), which the method and URL are put before
@@ -262,6 +267,11 @@ export class BodyNotReplayableError extends RequestError {
 export class ConfigurationError extends Error {
   override get name(): string {
     return 'ConfigurationError';
+  }
+
+  /** This package's brand, as on {@link RequestError}. */
+  get [Symbol.for('rx-api-client.error')](): true {
+    return true;
   }
 
   constructor(message: string, options?: { cause?: unknown }) {

@@ -19,6 +19,7 @@ import {
 } from 'rxjs';
 import { BodyNotReplayableError, ConfigurationError, HttpError, RequestError, type RequestTarget } from '../core/errors.js';
 import type { Feature } from '../core/feature.js';
+import { isErrorOf } from '../core/guards.js';
 
 /**
  * Renews the token after a 401: when what it returns resolves, emits or
@@ -198,7 +199,7 @@ export class TokenRefreshError extends RequestError {
  * if (isTokenRefreshError(e)) signInAgain();
  * ```
  */
-export const isTokenRefreshError = (error: unknown): error is TokenRefreshError => error instanceof TokenRefreshError;
+export const isTokenRefreshError = (error: unknown): error is TokenRefreshError => isErrorOf(error, 'TokenRefreshError');
 
 /**
  * Renews the token after a 401: one refresh at a time for the whole client

@@ -1,4 +1,5 @@
 import { attemptsSuffix, RequestError, type RequestTarget } from '../../core/errors.js';
+import { isErrorOf } from '../../core/guards.js';
 
 /**
  * The client's circuit breaker is open (or half-open with its one probe in
@@ -39,4 +40,4 @@ export class CircuitOpenError extends RequestError {
  * if (isCircuitOpenError(e)) console.log(`circuit open, retry in ${e.retryAfterMs} ms`);
  * ```
  */
-export const isCircuitOpenError = (error: unknown): error is CircuitOpenError => error instanceof CircuitOpenError;
+export const isCircuitOpenError = (error: unknown): error is CircuitOpenError => isErrorOf(error, 'CircuitOpenError');
