@@ -3,6 +3,16 @@ import { defineConfig, type Options } from 'tsup';
 
 const browserModules = createRequire(import.meta.url)('./build/browser-modules.cjs');
 
+// process.env.NODE_ENV, in the builds that leave it to the runtime: read once, safely (build/node-env.js).
+const runtimeNodeEnv: Options = {
+  define: { 'process.env.NODE_ENV': 'RX_API_CLIENT_NODE_ENV' },
+  inject: ['build/node-env.js'],
+  // An identifier, not a string, on purpose: the variable that build/node-env.js exports.
+  esbuildOptions: (options) => {
+    options.logOverride = { ...options.logOverride, 'suspicious-define': 'silent' };
+  },
+};
+
 const common: Options = {
   format: ['esm'],
   sourcemap: true,
@@ -13,21 +23,20 @@ const common: Options = {
 
 // Browser builds: build/browser-modules.cjs swaps the Node-only modules (the client's own redirect
 // following) for their browser side. Apps pick one through the package's export conditions: `production`
-// (Angular's builder, Vite, webpack in production) gets short messages and no development-only checks,
-// `development` the full ones, and a bundler that sets neither gets the build that reads
-// process.env.NODE_ENV, which esbuild, Vite and webpack define.
+// (Angular's builder, Vite and webpack in production mode) gets short messages and no development-only
+// checks, `development` the full ones, and a bundler that sets neither gets the build that reads NODE_ENV
+// at run time (full messages unless it is "production"; never a `process is not defined`).
 const browser = (suffix: string, nodeEnv?: string): Options => ({
   ...common,
   entry: { [`browser/index${suffix}`]: 'src/index.ts' },
   platform: 'browser',
   esbuildPlugins: [browserModules],
-  // Left as it is in the default build: esbuild would otherwise define it for a browser build by itself.
-  define: { 'process.env.NODE_ENV': nodeEnv ? JSON.stringify(nodeEnv) : 'process.env.NODE_ENV' },
+  ...(nodeEnv ? { define: { 'process.env.NODE_ENV': JSON.stringify(nodeEnv) } } : runtimeNodeEnv),
 });
 
 export default defineConfig([
   // Node (and the types of every build): ESM and CommonJS.
-  { ...common, entry: { index: 'src/index.ts', undici: 'src/undici/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
+  { ...common, ...runtimeNodeEnv, entry: { index: 'src/index.ts', undici: 'src/undici/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
   browser(''),
   browser('.production', 'production'),
   browser('.development', 'development'),

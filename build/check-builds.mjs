@@ -1,0 +1,35 @@
+// Checks of the package's builds that no unit test can make (run by `npm run test:package`, after the build):
+// - the browser build that reads NODE_ENV at run time loads where there is no `process` (a browser without a
+//   bundler's define), with full messages;
+// - the `production` build carries the short codes, the `development` build the full messages;
+// - `require` under the `browser` condition (Jest with jsdom) gets the CommonJS build, not ESM.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const load = (file) => import(new URL(`../dist/${file}`, import.meta.url).href);
+const messageOf = (build) => {
+  try {
+    new build.AsyncAPIClient('not a url');
+  } catch (error) {
+    return error.message;
+  }
+  throw new Error('a bad baseUrl was accepted');
+};
+
+const saved = globalThis.process;
+delete globalThis.process;
+try {
+  assert.equal(typeof process, 'undefined');
+  const runtime = await load('browser/index.js');
+  assert.match(messageOf(runtime), /not an absolute URL/, 'the runtime-NODE_ENV browser build, without process: full messages');
+} finally {
+  globalThis.process = saved;
+}
+assert.equal(messageOf(await load('browser/index.production.js')), 'base-url', 'the production build: the short code');
+assert.match(messageOf(await load('browser/index.development.js')), /not an absolute URL/, 'the development build: full messages');
+
+const resolved = execFileSync(process.execPath, ['--conditions=browser', '-p', "require.resolve('rx-api-client')"], { cwd: root, encoding: 'utf8' }).trim();
+assert.match(resolved, /dist[\\/]index\.cjs$/, `require under the browser condition resolves to ${resolved}`);
+console.log('builds: the browser build loads without process; production and development messages; require under browser is CommonJS');
