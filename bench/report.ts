@@ -235,7 +235,28 @@ export function versionsMarkdown(runs: readonly Results[]): string {
     });
     return [...head(`${body} body`), ...rows].join('\n');
   });
-  const goals = [...new Map(sorted.flatMap((r) => r.targets.map((t) => [`${t.what} | ${t.goal}`, t] as const))).values()];
+  // The bundle targets are left out: esbuild makes the same bundle whichever Node runs it.
+  const goals = [
+    ...new Map(sorted.flatMap((r) => r.targets.filter((t) => !t.what.startsWith('bundle')).map((t) => [`${t.what} | ${t.goal}`, t] as const))).values(),
+  ];
+  // The ratios issue 18 quotes, from the same rounds: what the client costs over what it is built on.
+  const PAIRS = [
+    ['rx-api-client', 'fetch'],
+    ['rx-api-client', 'card pipeline'],
+    ['rx-api-client + undici', 'undici.request'],
+    ['rx-api-client + undici', 'fetch'],
+  ] as const;
+  const pairRows = bodies.flatMap((body) =>
+    PAIRS.map(([ours, base]) => {
+      const cells = sorted.map((run) => {
+        const a = run.cells.find((c) => c.body === body && c.concurrency === 64 && c.contender === ours);
+        const b = run.cells.find((c) => c.body === body && c.concurrency === 64 && c.contender === base);
+        return a && b ? `${(a.reqPerSec / b.reqPerSec).toFixed(2)}× (${(b.cpuMicros / a.cpuMicros).toFixed(2)}×)` : '–';
+      });
+      return `| ${ours} ÷ ${base}, ${body} | ${cells.join(' | ')} |`;
+    }),
+  );
+  const pairs = [`| c=64 | ${sorted.map(nodeOf).join(' | ')} |`, `|---|${sorted.map(() => '---:').join('|')}|`, ...pairRows];
   const targets = [
     `| target | goal | ${sorted.map(nodeOf).join(' | ')} |`,
     `|---|---|${sorted.map(() => '---').join('|')}|`,
@@ -250,8 +271,13 @@ export function versionsMarkdown(runs: readonly Results[]): string {
   return [
     ...sorted.map((run) => `- **${nodeOf(run)}**: run of ${run.date}, ${run.seconds.toFixed(0)} s in all, ${run.machine}; undici (npm) ${run.versions.undici}, rxjs ${run.versions.rxjs}.`),
     '',
-    `Throughput per body: × raw fetch in req/s (in brackets: CPU time per request, raw fetch's divided by the contender's), medians`,
-    `over the rounds of that version's run; the fetch row gives raw fetch's own req/s and CPU µs per request. Above 1 is better.`,
+    "The client against what it is built on, at c=64: req/s divided by the other's in the same run (in brackets: the other's CPU",
+    'time per request divided by the client\'s). Above 1 is better.',
+    '',
+    pairs.join('\n'),
+    '',
+    "Throughput per body: × raw fetch in req/s (in brackets: CPU time per request, raw fetch's divided by the contender's), medians",
+    "over the rounds of that version's run; the fetch row gives raw fetch's own req/s and CPU µs per request. Above 1 is better.",
     '',
     throughput.join('\n\n'),
     '',
