@@ -63,6 +63,22 @@ const rows: Row[] = [
   ['a negative maxRedirects', (client) => client({ maxRedirects: -1 }).getJson('/x'), /maxRedirects must be a whole number/],
   ['tokenRefresh with fixed authHeaders', (client) => client({}, withTokenRefresh(() => undefined)).getJson('/x'), /withTokenRefresh needs authHeaders to be a function/],
   ['a per-request deadline without withDeadline()', request('GET', '/x', { deadline: 1000 }), /deadline needs the withDeadline\(\) feature/],
+  // Silent misconfiguration (issue 13, item 15): each says what to write instead.
+  ['a plain object as body', request('POST', '/x', { body: { a: 1 } as never }), /body is a plain object, which fetch would send as text such as "\[object Object\]": pass it as json: \{ \.\.\. \}/],
+  ['an array as body', request('POST', '/x', { body: [1, 2] as never }), /body is a plain array.*pass it as json:/],
+  ['an instance of no body type as body', request('POST', '/x', { body: new (class Item {})() as never }), /pass it as json:/],
+  ['retries: 5 on the client', (client) => client({ retries: 5 } as never).getJson('/x'), /unknown option "retries": did you mean retry: \{ maxAttempts: 6 \} \(maxAttempts counts the first attempt too\)\?/],
+  ["ky's retry: { limit: 5 } on the client", (client) => client({ retry: { limit: 5 } } as never).getJson('/x'), /retry has no option "limit": did you mean maxAttempts: 6 /],
+  ['baseURL, as axios spells it', (client, origin) => client({ baseURL: origin } as never).getJson('/x'), /unknown option "baseURL": did you mean baseUrl\?/],
+  ['a misspelt client option', (client) => client({ timout: 5 } as never).getJson('/x'), /unknown option "timout": did you mean timeout\?/],
+  ['retries: 5 per request', request('GET', '/x', { retries: 5 } as never), /unknown request option "retries": did you mean retry: \{ maxAttempts: 6 \}/],
+  ["ky's retry: { limit: 5 } per request", request('GET', '/x', { retry: { limit: 5 } } as never), /retry has no option "limit": did you mean maxAttempts: 6 /],
+  ['query instead of params', request('GET', '/x', { query: { page: 2 } } as never), /unknown request option "query": did you mean params\?/],
+  ['an unknown getJson option', (client) => client().getJson('/x', undefined, { maxbodysize: 5 } as never), /unknown request option "maxbodysize": did you mean maxBodySize\?/],
+  ['options: null for request()', request('GET', '/x', null as never), /the options of a request must be an object/],
+  ['options: null for read()', (client) => client().read('/x', { read: () => [1] }, null as never), /the options of a request must be an object/],
+  ['a scheduler that is not one', (client) => client({ scheduler: {} as never }).getJson('/x'), /scheduler must be an RxJS scheduler/],
+  ['a header pair of three', request('GET', '/x', { headers: [['x-a', '1', '2']] as never }), /headers: each entry must be a \[name, value\] pair, not 3 items/],
 ];
 
 describe('bad input: a clear error, nothing sent, no retry', () => {

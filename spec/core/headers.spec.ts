@@ -1,3 +1,4 @@
+import { Headers as UndiciHeaders } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/core/errors.js';
 import { checkHeader, toHeaderRecord } from '../../src/core/headers.js';
@@ -44,6 +45,28 @@ describe('toHeaderRecord', () => {
     ['pairs', [['X-A', '1'], ['b', '2']] as [string, string][]],
   ])('reads %s with lower-case names', (_name, headers) => {
     expect(toHeaderRecord(headers, 'headers')).toEqual({ 'x-a': '1', b: '2' });
+  });
+
+  // Issue 13, item 15: anything iterable is pairs, as the platform's Headers constructor reads it.
+  it.each([
+    ['a Map', new Map([['X-A', '1'], ['b', '2']])],
+    ["undici's own Headers class (another realm than the global one)", new UndiciHeaders({ 'X-A': '1', b: '2' })],
+    ['a generator of pairs', (function* pairs(): Generator<[string, string]> {
+      yield ['X-A', '1'];
+      yield ['b', '2'];
+    })()],
+  ])('reads %s as pairs, not as an object without entries', (_name, headers) => {
+    expect(toHeaderRecord(headers, 'authHeaders')).toEqual({ 'x-a': '1', b: '2' });
+  });
+
+  it('keeps both values of a name given twice, joined with ", " as Headers does', () => {
+    expect(toHeaderRecord([['Accept', 'a/b'], ['accept', 'c/d']], 'headers')).toEqual({ accept: 'a/b, c/d' });
+    expect(toHeaderRecord({ 'X-A': '1', 'x-a': '2' }, 'headers')).toEqual({ 'x-a': '1, 2' });
+  });
+
+  it('refuses an entry that is not a [name, value] pair', () => {
+    expect(() => toHeaderRecord([['x-a', '1', '2']] as never, 'headers')).toThrow(/headers: each entry must be a \[name, value\] pair, not 3 items/);
+    expect(() => toHeaderRecord(['x-a'] as never, 'headers')).toThrow(/not string/);
   });
 
   it('accepts undefined and refuses a non-object', () => {

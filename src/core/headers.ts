@@ -1,16 +1,20 @@
 import { ConfigurationError } from './errors.js';
 
 /**
- * Headers as a record, a `Headers` object or a list of pairs.
+ * Headers as the platform's `Headers` constructor takes them: a record, a
+ * `Headers` object (any realm's: undici's own too), a `Map` or any other
+ * iterable of `[name, value]` pairs. A name given twice keeps both values,
+ * joined with `, `, as `Headers` does.
  *
  * @example
  * ```ts
  * const record: HeadersLike = { 'X-Trace': '1' };
  * const pairs: HeadersLike = [['X-Trace', '1']];
+ * const map: HeadersLike = new Map([['X-Trace', '1']]);
  * new AsyncAPIClient({ baseUrl: 'https://api.example.com', headers: new Headers(record) });
  * ```
  */
-export type HeadersLike = Readonly<Record<string, string>> | Headers | ReadonlyArray<readonly [string, string]>;
+export type HeadersLike = Readonly<Record<string, string>> | Headers | Iterable<readonly [string, string]>;
 
 /**
  * The key under which `apiKeyAuth(key, { in: 'query' })` puts its query-string
@@ -76,10 +80,16 @@ export function toHeaderRecord(headers: HeadersLike | undefined, where: string):
   if (QUERY_CREDENTIAL in headers) {
     throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `${where}: a query-string API key (apiKeyAuth(key, { in: 'query' })) works only in authHeaders` : 'headers');
   }
-  const entries: Iterable<readonly [string, string]> =
-    Array.isArray(headers) || (typeof Headers !== 'undefined' && headers instanceof Headers)
-      ? (headers as Iterable<readonly [string, string]>)
-      : Object.entries(headers as Record<string, string>);
-  for (const [name, value] of entries) record[checkHeader(name, value, where)] = value;
+  // Anything iterable is pairs, as the platform reads it: a Headers of another realm or a Map too, which
+  // Object.entries would read as no headers at all (and so send no credentials).
+  const entries: Iterable<readonly [string, string]> = Symbol.iterator in headers ? (headers as Iterable<readonly [string, string]>) : Object.entries(headers);
+  for (const pair of entries) {
+    if (process.env.NODE_ENV !== 'production' && (!Array.isArray(pair) || pair.length !== 2)) {
+      throw new ConfigurationError(`${where}: each entry must be a [name, value] pair, not ${Array.isArray(pair) ? `${pair.length} items` : typeof pair}`);
+    }
+    const [name, value] = pair;
+    const lower = checkHeader(name, value, where);
+    record[lower] = Object.hasOwn(record, lower) ? `${record[lower]}, ${value}` : value;
+  }
   return record;
 }

@@ -5,6 +5,7 @@ import { DEFAULTS, MAX_TIMER_MS } from './constants.js';
 import { ConfigurationError } from './errors.js';
 import { toHeaderRecord, type HeadersLike } from './headers.js';
 import { resolveTransport, type Transport } from './transport.js';
+import { CLIENT_ALIASES, didYouMean, REQUEST_ALIASES } from './suggest.js';
 import { parseAllowedOrigins, parseBaseUrl, type QueryParams } from './url.js';
 
 export type { QueryParams, QueryValue } from './url.js';
@@ -176,8 +177,39 @@ function checkOptionNames(options: ClientOptions): void {
     if (CLIENT_OPTIONS.includes(name)) continue;
     const feature = MOVED[name];
     throw new ConfigurationError(
-      feature ? `${name} is a feature now: pass ${feature}(...) after the options, as in new AsyncAPIClient({ baseUrl }, ${feature}(...))` : `unknown option ${JSON.stringify(name)}`,
+      feature
+        ? `${name} is a feature now: pass ${feature}(...) after the options, as in new AsyncAPIClient({ baseUrl }, ${feature}(...))`
+        : `unknown option ${JSON.stringify(name)}${didYouMean(name, (options as unknown as Record<string, unknown>)[name], CLIENT_OPTIONS, CLIENT_ALIASES)}`,
     );
+  }
+}
+
+const REQUEST_OPTIONS = ['params', 'json', 'body', 'headers', 'retry', 'timeout', 'deadline', 'maxBodySize'];
+
+/**
+ * Checks a request's options, in development builds (in production an
+ * unknown option is ignored): options that are not an object, or one the client does not know, are
+ * a {@link ConfigurationError} that says what to write; one that a feature
+ * reads (`deadline`) needs that feature on the client.
+ *
+ * @param featureOptions the per-request options the client's features read
+ * @example
+ * ```ts
+ * checkRequestOptions({ query: { page: 2 } }, []); // throws: unknown option "query": did you mean params?
+ * ```
+ */
+export function checkRequestOptions(options: unknown, featureOptions: readonly string[]): void {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError(`the options of a request must be an object such as { params: { page: 2 } }, or left out, not ${String(options)}`);
+  }
+  for (const name of Object.keys(options)) {
+    if (name === 'deadline' && (options as RequestOptions).deadline !== undefined && !featureOptions.includes(name)) {
+      throw new ConfigurationError('deadline needs the withDeadline() feature: new AsyncAPIClient(options, withDeadline(ms))');
+    }
+    if (!REQUEST_OPTIONS.includes(name) && !featureOptions.includes(name)) {
+      const value = (options as Record<string, unknown>)[name];
+      throw new ConfigurationError(`unknown request option ${JSON.stringify(name)}${didYouMean(name, value, REQUEST_OPTIONS, REQUEST_ALIASES)}`);
+    }
   }
 }
 
@@ -221,7 +253,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     timeout: resolveTimeout(options.timeout, DEFAULTS.timeout),
     retry: resolveRetry(options.retry, DEFAULTS.retry),
     maxBodySize: resolveMaxBodySize(options.maxBodySize, DEFAULTS.maxBodySize),
-    scheduler: options.scheduler ?? asyncScheduler,
+    scheduler: process.env.NODE_ENV !== 'production' ? checkScheduler(options.scheduler) : (options.scheduler ?? asyncScheduler),
     transport: resolveTransport(options.transport),
   };
 }
@@ -263,6 +295,15 @@ export function resolveTimeout(value: number | false | undefined, base: number, 
     );
   }
   return value;
+}
+
+/** A scheduler that is not one would fail at the first timer, as a bare TypeError: development builds say so when the client is made. */
+function checkScheduler(scheduler: SchedulerLike | undefined): SchedulerLike {
+  if (scheduler === undefined) return asyncScheduler;
+  if (process.env.NODE_ENV !== 'production' && (typeof scheduler?.now !== 'function' || typeof scheduler.schedule !== 'function')) {
+    throw new ConfigurationError('scheduler must be an RxJS scheduler (asyncScheduler, a TestScheduler...) with now() and schedule(), or left out');
+  }
+  return scheduler;
 }
 
 function checkMaxRedirects(value: number | undefined): number {

@@ -3,10 +3,10 @@ import { credentialsOf, type Credentials } from '../auth/provider.js';
 import { decideRetry, type RetryDecision } from '../retry/decide.js';
 import { resolveRetry } from '../retry/policy.js';
 import { send, type AttemptOptions } from './attempt.js';
-import { BodyNotReplayableError, ConfigurationError, HttpError } from './errors.js';
+import { BodyNotReplayableError, HttpError } from './errors.js';
 import type { ClientContext, Feature, FeatureEvent, FeatureHooks, RequestContext, RequestHooks } from './feature.js';
 import { runtimeShowsRedirects, type RedirectOptions } from './follow-redirects.js';
-import { resolveMaxBodySize, resolveTimeout, type BodyReadOptions, type RequestOptions, type ResolvedClientOptions } from './options.js';
+import { checkRequestOptions, resolveMaxBodySize, resolveTimeout, type BodyReadOptions, type RequestOptions, type ResolvedClientOptions } from './options.js';
 import { authorize, prepareRequest, type PreparedRequest } from './prepare.js';
 import type { ResponseReader } from './context.js';
 import type { Reader } from './response.js';
@@ -102,10 +102,9 @@ const NO_HOOKS: readonly RequestHooks[] = [];
 export function runRequest<T>(core: ClientCore, { method, endpoint, options, reader }: Call<T>): Observable<T> {
   return defer(() => {
     const { config, features } = core;
-    // Without the feature a deadline would be ignored; development builds say so.
-    if (process.env.NODE_ENV !== 'production' && options.deadline !== undefined && !features.some((feature) => feature.options?.includes('deadline'))) {
-      throw new ConfigurationError('deadline needs the withDeadline() feature: new AsyncAPIClient(options, withDeadline(ms))');
-    }
+    // Options that are not an object, an unknown option, or one whose feature is missing would fail later
+    // as a bare TypeError, or be ignored: development builds say so.
+    if (process.env.NODE_ENV !== 'production') checkRequestOptions(options, features.flatMap((feature) => feature.options ?? []));
     let request = prepareRequest(config, method, endpoint, options, reader.accept);
     const { target } = request;
     const { stream } = reader;

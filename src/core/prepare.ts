@@ -126,6 +126,14 @@ function isStream(body: RequestBody): boolean {
   return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
 }
 
+/**
+ * Data that fetch would turn into text such as "[object Object]" or "1,2": an object of no body type
+ * (an object literal, a class instance) or an array. An object with an async iterator is a stream.
+ */
+function isPlainData(body: unknown): body is object {
+  return typeof body === 'object' && body !== null && !(Symbol.asyncIterator in body) && (Array.isArray(body) || Object.prototype.toString.call(body) === '[object Object]');
+}
+
 function checkMethod(method: string): string {
   if (typeof method !== 'string' || method === '') {
     throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? 'method must be a non-empty string such as "GET" or "POST"' : 'method');
@@ -144,7 +152,16 @@ function encodeBody(options: RequestOptions, method: string): { body?: RequestBo
   if ((hasJson || hasBody) && NO_BODY_METHODS.has(method)) {
     throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `a ${method} request cannot have a body: use POST, PUT or PATCH, or send the data as params` : 'body');
   }
-  if (hasBody) return { body: options.body! };
+  if (hasBody) {
+    const body = options.body!;
+    // fetch would send a plain object as "[object Object]" (an array as "1,2"): the data would be lost unseen.
+    if (isPlainData(body)) {
+      throw new ConfigurationError(
+        process.env.NODE_ENV !== 'production' ? `body is a plain ${Array.isArray(body) ? 'array' : 'object'}, which fetch would send as text such as "[object Object]": pass it as json: { ... } to send it as JSON` : 'body',
+      );
+    }
+    return { body };
+  }
   if (!hasJson) return {};
   let text: string | undefined;
   try {

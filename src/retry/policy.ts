@@ -1,6 +1,7 @@
 import { DEFAULTS, MAX_TIMER_MS } from '../core/constants.js';
 import { ConfigurationError } from '../core/errors.js';
 import { checkHeader } from '../core/headers.js';
+import { didYouMean, RETRY_ALIASES } from '../core/suggest.js';
 
 /**
  * How failed attempts are retried. Every field is optional; what is left out
@@ -142,7 +143,9 @@ export function resolveRetry(override: RetryOptions | false | undefined, base: R
 function checkFields(override: RetryOptions, base: RetryPolicy): void {
   for (const name of Object.keys(override)) {
     if (name === 'idempotencyKey') throw new ConfigurationError('retry.idempotencyKey is a feature now: pass withIdempotencyKey() after the client options');
-    if (!RETRY_FIELDS.includes(name)) throw new ConfigurationError(`retry has no option ${JSON.stringify(name)}`);
+    if (!RETRY_FIELDS.includes(name)) {
+      throw new ConfigurationError(`retry has no option ${JSON.stringify(name)}${didYouMean(name, (override as Record<string, unknown>)[name], RETRY_FIELDS, RETRY_ALIASES)}`);
+    }
   }
   check(override.factor ?? base.factor, 'factor', (v) => typeof v === 'number' && v >= 1 && Number.isFinite(v), 'a number of 1 or more');
   check(override.maxDelay ?? base.maxDelay, 'maxDelay', (v) => typeof v === 'number' && v >= 0, 'a number of milliseconds from 0 (Infinity for no cap)');

@@ -1,0 +1,23 @@
+/// <reference types="jasmine" />
+// Issue 13 in headless Chromium, against the real endpoints of spec/support/browser-server.cjs: what a new
+// user tripped on, where a browser behaves as Node does.
+import { lastValueFrom } from 'rxjs';
+import { ConfigurationError } from '../src/index';
+import { errorOf, newClient, serverHits, uniqueKey } from './support/browser';
+
+describe('issue 13 in the browser', () => {
+  it('authHeaders as a Map and request headers as a Headers object are sent (item 15)', async () => {
+    const client = newClient({ authHeaders: new Map([['Authorization', 'Bearer from-a-map']]) });
+    const echo = await lastValueFrom(client.getJson<{ headers: Record<string, string> }>('/echo', undefined, { headers: new Headers({ 'X-Trace': 't-1' }) }));
+    expect(echo.headers.authorization).toBe('Bearer from-a-map');
+    expect(echo.headers['x-trace']).toBe('t-1');
+  });
+
+  it('a plain object as body is a ConfigurationError that says json:, and nothing is sent (item 15)', async () => {
+    const key = uniqueKey('object-body');
+    const error = await errorOf(lastValueFrom(newClient().request('POST', '/echo', { params: { key }, body: { a: 1 } as never })));
+    expect(error).toEqual(jasmine.any(ConfigurationError));
+    expect((error as Error).message).toContain('pass it as json:');
+    expect((await serverHits(key)).hits).toBe(0);
+  });
+});
