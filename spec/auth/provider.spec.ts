@@ -157,6 +157,8 @@ describe('an auth function in the client (real server)', () => {
       type: 'request',
       method: 'GET',
       url: `${server.origin}/x`,
+      requestId: expect.any(Number),
+      time: expect.any(Number),
       attempt: 1,
       headers: { accept: 'application/json', 'x-trace': 't-1', 'x-tenant': '[redacted]', authorization: '[redacted]', cookie: '[redacted]' },
     });

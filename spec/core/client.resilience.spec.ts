@@ -437,7 +437,9 @@ describe('circuit breaker (opt-in)', () => {
     const client = new AsyncAPIClient({ baseUrl: BASE, retry: false }, withCircuitBreaker({ failureThreshold: 3, resetTimeout: 10_000 }), events);
     const seen = watch(events);
     for (let i = 0; i < 3; i += 1) await expect(lastValueFrom(client.request('GET', '/x'))).rejects.toBeInstanceOf(HttpError);
-    expect(seen.ofType('circuit')).toEqual([{ type: 'circuit', method: 'GET', url: `${BASE}/x`, state: 'open', previous: 'closed' }]);
+    expect(seen.ofType('circuit')).toEqual([
+      { type: 'circuit', method: 'GET', url: `${BASE}/x`, requestId: seen.ofType('request')[2]!.requestId, time: expect.any(Number), state: 'open', previous: 'closed' },
+    ]);
 
     await vi.advanceTimersByTimeAsync(4000);
     const fast = await lastValueFrom(client.request('GET', '/x')).catch((e: unknown) => e);

@@ -137,7 +137,17 @@ describe('redirects, followed by the client in Node', () => {
     expect(a.hits).toHaveLength(2);
     expect(credentialsOf(a.hits[1]!)).toEqual({ authorization: `Bearer ${TOKEN}`, 'x-tenant-key': TENANT_KEY, cookie: COOKIE, 'proxy-authorization': 'Basic cHJveHk6cHJveHk=' });
     expect(events.filter((e) => e.type === 'redirect')).toEqual([
-      { type: 'redirect', method: 'GET', url: `${a.origin}/redirect`, attempt: 1, status: 302, location: `${a.origin}/echo`, dropped: [] },
+      {
+        type: 'redirect',
+        method: 'GET',
+        url: `${a.origin}/redirect`,
+        requestId: expect.any(Number),
+        time: expect.any(Number),
+        attempt: 1,
+        status: 302,
+        location: `${a.origin}/echo`,
+        dropped: [],
+      },
     ]);
   });
 

@@ -1,9 +1,13 @@
+import { from, mergeMap, timer } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { AsyncAPIClient } from '../../src/core/client.js';
 import type { ClientContext, Feature, FeatureEvent } from '../../src/core/feature.js';
+import type { Transport } from '../../src/core/transport.js';
+import { withCircuitBreaker } from '../../src/features/circuit-breaker/index.js';
 import { withEvents, type ClientEvent } from '../../src/features/events.js';
 
-const event: ClientEvent = { type: 'request', method: 'GET', url: 'https://h/x', attempt: 1, headers: {} };
+const event: ClientEvent = { type: 'request', method: 'GET', url: 'https://h/x', requestId: 1, time: 0, attempt: 1, headers: {} };
 
 /**
  * A client with `features`, and its `emit` as a feature sees it (the way a feature such as the
@@ -59,5 +63,62 @@ describe('withEvents', () => {
       return event;
     });
     expect(built).toBe(0);
+  });
+});
+
+describe('withEvents: telling requests apart', () => {
+  /** A client whose transport answers its nth call with `statuses[n]` after `delays[n]` ms of the test scheduler. */
+  function clientOf(scheduler: TestScheduler, answers: readonly (readonly [status: number, delayMs: number])[], ...features: Feature[]) {
+    let calls = 0;
+    const transport: Transport = (_url, init) => {
+      const [status, delayMs] = answers[calls++] ?? [200, 1];
+      return timer(delayMs, scheduler).pipe(mergeMap(() => from(init.selector(new Response('{}', { status, headers: { 'content-type': 'application/json' } })))));
+    };
+    const events = withEvents();
+    const seen: ClientEvent[] = [];
+    events.events$.subscribe((e) => seen.push(e));
+    const client = new AsyncAPIClient({ baseUrl: 'https://h/', transport, scheduler, retry: { baseDelay: 100 } }, ...features, events);
+    return { client, seen };
+  }
+
+  it('two concurrent requests to one URL: each event carries the id of its logical request and the scheduler’s time', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const { client, seen } = clientOf(scheduler, [[503, 10], [200, 20], [200, 5]]);
+    scheduler.run(() => {
+      // request(): its reader is synchronous, so the test scheduler's clock alone decides (no body read).
+      const items$ = client.request('GET', '/items');
+      // The same cold Observable, subscribed twice: two logical requests.
+      items$.subscribe();
+      items$.subscribe();
+    });
+    const [first, second] = [...new Set(seen.map((e) => (e as { requestId: number }).requestId))];
+    expect(first).toEqual(expect.any(Number));
+    expect(second).not.toBe(first);
+    expect(seen.map((e) => [e.type, (e as { requestId: number }).requestId, (e as { time: number }).time])).toEqual([
+      ['request', first, 0],
+      ['request', second, 0],
+      ['response', first, 10],
+      ['retry', first, 10],
+      ['response', second, 20],
+      ['request', first, 110],
+      ['response', first, 115],
+    ]);
+  });
+
+  it('a circuit event carries the id of the request whose attempt changed the state, and every event kind has both', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const { client, seen } = clientOf(scheduler, [[503, 10]], withCircuitBreaker({ failureThreshold: 1, resetTimeout: 1_000 }));
+    scheduler.run(() => {
+      client.request('GET', '/a', { retry: false }).subscribe({ error: () => undefined });
+      client.request('GET', '/b').subscribe({ error: () => undefined });
+      const cancelled = client.request('GET', '/c').subscribe({ error: () => undefined });
+      cancelled.unsubscribe();
+    });
+    const idOf = (type: string, url: string) => (seen.find((e) => e.type === type && e.url === url) as { requestId: number } | undefined)?.requestId;
+    expect(idOf('circuit', 'https://h/a')).toBe(idOf('request', 'https://h/a'));
+    expect(seen.find((e) => e.type === 'circuit')).toMatchObject({ state: 'open', time: 10 });
+    expect(new Set(seen.map((e) => e.type))).toEqual(new Set(['request', 'response', 'circuit', 'giveUp', 'cancel']));
+    for (const event of seen) expect(event).toMatchObject({ requestId: expect.any(Number), time: expect.any(Number) });
+    expect(new Set([idOf('giveUp', 'https://h/a'), idOf('giveUp', 'https://h/b'), idOf('cancel', 'https://h/c')]).size).toBe(3);
   });
 });

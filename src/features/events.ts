@@ -3,6 +3,7 @@ import { HttpError, NetworkError, TimeoutError } from '../core/errors.js';
 import type { Feature } from '../core/feature.js';
 import { redactHeaders } from '../core/redact.js';
 import { displayUrl } from '../core/url.js';
+import { requestId } from './request-id.js';
 import type { CircuitEvent } from './circuit-breaker/index.js';
 
 interface EventBase {
@@ -10,6 +11,14 @@ interface EventBase {
   readonly method: string;
   /** The URL without its query string. */
   readonly url: string;
+  /**
+   * The id of the logical request (one subscription) the event is about: the
+   * same in all its events, whichever feature tells them, and another for each
+   * request, so that two requests to one URL at once can be told apart.
+   */
+  readonly requestId: number;
+  /** When it happened: the client's `scheduler.now()`, in ms (virtual time under a `TestScheduler`). */
+  readonly time: number;
 }
 
 /**
@@ -187,17 +196,19 @@ export function withEvents(): ClientEvents {
       return {
         start: (request) => {
           const { method, url } = request.target;
+          // What every event of this request has, built with the event (only when somebody listens).
+          const base = () => ({ method, url, requestId: requestId(request), time: client.scheduler.now() });
           // The request has its answer (or, for a stream, completed): unsubscribing after it is no cancel.
           let ended = false;
           return {
-            sent: (sendable, attempt) => emit(() => ({ type: 'request', method, url, attempt, headers: redactHeaders(sendable.init.headers, sendable.authNames) })),
+            sent: (sendable, attempt) => emit(() => ({ type: 'request', ...base(), attempt, headers: redactHeaders(sendable.init.headers, sendable.authNames) })),
             received: (response, attempt) =>
-              emit(() => ({ type: 'response', method, url, attempt, status: response.status, headers: redactHeaders(response.headers, NO_NAMES) })),
+              emit(() => ({ type: 'response', ...base(), attempt, status: response.status, headers: redactHeaders(response.headers, NO_NAMES) })),
             redirected: ({ status, from, to, dropped }, attempt) =>
-              emit(() => ({ type: 'redirect', method, url: displayUrl(from), attempt, status, location: displayUrl(to), dropped })),
+              emit(() => ({ type: 'redirect', ...base(), url: displayUrl(from), attempt, status, location: displayUrl(to), dropped })),
             // `attempt` counts every attempt, replays after a token refresh included.
             retrying: ({ attempt, delayMs, fromServer, error }) =>
-              emit(() => ({ type: 'retry', method, url, attempt, delayMs, fromServer, reason: describeFailure(error), error })),
+              emit(() => ({ type: 'retry', ...base(), attempt, delayMs, fromServer, reason: describeFailure(error), error })),
             whole: (request$) =>
               request$.pipe(
                 tap({
@@ -207,10 +218,10 @@ export function withEvents(): ClientEvents {
                   complete: () => (ended = true),
                   error: (error: unknown) => {
                     ended = true;
-                    emit(() => ({ type: 'giveUp', method, url, attempts: request.attempts, error }));
+                    emit(() => ({ type: 'giveUp', ...base(), attempts: request.attempts, error }));
                   },
                   // Unsubscribed before the end: say so, or a dashboard would count the request in flight forever.
-                  unsubscribe: () => ended || emit(() => ({ type: 'cancel', method, url, attempts: request.attempts })),
+                  unsubscribe: () => ended || emit(() => ({ type: 'cancel', ...base(), attempts: request.attempts })),
                 }),
               ),
           };

@@ -1,6 +1,7 @@
 import type { Feature, FeatureEvent } from '../../core/feature.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitChange, type CircuitState } from './breaker.js';
 import { CircuitOpenError } from './error.js';
+import { requestId } from '../request-id.js';
 
 export { CircuitBreaker, CIRCUIT_BREAKER_DEFAULTS, type CircuitBreakerOptions, type CircuitState } from './breaker.js';
 export { CircuitOpenError, isCircuitOpenError } from './error.js';
@@ -18,6 +19,10 @@ export { CircuitOpenError, isCircuitOpenError } from './error.js';
  */
 export interface CircuitEvent extends FeatureEvent {
   readonly type: 'circuit';
+  /** The id of that request, as in its other events. */
+  readonly requestId: number;
+  /** When the state changed: the client's `scheduler.now()`, in ms. */
+  readonly time: number;
   /** The new state: `open` (failing fast), `halfOpen` (a probe may go) or `closed`. */
   readonly state: CircuitState;
   readonly previous: CircuitState;
@@ -54,7 +59,7 @@ export function withCircuitBreaker(options: CircuitBreakerOptions | CircuitBreak
           const { target } = request;
           let responded: ((status: number) => void) | undefined;
           const onChange = ({ state, previous }: CircuitChange) =>
-            client.emit((): CircuitEvent => ({ type: 'circuit', method: target.method, url: target.url, state, previous }));
+            client.emit((): CircuitEvent => ({ type: 'circuit', method: target.method, url: target.url, requestId: requestId(request), time: now(), state, previous }));
           return {
             attempts: (attempt$) => breaker.guard(attempt$, { now, target, attempts: () => request.attempts, onChange, onAdmit: (respond) => (responded = respond) }),
             received: (response) => responded?.(response.status),
