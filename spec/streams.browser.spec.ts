@@ -1,9 +1,9 @@
 /// <reference types="jasmine" />
 // Streams, pagination, interceptors and toPromise in headless Chromium, against
 // the real endpoints of spec/support/browser-server.cjs.
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, of, tap, toArray } from 'rxjs';
 import { eachValueFrom } from 'rxjs-for-await';
-import { AsyncAPIClient, ndjson, paginate, sse, toPromise, withInterceptors, type Interceptor } from '../src/index';
+import { AsyncAPIClient, isNetworkError, ndjson, paginate, sse, toPromise, withInterceptors, type Interceptor } from '../src/index';
 import { API, newClient, uniqueKey, waitForServer } from './support/browser';
 
 describe('streams in the browser', () => {
@@ -67,6 +67,23 @@ describe('streams in the browser', () => {
     const client = new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: 5000 }, withInterceptors(stamp));
     const echo = await lastValueFrom(client.getJson<{ headers: Record<string, string> }>('/echo'));
     expect(echo.headers['x-attempt']).toBe('1');
+  });
+
+  it('an interceptor that answers Response.error() gives a NetworkError, retried, never a value', async () => {
+    let calls = 0;
+    const failing: Interceptor = () => {
+      calls += 1;
+      return of(Response.error());
+    };
+    const client = new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 }, timeout: 5000 }, withInterceptors(failing));
+    const values: unknown[] = [];
+    const error = await lastValueFrom(client.getJson('/json').pipe(tap((value) => values.push(value)))).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isNetworkError(error)).toBe(true);
+    expect(values).toEqual([]);
+    expect(calls).toBe(3);
   });
 
   it('toPromise: abort rejects with an AbortError DOMException and aborts the request', async () => {

@@ -149,6 +149,24 @@ describe('interceptors on the client', () => {
     expect(hits).toBeLessThanOrEqual(1);
   });
 
+  it.each<[string, Interceptor]>([
+    ['answers Response.error()', () => of(Response.error())],
+    ['maps the response to Response.error()', (request, next) => next(request).pipe(map(() => Response.error()))],
+  ])('an interceptor that %s gives a network failure: NetworkError, retried, never a value', async (_name, failing) => {
+    nock(ORIGIN).get('/x').times(6).reply(200, '{"ok":true}', { 'content-type': 'application/json' });
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: ORIGIN, retry: { baseDelay: 1 } }, withInterceptors(failing), feature);
+    const events = eventsOf(feature);
+    for (const call$ of [client.getJson('/x'), client.request('GET', '/x')]) {
+      const recording = record<unknown>(call$);
+      await until(recording.done);
+      expect(recording.values).toEqual([]);
+      expect(recording.error).toBeInstanceOf(NetworkError);
+      expect(recording.error).toMatchObject({ attempts: 3, message: 'GET http://api.test/x failed: network error (an interceptor answered Response.error()) (after 3 attempts)' });
+    }
+    expect(events.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.reason)).toEqual(['network error', 'network error', 'network error', 'network error']);
+  });
+
   it('a network fault passed through an interceptor is still a NetworkError, retried', async () => {
     const port = await closedPort();
     nock.enableNetConnect('127.0.0.1');

@@ -1,5 +1,5 @@
-import { defer, map, Observable, switchMap, take, throwIfEmpty, type Subscription } from 'rxjs';
-import { ConfigurationError } from '../core/errors.js';
+import { catchError, defer, map, Observable, switchMap, take, throwError, throwIfEmpty, type Subscription } from 'rxjs';
+import { ConfigurationError, NetworkError } from '../core/errors.js';
 import type { Feature } from '../core/feature.js';
 import { sendHeld } from '../core/held-attempt.js';
 import type { SendableRequest } from '../core/prepare.js';
@@ -20,6 +20,7 @@ export type HttpHandler = (request: Request) => Observable<Response>;
  * header), map or replace the response, or answer without calling `next` (a
  * cache). What it throws or errors with is passed on unchanged, never retried
  * as a network fault; errors of the transport that it passes on keep their type.
+ * An answer of `Response.error()` is a network failure: a `NetworkError`, retried.
  *
  * @param request this attempt's `Request`, built anew for every attempt
  * @param next the rest of the chain
@@ -84,6 +85,8 @@ export function withInterceptors(...interceptors: Interceptor[]): Feature {
           take(1),
           throwIfEmpty(() => new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
           map((response) => {
+            // What fetch rejects with when the network fails, as a Response: a network failure, not an answer.
+            if (response.type === 'error') throw new ErrorResponse('an interceptor answered Response.error()');
             // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a network error.
             if (response.bodyUsed || response.body?.locked) {
               throw new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()');
@@ -92,9 +95,17 @@ export function withInterceptors(...interceptors: Interceptor[]): Feature {
           }),
         );
       },
+      // The request's own hook knows its target and attempts: there the network failure becomes a NetworkError, retried as any.
+      start: (request) => ({
+        attempts: (attempt$) =>
+          attempt$.pipe(catchError((error: unknown) => throwError(() => (error instanceof ErrorResponse ? new NetworkError(error, request.target, request.attempts) : error)))),
+      }),
     }),
   };
 }
+
+/** The interceptors answered `Response.error()` (status 0, type `error`): a network failure, the cause of a {@link NetworkError}. */
+class ErrorResponse extends TypeError {}
 
 // RequestInit fields an interceptor may set on its Request, besides method, headers and body;
 // `redirect` stays the client's, as it follows redirects itself where it can.
