@@ -1,12 +1,23 @@
 import { defer, lastValueFrom, of, retry, throwError, type Observable } from 'rxjs';
 import { TestScheduler, type RunHelpers } from 'rxjs/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BodyNotReplayableError, HttpError, NetworkError } from '../../src/core/errors.js';
-import { AsyncAPIClient, bearerTokenAuth, isTokenRefreshError, TokenRefreshError, withEvents, withTokenRefresh, type ClientEvent } from '../../src/index.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BodyNotReplayableError, HttpError, NetworkError, TimeoutError } from '../../src/core/errors.js';
+import {
+  AsyncAPIClient,
+  bearerTokenAuth,
+  isTokenRefreshError,
+  TokenRefreshError,
+  withDeadline,
+  withEvents,
+  withTokenRefresh,
+  type ClientEvent,
+  type Feature,
+} from '../../src/index.js';
 import { replayAfterRefresh, SharedTokenRefresh } from '../../src/features/token-refresh.js';
 import { record } from '../support/record.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { until } from '../support/until.js';
+import { useVirtualTime } from '../support/virtual-time.js';
 
 const target = { method: 'GET', url: 'https://h/x' };
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -121,6 +132,16 @@ describe('SharedTokenRefresh (marbles, virtual time)', () => {
       },
       { timeoutMs: 3 },
     );
+  });
+
+  it('a caller that waits with a limit gives up after it; the refresh goes on for the others', () => {
+    marbles('-----a|', ({ shared, renew, signals, expectObservable, expectSubscriptions, flush }) => {
+      expectObservable(shared.after(0, 2)).toBe('--#', undefined, new Error('the token refresh took longer than the request’s timeout of 2 ms'));
+      expectObservable(shared.after(0)).toBe('-----|');
+      expectSubscriptions(renew.subscriptions).toBe('^----!');
+      flush();
+      expect(signals[0]!.aborted).toBe(false);
+    });
   });
 
   it('takes a Promise, or nothing at all (a synchronous refresh)', async () => {
@@ -397,6 +418,62 @@ describe('withTokenRefresh in the client (real server)', () => {
     expect(second.calls[0]!.aborted).toBe(true);
     second.release();
     expect(a.done() || b.done()).toBe(false);
+  });
+
+  describe('a refresh that never settles', () => {
+    beforeEach(useVirtualTime);
+    afterEach(() => vi.useRealTimers());
+
+    /** A client without a timeout of its own, whose refresh never settles; `signals` has the signal of each call. */
+    function hangingClient(...features: Feature[]) {
+      const signals: AbortSignal[] = [];
+      const client = new AsyncAPIClient(
+        { baseUrl: server.origin, authHeaders: () => bearerTokenAuth('stale-SECRET'), timeout: false },
+        withTokenRefresh((signal) => {
+          signals.push(signal);
+          return new Promise<never>(() => undefined);
+        }),
+        ...features,
+      );
+      return { client, signals };
+    }
+
+    it('is bounded by the request’s own timeout when the client has none: TokenRefreshError, and the refresh is cancelled', async () => {
+      const { client, signals } = hangingClient();
+      const recording = record(client.getJson('/me', undefined, { timeout: 500 }));
+      await until(() => signals.length === 1);
+      await vi.advanceTimersByTimeAsync(499);
+      expect(recording.done()).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(recording.error).toBeInstanceOf(TokenRefreshError);
+      expect((recording.error as TokenRefreshError).cause).toMatchObject({ message: 'the token refresh took longer than the request’s timeout of 500 ms' });
+      expect(signals[0]!.aborted).toBe(true);
+      expect(server.hits).toHaveLength(1);
+    });
+
+    it('is bounded by the request’s deadline: TimeoutError with scope deadline', async () => {
+      const { client, signals } = hangingClient(withDeadline(2_000));
+      const recording = record(client.getJson('/me'));
+      await until(() => signals.length === 1);
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(recording.error).toBeInstanceOf(TimeoutError);
+      expect(recording.error).toMatchObject({ scope: 'deadline', timeoutMs: 2_000 });
+      expect(signals[0]!.aborted).toBe(true);
+    });
+
+    it('a request with a longer timeout keeps waiting for the refresh another one gave up on', async () => {
+      const { client, signals } = hangingClient();
+      const short = record(client.getJson('/a', undefined, { timeout: 500 }));
+      const long = record(client.getJson('/b', undefined, { timeout: 5_000 }));
+      await until(() => signals.length === 1 && server.hits.length === 2);
+      await vi.advanceTimersByTimeAsync(500);
+      expect(short.error).toBeInstanceOf(TokenRefreshError);
+      expect(long.done()).toBe(false);
+      expect(signals[0]!.aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(4_500);
+      expect(long.error).toBeInstanceOf(TokenRefreshError);
+      expect(signals[0]!.aborted).toBe(true);
+    });
   });
 
   it('without withTokenRefresh a 401 is final at once', async () => {

@@ -20,6 +20,7 @@ import {
 import { BodyNotReplayableError, ConfigurationError, HttpError, RequestError, type RequestTarget } from '../core/errors.js';
 import type { Feature } from '../core/feature.js';
 import { isErrorOf } from '../core/guards.js';
+import { resolveTimeout } from '../core/options.js';
 
 /**
  * Renews the token after a 401: when what it returns resolves, emits or
@@ -57,9 +58,11 @@ export type TokenRefresh = (signal: AbortSignal) => ObservableInput<unknown> | v
 export class SharedTokenRefresh {
   #generation = 0;
   readonly #refresh$: Observable<never>;
+  readonly #scheduler: SchedulerLike;
 
   /** @param timeoutMs the longest a refresh may take (`Infinity` for no limit) */
   constructor(refresh: TokenRefresh, timeoutMs: number, scheduler: SchedulerLike) {
+    this.#scheduler = scheduler;
     const run$ = defer(() => {
       const controller = new AbortController();
       let settled = false;
@@ -93,10 +96,20 @@ export class SharedTokenRefresh {
   /**
    * Completes once the token is newer than generation `seen`: at once if a
    * refresh finished since, otherwise after the running refresh, started now
-   * if none runs. Errors with the refresh's error.
+   * if none runs. Errors with the refresh's error, or after `limitMs` when the
+   * refresh has not finished by then (this wait is given up; the refresh goes
+   * on while another request waits for it).
+   *
+   * @param limitMs the longest this caller waits: its own timeout
+   * @default limitMs Infinity
    */
-  after(seen: number): Observable<never> {
-    return defer(() => (this.#generation > seen ? EMPTY : this.#refresh$));
+  after(seen: number, limitMs = Infinity): Observable<never> {
+    return defer(() => {
+      if (this.#generation > seen) return EMPTY;
+      if (limitMs === Infinity) return this.#refresh$;
+      const tooLong = () => new Error(`the token refresh took longer than the request’s timeout of ${limitMs} ms`);
+      return this.#refresh$.pipe(timeout({ first: limitMs, scheduler: this.#scheduler, with: () => throwError(tooLong) }));
+    });
   }
 }
 
@@ -117,6 +130,12 @@ export interface ReplayOptions {
    * @default true
    */
   readonly replayable?: boolean;
+  /**
+   * The longest the request waits for the refresh, in ms: its own timeout, so
+   * that a refresh that never settles cannot hold it longer than its limits say.
+   * @default Infinity
+   */
+  readonly waitMs?: number;
 }
 
 /**
@@ -155,7 +174,7 @@ export function replayAfterRefresh<T>(
         replayed = true;
         // The 401 is answered by the replay: free its connection now.
         error.response.body?.cancel().catch(() => undefined);
-        return shared.after(seenGeneration()).pipe(
+        return shared.after(seenGeneration(), options.waitMs).pipe(
           catchError((cause: unknown) => throwError(() => refreshFailed(cause))),
           concatWith(attempt$),
         );
@@ -207,7 +226,8 @@ export const isTokenRefreshError = (error: unknown): error is TokenRefreshError 
  * waiting request is replayed once, calling `authHeaders` again; a 401 after
  * the replay is final. A refresh that fails ends the waiting requests with
  * `TokenRefreshError`; one that takes longer than the client's `timeout` is
- * abandoned. Needs `authHeaders` to be a function that reads the current
+ * abandoned, and a request stops waiting for it after its own `timeout` (or
+ * its deadline, with `withDeadline()`). Needs `authHeaders` to be a function that reads the current
  * token: with fixed headers the client is refused when it is made.
  *
  * @param refresh renews the token; see {@link TokenRefresh}
@@ -234,6 +254,8 @@ export function withTokenRefresh(refresh: TokenRefresh): Feature {
       return {
         start: (request) => {
           const { target, replayable } = request;
+          // The request's own timeout bounds its wait for the refresh, which is shared and bounded by the client's only.
+          const waitMs = resolveTimeout(request.options.timeout, timeout);
           // The token generation when the last attempt started: a 401 after a newer one replays without refreshing.
           let seen = 0;
           return {
@@ -241,7 +263,7 @@ export function withTokenRefresh(refresh: TokenRefresh): Feature {
               defer(() => {
                 seen = shared.generation;
                 return attempt$;
-              }).pipe(replayAfterRefresh(shared, () => seen, (cause) => new TokenRefreshError(cause, target, request.attempts), { replayable })),
+              }).pipe(replayAfterRefresh(shared, () => seen, (cause) => new TokenRefreshError(cause, target, request.attempts), { replayable, waitMs })),
           };
         },
       };
