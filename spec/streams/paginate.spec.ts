@@ -213,6 +213,44 @@ describe('paginate(client)', () => {
   });
 
   it.each([
+    ['back to the first page', ['</v1/items?page=2&key=SECRET>; rel="next"', '</v1/items?key=SECRET>; rel="next"'], 2],
+    ['to itself', ['</v1/items?key=SECRET>; rel="next"'], 1],
+    ['to the same page written another way', ['</v1/items?page=2&key=SECRET>; rel="next"', `<${BASE}/items?page=2&key=SECRET>; rel="next"`], 2],
+  ])('a Link that leads %s ends the stream with an error that says so, not a loop', async (_name, links, pages) => {
+    const hits: string[] = [];
+    nock(ORIGIN)
+      .get('/v1/items')
+      .query(true)
+      .times(10)
+      .reply((uri) => {
+        hits.push(uri);
+        return [200, [hits.length], { link: links[hits.length - 1] ?? '' }];
+      });
+    const recording = record(paginate(new AsyncAPIClient(BASE), '/items', { key: 'SECRET' }));
+    await until(recording.done);
+    expect(recording.values).toEqual(Array.from({ length: pages }, (_, i) => [i + 1]));
+    expect(hits).toHaveLength(pages);
+    expect(recording.error).toBeInstanceOf(ConfigurationError);
+    expect((recording.error as Error).message).toMatch(
+      new RegExp(`^paginate: the next page, ${BASE}/items, is one already fetched \\(page \\d\\): the pages loop\\. Pass options\\.next to choose the next page`),
+    );
+    expect((recording.error as Error).message).not.toContain('SECRET');
+  });
+
+  it('options.next returning the cursor it was given ends the stream with the same error', async () => {
+    let hits = 0;
+    nock(ORIGIN)
+      .get('/v1/events')
+      .query(true)
+      .times(10)
+      .reply(() => [200, { items: [(hits += 1)], next: 'c1' }]);
+    const recording = record(paginate<{ next: string }>(new AsyncAPIClient(BASE), '/events', undefined, { next: (_response, page) => ({ cursor: page.next }) }));
+    await until(recording.done);
+    expect(hits).toBe(2);
+    expect((recording.error as Error).message).toMatch(/the next page, .*\/v1\/events, is one already fetched \(page 2\): the pages loop/);
+  });
+
+  it.each([
     ['maxPages 0', { maxPages: 0 }, /maxPages must be a whole number of 1 or more/],
     ['maxPages 1.5', { maxPages: 1.5 }, /maxPages must be/],
     ['next that is not a function', { next: 'page=2' }, /options.next must be a function/],

@@ -4,6 +4,7 @@ import type { AsyncAPIClient } from '../core/client.js';
 import type { QueryParams, RequestOptions } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
 import { readJson, type Reader } from '../core/response.js';
+import { displayUrl, joinUrl } from '../core/url.js';
 
 /**
  * Options of `paginate()`: those of `getJson()`, plus how to find the
@@ -146,7 +147,9 @@ export function nextPageTarget<T>(
 
 /**
  * Emits the body of each page, fetching the next one only after the current
- * one was emitted, and none once the subscriber has left.
+ * one was emitted, and none once the subscriber has left. A next page whose
+ * URL (params included) is one already fetched ends the stream with a
+ * {@link ConfigurationError} that says so, rather than a loop.
  *
  * @param fetchPage one page, as an Observable of one value
  * @example
@@ -167,7 +170,20 @@ export function paginatePages<T>(
     if (options.next !== undefined && typeof options.next !== 'function') {
       throw new ConfigurationError('options.next must be a function (response, body) => endpoint | params | null');
     }
-    const numbered = (target: PageTarget, number: number) => fetchPage(target).pipe(map((page) => ({ page, number })));
+    // Each page's URL, params included, and its number: a next page already fetched would loop forever.
+    const fetched = new Map<string, number>();
+    const numbered = (target: PageTarget, number: number) => {
+      const url = joinUrl(options.baseUrl, target.endpoint, target.params);
+      const seen = fetched.get(url.href);
+      if (seen !== undefined) {
+        throw new ConfigurationError(
+          `paginate: the next page, ${displayUrl(url)}, is one already fetched (page ${seen}): the pages loop. ` +
+            'Pass options.next to choose the next page (null to stop), or maxPages to bound them',
+        );
+      }
+      fetched.set(url.href, number);
+      return fetchPage(target).pipe(map((page) => ({ page, number })));
+    };
     return numbered(first, 1)
       .pipe(
         // expand emits a page before it asks for the next: by then the subscriber may have left.
