@@ -2,8 +2,8 @@
 // Issue 13 in headless Chromium, against the real endpoints of spec/support/browser-server.cjs: what a new
 // user tripped on, where a browser behaves as Node does.
 import { lastValueFrom } from 'rxjs';
-import { ConfigurationError } from '../src/index';
-import { errorOf, newClient, serverHits, uniqueKey } from './support/browser';
+import { AsyncAPIClient, ConfigurationError, withEvents, type ClientEvent } from '../src/index';
+import { API, errorOf, newClient, serverHits, uniqueKey } from './support/browser';
 
 describe('issue 13 in the browser', () => {
   it('authHeaders as a Map and request headers as a Headers object are sent (item 15)', async () => {
@@ -19,5 +19,16 @@ describe('issue 13 in the browser', () => {
     expect(error).toEqual(jasmine.any(ConfigurationError));
     expect((error as Error).message).toContain('pass it as json:');
     expect((await serverHits(key)).hits).toBe(0);
+  });
+
+  it('a request refused before its first attempt emits giveUp (item 7)', async () => {
+    const events = withEvents();
+    const seen: ClientEvent[] = [];
+    events.events$.subscribe((event) => seen.push(event));
+    const client = new AsyncAPIClient({ baseUrl: API }, events);
+    const error = await errorOf(lastValueFrom(client.request('GET', '/echo', { body: 'x' })));
+    expect(error).toEqual(jasmine.any(ConfigurationError));
+    expect(seen.map((event) => event.type)).toEqual(['giveUp']);
+    expect(seen[0]).toEqual(jasmine.objectContaining({ method: 'GET', attempts: 0, error }));
   });
 });

@@ -108,8 +108,10 @@ describe('bad input: a clear error, nothing sent, no retry', () => {
     const client: Client = (options = {}, ...features) =>
       new AsyncAPIClient({ baseUrl: `${server.origin}/v1`, authHeaders: bearerTokenAuth('tok'), retry: { baseDelay: 1 }, ...options }, ...features, feature);
     let error: unknown;
+    let requested = false;
     try {
       const recording = record(run(client, server.origin));
+      requested = true;
       await until(recording.done);
       error = recording.error;
     } catch (thrown) {
@@ -121,5 +123,20 @@ describe('bad input: a clear error, nothing sent, no retry', () => {
     expect(server.hits).toEqual([]);
     expect(elsewhere).toBe(0);
     expect(events.filter((e) => e.type === 'request' || e.type === 'retry')).toEqual([]);
+    // A request that errors says so in the events, refused before its first attempt or not (issue 13, item 7).
+    const giveUps = events.filter((e) => e.type === 'giveUp');
+    if (requested) expect(giveUps).toEqual([expect.objectContaining({ type: 'giveUp', error })]);
+    else expect(giveUps).toEqual([]);
+  });
+
+  it('a request refused before its first attempt gives up with 0 attempts, at the base URL, its method upper-cased', async () => {
+    const events: ClientEvent[] = [];
+    const feature = withEvents();
+    feature.events$.subscribe((event) => events.push(event));
+    const client = new AsyncAPIClient({ baseUrl: `${server.origin}/v1` }, feature);
+    const recording = record(client.request('post', '/items', { json: cycle }));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(ConfigurationError);
+    expect(events).toEqual([expect.objectContaining({ type: 'giveUp', method: 'POST', url: `${server.origin}/v1/`, attempts: 0, error: recording.error })]);
   });
 });

@@ -56,9 +56,9 @@ describe('runRequest', () => {
     scheduler.run(({ expectObservable }) => {
       expectObservable(climb$).toBe('#', undefined, expect.any(ConfigurationError));
     });
-    // Nothing was sent, so there is no request to speak of: no event either.
+    // Nothing was sent: no request event, but the request failed, and giveUp says so (issue 13, item 7).
     expect(calls).toEqual([]);
-    expect(seen).toEqual([]);
+    expect(seen).toEqual(['giveUp 0']);
   });
 
   it('unsubscribing during the backoff cancels the wait: no second attempt, and a cancel event', () => {

@@ -34,6 +34,11 @@
  *    - `sent`, `received`, `redirected`, `retrying`: observe (events, the
  *      breaker's probe). They must not throw.
  *
+ *    A call refused before its first attempt (a `ConfigurationError`: a bad
+ *    endpoint, body or option) still runs `start`, with the client's base
+ *    URL as its target, no options and 0 attempts; only its `whole` is used,
+ *    around the error, so that `giveUp` is told of every request that fails.
+ *
  * ## In what order
  * Hooks of several features run in the order of each feature's `order`
  * (lower first), whatever order the user passed them in: the lowest wraps

@@ -10,6 +10,7 @@ import { checkRequestOptions, resolveMaxBodySize, resolveTimeout, type BodyReadO
 import { authorize, prepareRequest, type PreparedRequest } from './prepare.js';
 import type { ResponseReader } from './context.js';
 import type { Reader } from './response.js';
+import { displayUrl } from './url.js';
 
 /**
  * What a client shares with every request it runs: its resolved options,
@@ -99,60 +100,80 @@ const NO_HOOKS: readonly RequestHooks[] = [];
  * runRequest(core, { method: 'GET', endpoint: '/items', options: {}, reader: JSON_READER }).subscribe((items) => console.log(items));
  * ```
  */
-export function runRequest<T>(core: ClientCore, { method, endpoint, options, reader }: Call<T>): Observable<T> {
+export function runRequest<T>(core: ClientCore, call: Call<T>): Observable<T> {
   return defer(() => {
-    const { config, features } = core;
-    // Options that are not an object, an unknown option, or one whose feature is missing would fail later
-    // as a bare TypeError, or be ignored: development builds say so.
-    if (process.env.NODE_ENV !== 'production') checkRequestOptions(options, features.flatMap((feature) => feature.options ?? []));
-    let request = prepareRequest(config, method, endpoint, options, reader.accept);
-    const { target } = request;
-    const { stream } = reader;
-    const state: RequestState = { target, options, replayable: request.replayable, stream: stream !== undefined, attempts: 0, emitted: false };
-    let hooks = NO_HOOKS;
-    if (features.length > 0) {
-      for (const feature of features) if (feature.prepare) request = feature.prepare(request, state);
-      hooks = features.flatMap((feature) => feature.start?.(state) ?? []);
+    try {
+      return startRequest(core, call);
+    } catch (error) {
+      return refused<T>(core, call.method, error);
     }
-    const policy = resolveRetry(options.retry, config.retry);
-    const { scheduler } = config;
-    const limits = {
-      timeoutMs: resolveTimeout(options.timeout, config.timeout),
-      maxBodySize: resolveMaxBodySize(options.maxBodySize, config.maxBodySize),
-    };
-    let attempts$ = attemptsOf(core, reader, request, state, hooks, limits);
-    for (const hook of hooks) if (hook.attempts) attempts$ = hook.attempts(attempts$);
-    if (stream) attempts$ = attempts$.pipe(tap(() => (state.emitted = true)));
-    const decide: (error: unknown, attempt: number) => RetryDecision = stream
-      ? (error, attempt) => stream.decide(policy, error, attempt, scheduler.now(), state.emitted)
-      : (error, attempt) => decideRetry(policy, error, attempt, scheduler.now());
-    let request$ = attempts$.pipe(
-      retry({
-        count: policy.maxAttempts - 1,
-        resetOnSuccess: stream?.resetOnSuccess ?? false,
-        delay: (error: unknown, attempt: number) => {
-          const decision = decide(error, attempt);
-          // throwError, never EMPTY: EMPTY would complete silently and swallow the error.
-          if (!decision.retry) return throwError(() => error);
-          if (!state.replayable) {
-            // Already said (a 401 that could not be replayed): wrapping it again would bury the cause.
-            return throwError(() => (error instanceof BodyNotReplayableError ? error : new BodyNotReplayableError(error, target, state.attempts)));
-          }
-          const { delayMs, fromServer } = decision;
-          for (const hook of hooks) {
-            const stop = hook.retry?.(error, delayMs);
-            if (stop !== undefined) return throwError(() => stop);
-          }
-          // The response of a retried attempt is thrown away: free its connection now, not at GC.
-          if (error instanceof HttpError) error.response.body?.cancel().catch(() => undefined);
-          for (const hook of hooks) hook.retrying?.({ attempt: state.attempts, delayMs, fromServer, error });
-          return timer(delayMs, scheduler);
-        },
-      }),
-    );
-    for (const hook of hooks) if (hook.whole) request$ = hook.whole(request$);
-    return request$;
   });
+}
+
+/**
+ * A request refused before its first attempt (a `ConfigurationError`, mostly): nothing was sent, and the
+ * error still ends it through the features' whole-request wraps, so that `withEvents()` says `giveUp`
+ * (0 attempts) as for any request that fails. Its URL is the client's base URL: the endpoint may be what
+ * was refused, and a URL that nothing was sent to is not shown.
+ */
+function refused<T>(core: ClientCore, method: string, error: unknown): Observable<T> {
+  const state = { target: { method: `${method}`.toUpperCase(), url: displayUrl(core.config.baseUrl) }, options: {}, attempts: 0 } as RequestState;
+  return core.features.reduce((error$: Observable<T>, feature) => feature.start?.(state)?.whole?.(error$) ?? error$, throwError(() => error) as Observable<T>);
+}
+
+/** The request of a call, checked and prepared (this throws when the call is refused), its attempts wrapped in the retry. */
+function startRequest<T>(core: ClientCore, { method, endpoint, options, reader }: Call<T>): Observable<T> {
+  const { config, features } = core;
+  // Options that are not an object, an unknown option, or one whose feature is missing would fail later
+  // as a bare TypeError, or be ignored: development builds say so.
+  if (process.env.NODE_ENV !== 'production') checkRequestOptions(options, features.flatMap((feature) => feature.options ?? []));
+  let request = prepareRequest(config, method, endpoint, options, reader.accept);
+  const { target } = request;
+  const { stream } = reader;
+  const state: RequestState = { target, options, replayable: request.replayable, stream: stream !== undefined, attempts: 0, emitted: false };
+  let hooks = NO_HOOKS;
+  if (features.length > 0) {
+    for (const feature of features) if (feature.prepare) request = feature.prepare(request, state);
+    hooks = features.flatMap((feature) => feature.start?.(state) ?? []);
+  }
+  const policy = resolveRetry(options.retry, config.retry);
+  const { scheduler } = config;
+  const limits = {
+    timeoutMs: resolveTimeout(options.timeout, config.timeout),
+    maxBodySize: resolveMaxBodySize(options.maxBodySize, config.maxBodySize),
+  };
+  let attempts$ = attemptsOf(core, reader, request, state, hooks, limits);
+  for (const hook of hooks) if (hook.attempts) attempts$ = hook.attempts(attempts$);
+  if (stream) attempts$ = attempts$.pipe(tap(() => (state.emitted = true)));
+  const decide: (error: unknown, attempt: number) => RetryDecision = stream
+    ? (error, attempt) => stream.decide(policy, error, attempt, scheduler.now(), state.emitted)
+    : (error, attempt) => decideRetry(policy, error, attempt, scheduler.now());
+  let request$ = attempts$.pipe(
+    retry({
+      count: policy.maxAttempts - 1,
+      resetOnSuccess: stream?.resetOnSuccess ?? false,
+      delay: (error: unknown, attempt: number) => {
+        const decision = decide(error, attempt);
+        // throwError, never EMPTY: EMPTY would complete silently and swallow the error.
+        if (!decision.retry) return throwError(() => error);
+        if (!state.replayable) {
+          // Already said (a 401 that could not be replayed): wrapping it again would bury the cause.
+          return throwError(() => (error instanceof BodyNotReplayableError ? error : new BodyNotReplayableError(error, target, state.attempts)));
+        }
+        const { delayMs, fromServer } = decision;
+        for (const hook of hooks) {
+          const stop = hook.retry?.(error, delayMs);
+          if (stop !== undefined) return throwError(() => stop);
+        }
+        // The response of a retried attempt is thrown away: free its connection now, not at GC.
+        if (error instanceof HttpError) error.response.body?.cancel().catch(() => undefined);
+        for (const hook of hooks) hook.retrying?.({ attempt: state.attempts, delayMs, fromServer, error });
+        return timer(delayMs, scheduler);
+      },
+    }),
+  );
+  for (const hook of hooks) if (hook.whole) request$ = hook.whole(request$);
+  return request$;
 }
 
 /** Each subscription one attempt: its credentials, the transport, the reader (inside the attempt). */
