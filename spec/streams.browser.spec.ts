@@ -39,13 +39,16 @@ describe('streams in the browser', () => {
 
   it('sse reconnects after the drop with Last-Event-ID, then completes when the server ends', async () => {
     const key = uniqueKey('sse');
-    const events = await lastValueFrom(sse(newClient(), '/sse', { key }).pipe(toArray()));
+    const times: number[] = [];
+    const events = await lastValueFrom(sse(newClient(), '/sse', { key }).pipe(tap(() => times.push(performance.now())), toArray()));
     expect(events).toEqual([
       { id: '1', event: 'message', data: 'first', retry: 50 },
       { id: '2', event: 'message', data: 'after 1', retry: 50 },
     ]);
     const hits = await waitForServer(key, (h) => h.hits === 2);
     expect(hits.lastEventIds).toEqual(['', '1']);
+    // The server asked for retry: 50; a reconnection waits 500 ms at least.
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(490);
   });
 
   it('paginate follows Link rel="next"', async () => {

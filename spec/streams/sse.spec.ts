@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lastValueFrom, take } from 'rxjs';
-import { AsyncAPIClient, bearerTokenAuth, BodyTooLargeError, HttpError, NetworkError, ParseError, sse, withEvents, withInterceptors, withTokenRefresh, type ServerSentEvent } from '../../src/index.js';
+import { AsyncAPIClient, bearerTokenAuth, BodyTooLargeError, HttpError, NetworkError, ParseError, sse, withEvents, withInterceptors, withTokenRefresh, type RetryEvent, type ServerSentEvent } from '../../src/index.js';
 import { decideStreamRetry } from '../../src/streams/mode.js';
 import { readSse, SseParser, type SseSession } from '../../src/streams/sse.js';
 import { eventsOf } from '../support/events.js';
@@ -26,6 +26,15 @@ const dropAfter = (res: ServerResponse, text: string) => {
   res.write(text, () => setImmediate(() => res.socket?.destroy()));
 };
 
+/** In virtual time: lets the wait of each retry the client schedules pass, until `done`. */
+async function waitOutRetries(retries: readonly RetryEvent[], done: () => boolean): Promise<void> {
+  for (let waited = 0; ; waited += 1) {
+    await until(() => done() || retries.length > waited);
+    if (done()) return;
+    await vi.advanceTimersByTimeAsync(retries[waited]!.delayMs);
+  }
+}
+
 function parse(lines: string[], session: SseSession = { lastEventId: '', retry: undefined }) {
   const parser = new SseParser(session);
   return { events: lines.map((line) => parser.line(line)).filter((e) => e !== undefined), session };
@@ -46,6 +55,18 @@ describe('SseParser (the HTML spec examples and rules)', () => {
     ['an event type, reset after dispatch', ['event: add', 'data: 1', '', 'data: 2', ''], [message('1', { event: 'add' }), message('2')]],
     ['no data: no event', ['event: ping', '', 'id: 5', ''], []],
     ['an id with NUL is ignored', ['id: 3', 'data: a', '', 'id: x\0y', 'data: b', ''], [message('a', { id: '3' }), message('b', { id: '3' })]],
+    // Such an id could not go back in a Last-Event-ID header (undici refuses it): the last one that can is kept.
+    ['an id with another control character is not kept, and the next event says so', ['id: 3', 'data: a', '', 'id: x\u0001y', 'data: b', '', 'data: c', ''], [
+      message('a', { id: '3' }),
+      message('b', { id: '3', refusedId: 'x\u0001y' }),
+      message('c', { id: '3' }),
+    ]],
+    ['a refused id is told with the next event that has data; a good id after it wins', ['id: 3', 'data: a', '', 'id: \u007f', '', 'data: b', '', 'id: \u001b[0m', 'id: 4', 'data: c', ''], [
+      message('a', { id: '3' }),
+      message('b', { id: '3', refusedId: '\u007f' }),
+      message('c', { id: '4' }),
+    ]],
+    ['a tab is fine in an id', ['id: a\tb', 'data: a', ''], [message('a', { id: 'a\tb' })]],
     ['the id carries over; an empty id clears it', ['id: 7', 'data: a', '', 'data: b', '', 'id:', 'data: c', ''], [
       message('a', { id: '7' }),
       message('b', { id: '7' }),
@@ -206,8 +227,9 @@ describe('sse(client)', () => {
     const retries = eventsOf(feature, 'retry');
     const recording = record(sse(client, '/feed'));
     await until(() => retries.length === 1);
-    expect(retries[0]).toMatchObject({ delayMs: 10, reason: 'network error', fromServer: true });
-    await vi.advanceTimersByTimeAsync(10);
+    // retry: 10 is below the floor of 500 ms.
+    expect(retries[0]).toMatchObject({ delayMs: 500, reason: 'network error', fromServer: true });
+    await vi.advanceTimersByTimeAsync(500);
     await until(() => retries.length === 2);
     expect(retries[1]).toMatchObject({ delayMs: 2000, reason: 'status 503', fromServer: true });
     await vi.advanceTimersByTimeAsync(1999);
@@ -256,8 +278,10 @@ describe('sse(client)', () => {
       if (server!.hits.indexOf(hit) === 0) dropAfter(res, 'retry: 0\nid: é-1\ndata: a\n\n');
       else res.writeHead(200, SSE).end();
     });
-    const recording = record(sse(new AsyncAPIClient(server.origin), '/feed'));
-    await until(recording.done);
+    useVirtualTime();
+    const feature = withEvents();
+    const recording = record(sse(new AsyncAPIClient({ baseUrl: server.origin }, feature), '/feed'));
+    await waitOutRetries(eventsOf(feature, 'retry'), recording.done);
     expect(Buffer.from(String(server.hits[1]!.headers['last-event-id']), 'latin1').toString('utf8')).toBe('é-1');
   });
 
@@ -267,15 +291,18 @@ describe('sse(client)', () => {
       else res.writeHead(200, SSE).end('data: b\n\n');
     });
     const seen: (string | null)[] = [];
+    useVirtualTime();
+    const feature = withEvents();
     const client = new AsyncAPIClient(
       { baseUrl: server.origin },
       withInterceptors((request, next) => {
         seen.push(request.headers.get('last-event-id'));
         return next(request);
       }),
+      feature,
     );
     const recording = record(sse(client, '/feed', undefined, { headers: { 'Last-Event-ID': 'mine' } }));
-    await until(recording.done);
+    await waitOutRetries(eventsOf(feature, 'retry'), recording.done);
     expect(recording.values.map((e) => e.data)).toEqual(['a', 'b']);
     expect(seen).toEqual(['mine', '7']);
     expect(server.hits.map((h) => h.headers['last-event-id'])).toEqual(['mine', '7']);
@@ -286,8 +313,10 @@ describe('sse(client)', () => {
       if (server!.hits.indexOf(hit) === 0) dropAfter(res, 'retry: 10\ndata: a\n\n');
       else res.writeHead(503).end();
     });
-    const recording = record(sse(new AsyncAPIClient(server.origin), '/feed'));
-    await until(recording.done);
+    useVirtualTime();
+    const feature = withEvents();
+    const recording = record(sse(new AsyncAPIClient({ baseUrl: server.origin }, feature), '/feed'));
+    await waitOutRetries(eventsOf(feature, 'retry'), recording.done);
     expect(recording.values).toHaveLength(1);
     expect(recording.error).toBeInstanceOf(HttpError);
     expect(recording.error).toMatchObject({ status: 503 });
@@ -295,18 +324,33 @@ describe('sse(client)', () => {
     expect(server.hits).toHaveLength(3);
   });
 
-  it('an event starts the count again: four failures, never three in a row, with maxAttempts 3', async () => {
-    const plan = ['drop', '503', 'drop', '503', 'end'];
+  it('an event on a connection that stayed open 5 s starts the count again: four failures, never three in a row, with maxAttempts 3', async () => {
+    const plan = ['hold', '503', 'hold', '503', 'end'];
+    const held: ServerResponse[] = [];
     server = await startServer((_req, res, hit) => {
       const step = plan[server!.hits.indexOf(hit)];
-      if (step === 'drop') dropAfter(res, `retry: 5\nid: ${server!.hits.length}\ndata: x\n\n`);
-      else if (step === '503') res.writeHead(503).end();
+      if (step === 'hold') {
+        res.writeHead(200, SSE);
+        res.write(`retry: 500\nid: ${server!.hits.length}\ndata: x\n\n`);
+        held.push(res);
+      } else if (step === '503') res.writeHead(503).end();
       else res.writeHead(200, SSE).end('data: last\n\n');
     });
+    useVirtualTime();
     const feature = withEvents();
     const client = new AsyncAPIClient({ baseUrl: server.origin }, feature);
     const retries = eventsOf(feature, 'retry');
     const recording = record(sse(client, '/feed'));
+    for (const connection of [0, 1]) {
+      await until(() => recording.values.length === connection + 1);
+      // Open for 5 s, then dropped; the 503 after it is the second failure in a row.
+      await vi.advanceTimersByTimeAsync(5_000);
+      held[connection]!.socket?.destroy();
+      await until(() => retries.length === 2 * connection + 1);
+      await vi.advanceTimersByTimeAsync(500);
+      await until(() => retries.length === 2 * connection + 2);
+      await vi.advanceTimersByTimeAsync(500);
+    }
     await until(recording.done);
     expect(recording.completed).toBe(true);
     expect(recording.values.map((e) => e.data)).toEqual(['x', 'x', 'last']);
@@ -325,18 +369,73 @@ describe('sse(client)', () => {
     });
     let token = 0;
     let refreshes = 0;
+    useVirtualTime();
+    const feature = withEvents();
     const client = new AsyncAPIClient(
       { baseUrl: server.origin, authHeaders: () => bearerTokenAuth(`t${token}`) },
       withTokenRefresh(() => {
         refreshes += 1;
         token = valid;
       }),
+      feature,
     );
-    const recording = record(sse(client, '/feed').pipe(take(4)));
-    await until(recording.done);
+    // Three events, two drops between them: a third drop so soon after would end the stream (maxAttempts).
+    const recording = record(sse(client, '/feed').pipe(take(3)));
+    await waitOutRetries(eventsOf(feature, 'retry'), recording.done);
     expect(recording.error).toBeUndefined();
-    expect(recording.values.map((e) => e.data)).toEqual(['event 2', 'event 3', 'event 4', 'event 5']);
-    expect(refreshes).toBe(4);
+    expect(recording.values.map((e) => e.data)).toEqual(['event 2', 'event 3', 'event 4']);
+    expect(refreshes).toBe(3);
+  });
+
+  it('retry: 0 and a server that drops after every event: each reconnection waits 500 ms at least, and maxAttempts bounds the drops', async () => {
+    server = await startServer((_req, res) => dropAfter(res, `retry: 0\nid: ${server!.hits.length}\ndata: x\n\n`));
+    useVirtualTime();
+    const feature = withEvents();
+    const retries = eventsOf(feature, 'retry');
+    const recording = record(sse(new AsyncAPIClient({ baseUrl: server.origin }, feature), '/feed'));
+    await until(() => retries.length === 1);
+    expect(retries[0]).toMatchObject({ delayMs: 500, fromServer: true });
+    await vi.advanceTimersByTimeAsync(499);
+    expect(server.hits).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(() => retries.length === 2);
+    await vi.advanceTimersByTimeAsync(500);
+    await until(recording.done);
+    // Each connection brought an event, but none stayed open: three drops in a row end the stream.
+    expect(recording.values.map((e) => e.id)).toEqual(['1', '2', '3']);
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect(server.hits).toHaveLength(3);
+    expect(retries.map((e) => e.delayMs)).toEqual([500, 500]);
+  });
+
+  it('without a retry time, drops right after events back off as failures in a row do: 2 s, 4 s, then the end', async () => {
+    server = await startServer((_req, res) => dropAfter(res, 'data: x\n\n'));
+    useVirtualTime();
+    const feature = withEvents();
+    const retries = eventsOf(feature, 'retry');
+    const recording = record(sse(new AsyncAPIClient({ baseUrl: server.origin }, feature), '/feed'));
+    await waitOutRetries(retries, recording.done);
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect(retries.map((e) => e.delayMs)).toEqual([2000, 4000]);
+    expect(server.hits).toHaveLength(3);
+  });
+
+  it('an id that cannot be sent back as Last-Event-ID is not kept: reconnections send the last one that can, and the event says so', async () => {
+    server = await startServer((req, res, hit) => {
+      if (server!.hits.indexOf(hit) === 0) dropAfter(res, 'retry: 500\nid: 1\ndata: a\n\nid: 2\u0001x\ndata: b\n\n');
+      else res.writeHead(200, SSE).end(`data: after ${String(req.headers['last-event-id'])}\n\n`);
+    });
+    useVirtualTime();
+    const feature = withEvents();
+    const recording = record(sse(new AsyncAPIClient({ baseUrl: server.origin }, feature), '/feed'));
+    await waitOutRetries(eventsOf(feature, 'retry'), recording.done);
+    expect(recording.error).toBeUndefined();
+    expect(recording.values).toEqual([
+      message('a', { id: '1', retry: 500 }),
+      message('b', { id: '1', retry: 500, refusedId: '2\u0001x' }),
+      message('after 1', { id: '1', retry: 500 }),
+    ]);
+    expect(server.hits.map((h) => h.headers['last-event-id'])).toEqual([undefined, '1']);
   });
 
   it('a 204 ends the stream without reconnecting', async () => {

@@ -26,6 +26,13 @@ export interface ServerSentEvent {
   readonly data: string;
   /** The reconnection time the server asked for with `retry:`, in ms; `undefined` until it does. */
   readonly retry: number | undefined;
+  /**
+   * An `id:` that came since the last event and cannot be sent back as
+   * `Last-Event-ID` (it holds a control character, which a header cannot):
+   * it was not kept, and `id` is still the last one that can be sent.
+   * Absent when there was none.
+   */
+  readonly refusedId?: string;
 }
 
 /**
@@ -44,11 +51,16 @@ export interface SseSession {
   retry: number | undefined;
 }
 
+// What a header value cannot hold (after UTF-8, every other character is a byte a header may carry).
+const UNSENDABLE = /[\0-\x08\n-\x1f\x7f]/;
+
 /**
  * Reads the lines of one connection as the HTML spec's event stream
  * interpretation says: `data` lines accumulate (joined with `\n`), an empty
  * line dispatches the event (none when there was no data), `event` names its
- * type, `id` sets the last event ID (unless it holds NUL), `retry` with digits
+ * type, `id` sets the last event ID (unless it holds NUL, or another control
+ * character that a `Last-Event-ID` header cannot carry: then the next event's
+ * `refusedId` says so), `retry` with digits
  * only sets the reconnection time, lines starting with `:` are comments and
  * other fields are ignored. The ID and reconnection time live in the session,
  * so they carry over to the next connection (the ID buffer starts from the
@@ -73,6 +85,8 @@ export class SseParser {
   #dataBytes = 0;
   #type = '';
   #id: string;
+  /** An `id:` not kept since the last event, to tell with the next one. */
+  #refused: string | undefined;
 
   /** @param limit the largest event (its data), and its error; none when absent */
   constructor(session: SseSession, limit?: SizeLimit) {
@@ -97,7 +111,14 @@ export class SseParser {
         this.#addData(value);
         break;
       case 'id':
-        if (!value.includes('\0')) this.#id = value;
+        // NUL: the spec ignores the field. Another control character could not go back in a Last-Event-ID
+        // header (undici refuses it), and every reconnection would fail: the last ID that can is kept.
+        if (UNSENDABLE.test(value)) {
+          if (!value.includes('\0')) this.#refused = value;
+        } else {
+          this.#id = value;
+          this.#refused = undefined;
+        }
         break;
       case 'retry':
         if (/^[0-9]+$/.test(value)) this.#session.retry = Number(value);
@@ -126,7 +147,11 @@ export class SseParser {
     this.#dataBytes = 0;
     this.#type = '';
     if (data === '') return undefined;
-    return { id: this.#id, event: type === '' ? 'message' : type, data: data.slice(0, -1), retry: this.#session.retry };
+    const event: ServerSentEvent = { id: this.#id, event: type === '' ? 'message' : type, data: data.slice(0, -1), retry: this.#session.retry };
+    if (this.#refused === undefined) return event;
+    const refusedId = this.#refused;
+    this.#refused = undefined;
+    return { ...event, refusedId };
   }
 }
 
@@ -177,11 +202,22 @@ export function readSse(session: SseSession): (response: Response, context: Atte
   };
 }
 
+// The shortest wait before a reconnection that a server's `retry:` can ask for, in ms (Firefox's floor too): a
+// server cannot make the client reconnect in a tight loop.
+const MIN_RECONNECT_MS = 500;
+// How long a connection must stay open for its events to start the count of failures in a row again, in ms: a
+// server that drops the connection right after each event cannot make the client reconnect for ever.
+const STEADY_MS = 5_000;
+
 /**
- * How an event stream is retried and resumed: failures in a row are counted
- * afresh after each event, the server's `retry:` replaces the backoff, and
- * every attempt sends the last event ID as `Last-Event-ID` (UTF-8, as the
- * spec says), when there is one.
+ * How an event stream is retried and resumed: the policy's `maxAttempts`
+ * bounds the failures in a row, whose count starts again after events on a
+ * connection that stayed open 5 s; the server's `retry:`, but never less
+ * than 500 ms, replaces the backoff; and every
+ * attempt sends the last event ID as `Last-Event-ID` (UTF-8, as the spec
+ * says), when there is one. So a server that asks for `retry: 0` and drops
+ * the connection after every event cannot make the client reconnect in a
+ * tight loop, nor for ever.
  *
  * @example
  * ```ts
@@ -189,10 +225,21 @@ export function readSse(session: SseSession): (response: Response, context: Atte
  * ```
  */
 export function sseStream(session: SseSession): StreamReading {
+  let failures = 0;
+  // When the connection now open (or about to open) began: its reconnection's wait has passed by then.
+  let openedAt = -Infinity;
   return {
     resetOnSuccess: true,
     send: sendHeld,
-    decide: (policy, error, attempt, now, emitted) => decideStreamRetry(policy, error, attempt, { emitted, resumable: true, serverDelayMs: session.retry, now }),
+    decide: (policy, error, attempt, now, emitted) => {
+      // The retry counts failures since the last event (1: events came since the last failure). Those events start
+      // the count again only when their connection stayed open: one event per connection would reset it for ever.
+      failures = attempt === 1 && now - openedAt >= STEADY_MS ? 1 : failures + 1;
+      const serverDelayMs = session.retry === undefined ? undefined : Math.max(session.retry, MIN_RECONNECT_MS);
+      const decision = decideStreamRetry(policy, error, failures, { emitted, resumable: true, serverDelayMs, now });
+      if (decision.retry) openedAt = now + decision.delayMs;
+      return decision;
+    },
     // Header values are byte strings: one character per UTF-8 byte.
     headers: () => (session.lastEventId === '' ? undefined : { 'last-event-id': String.fromCharCode(...new TextEncoder().encode(session.lastEventId)) }),
   };
@@ -202,9 +249,10 @@ export function sseStream(session: SseSession): StreamReading {
  * GETs a Server-Sent Events stream and emits its events `{ id, event, data,
  * retry }`, parsed as the HTML spec says. When the connection drops it
  * reconnects with `Last-Event-ID`, after the server's `retry` time when it
- * sent one, the policy's backoff otherwise; the policy's `maxAttempts` bounds
- * the failures in a row (an event starts the count again). It completes when
- * the server ends the stream (or answers 204). Sends `accept: text/event-stream`.
+ * sent one (500 ms at least), the policy's backoff otherwise; the policy's
+ * `maxAttempts` bounds the failures in a row (events on a connection that
+ * stayed open 5 s start the count again). It completes when the server ends
+ * the stream (or answers 204). Sends `accept: text/event-stream`.
  *
  * @example
  * ```ts
