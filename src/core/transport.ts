@@ -1,6 +1,7 @@
 import type { Observable, ObservableInput } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import { ConfigurationError } from './errors.js';
+import { refusingLocally } from './local-refusal.js';
 
 /**
  * What one fetch of an attempt is sent through: `fromFetch`'s shape. It sends
@@ -20,13 +21,16 @@ export type Transport = <T>(url: string, init: RequestInit & { selector: (respon
 
 /**
  * The default {@link Transport}: the platform's `fetch`, through rxjs `fromFetch`.
+ * In Node, a request that fetch refuses before sending it (a header that is
+ * the transport's own to set, such as `transfer-encoding`) errors with
+ * `ConfigurationError`, not as a network failure (see ./local-refusal.ts).
  *
  * @example
  * ```ts
  * new AsyncAPIClient({ baseUrl: 'https://api.example.com', transport: fetchTransport }); // the same as leaving it out
  * ```
  */
-export const fetchTransport: Transport = (url, init) => fromFetch(url, init);
+export const fetchTransport: Transport = refusingLocally((url, init) => fromFetch(url, init));
 
 /**
  * The client's `transport` option, checked: {@link fetchTransport} when left out.

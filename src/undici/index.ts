@@ -5,6 +5,9 @@ import { arrayBuffer, json, text } from 'node:stream/consumers';
 import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { from, Observable, type ObservableInput, type Subscription } from 'rxjs';
 import { Agent, type Dispatcher } from 'undici';
+import { ConfigurationError } from '../core/errors.js';
+import { refusedLocally } from '../core/local-refusal.js';
+import { didYouMean } from '../core/suggest.js';
 import type { Transport } from '../core/transport.js';
 
 /**
@@ -55,6 +58,7 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
  * ```
  */
 export function undiciTransport(options: UndiciTransportOptions = {}): Transport {
+  checkOptions(options);
   const dispatcher = options.dispatcher ?? new Agent(options.connections === undefined ? {} : { connections: options.connections });
   return <T>(url: string, init: RequestInit & { selector: (response: Response) => ObservableInput<T> }) =>
     new Observable<T>((subscriber) => {
@@ -100,7 +104,8 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
             subscriber.error(error);
           }
         },
-        (error: unknown) => (end(), subscriber.error(asFetchError(error))),
+        // A request undici refused before sending it (a header that is its own to set) is a ConfigurationError.
+        (error: unknown) => (end(), subscriber.error(refusedLocally(asFetchError(error), init.method, url))),
       );
       return () => {
         reading?.unsubscribe();
@@ -111,6 +116,30 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
         }
       };
     });
+}
+
+const OPTIONS = ['connections', 'dispatcher'];
+
+/**
+ * Bad options, checked when the transport is made: a dispatcher without
+ * `request()` failed on every request as a network error, which the client
+ * retried; `connections` that undici refuses threw its own error.
+ */
+function checkOptions(options: UndiciTransportOptions): void {
+  const invalid = (message: string, code: string) => new ConfigurationError(process.env.NODE_ENV !== 'production' ? `undiciTransport: ${message}` : code);
+  if (options === null || typeof options !== 'object') throw invalid('options must be an object such as { connections: 64 }, or left out', 'undici-options');
+  if (process.env.NODE_ENV !== 'production') {
+    for (const name of Object.keys(options)) {
+      if (!OPTIONS.includes(name)) throw invalid(`unknown option ${JSON.stringify(name)}${didYouMean(name, (options as Record<string, unknown>)[name], OPTIONS)}`, 'undici-options');
+    }
+  }
+  const { connections, dispatcher } = options;
+  if (connections !== undefined && !(Number.isSafeInteger(connections) && connections >= 1)) {
+    throw invalid(`connections must be a whole number of 1 or more (sockets per origin), or left out for no limit, not ${String(connections)}`, 'undici-connections');
+  }
+  if (dispatcher !== undefined && typeof (dispatcher as Partial<Dispatcher> | null)?.request !== 'function') {
+    throw invalid('dispatcher must be an undici Dispatcher (an Agent, Pool, ProxyAgent...), or left out', 'undici-dispatcher');
+  }
 }
 
 /** What undici needs to send `init` to `url`: at once, or once a body that is not a string is encoded. */
