@@ -21,10 +21,11 @@ const body: RequestBody = new URLSearchParams({ q: 'lamp' });
 client.request('POST', '/items', { body, headers: [['x-a', '1']] }).subscribe((response: Response) => response.status);
 client.getJson<{ id: number }>('/items/1').subscribe((item) => item.id);
 sse(client, '/events').subscribe((event) => event.data.length);
+postJson<{ id: number }>(client, '/items', { name: 'lamp' }).subscribe((item) => item.id);
 const failed = (error: unknown): boolean => isHttpError(error) && error.response.headers.get('x') !== null;
 failed(undefined);
 `;
-const MAIN_IMPORTS = 'AsyncAPIClient, bearerTokenAuth, isHttpError, sse, withEvents, type RequestBody';
+const MAIN_IMPORTS = 'AsyncAPIClient, bearerTokenAuth, isHttpError, postJson, sse, withEvents, type RequestBody';
 const USE_UNDICI = `new AsyncAPIClient({ baseUrl: 'https://api.example.com', transport: undiciTransport({ connections: 4 }) });\n`;
 
 const compilerOptions = (extra) => ({ target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, ...extra });

@@ -2,7 +2,7 @@
 // Issue 13 in headless Chromium, against the real endpoints of spec/support/browser-server.cjs: what a new
 // user tripped on, where a browser behaves as Node does.
 import { lastValueFrom } from 'rxjs';
-import { AsyncAPIClient, ConfigurationError, withEvents, type ClientEvent } from '../src/index';
+import { AsyncAPIClient, ConfigurationError, postJson, withEvents, type ClientEvent } from '../src/index';
 import { API, errorOf, newClient, serverHits, uniqueKey } from './support/browser';
 
 describe('issue 13 in the browser', () => {
@@ -30,5 +30,12 @@ describe('issue 13 in the browser', () => {
     expect(error).toEqual(jasmine.any(ConfigurationError));
     expect(seen.map((event) => event.type)).toEqual(['giveUp']);
     expect(seen[0]).toEqual(jasmine.objectContaining({ method: 'GET', attempts: 0, error }));
+  });
+
+  it('postJson sends JSON and emits the parsed reply (item 12)', async () => {
+    const echo = await lastValueFrom(postJson<{ method: string; headers: Record<string, string> }>(newClient(), '/echo', { name: 'lamp' }));
+    expect(echo.method).toBe('POST');
+    expect(echo.headers['content-type']).toBe('application/json');
+    expect(echo.headers.accept).toBe('application/json');
   });
 });

@@ -3,7 +3,7 @@
 // The core: the client, its options and errors, the Promise bridge.
 export { AsyncAPIClient } from './core/client.js';
 export { DEFAULTS } from './core/constants.js';
-export type { BodyReadOptions, ClientOptions, QueryParams, QueryValue, ReadOptions, RequestBody, RequestOptions } from './core/options.js';
+export type { BodyReadOptions, CallOptions, ClientOptions, QueryParams, QueryValue, ReadOptions, RequestBody, RequestOptions } from './core/options.js';
 export type { RetryJitter, RetryOptions, RetryPredicate } from './retry/policy.js';
 export type { AttemptContext, ResponseReader } from './core/context.js';
 export type { Reader, StreamReading } from './core/response.js';
@@ -67,6 +67,9 @@ export { IDEMPOTENT_METHODS, withIdempotencyKey } from './features/idempotency-k
 export { withInterceptors, type HttpHandler, type Interceptor } from './features/interceptors.js';
 export { RetryBudget, withRetryBudget, type RetryBudgetOptions } from './features/retry-budget.js';
 export { isTokenRefreshError, TokenRefreshError, withTokenRefresh, type TokenRefresh } from './features/token-refresh.js';
+
+// JSON writes: functions that take the client, the reply read inside the attempt as getJson reads one.
+export { patchJson, postJson, putJson, sendJson, type JsonWriteOptions } from './writes/json.js';
 
 // Streams: functions that take the client.
 export { chunks } from './streams/chunks.js';

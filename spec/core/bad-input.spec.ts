@@ -79,6 +79,7 @@ const rows: Row[] = [
   ['options: null for read()', (client) => client().read('/x', { read: () => [1] }, null as never), /the options of a request must be an object/],
   ['a scheduler that is not one', (client) => client({ scheduler: {} as never }).getJson('/x'), /scheduler must be an RxJS scheduler/],
   ['a header pair of three', request('GET', '/x', { headers: [['x-a', '1', '2']] as never }), /headers: each entry must be a \[name, value\] pair, not 3 items/],
+  ['a method among the options of request()', request('GET', '/x', { method: 'POST' } as never), /unknown request option "method": did you mean request\(method, endpoint, options\)/],
 ];
 
 describe('bad input: a clear error, nothing sent, no retry', () => {

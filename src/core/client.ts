@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import type { AuthHeaders } from '../auth/provider.js';
 import { ConfigurationError } from './errors.js';
 import type { Feature } from './feature.js';
-import { resolveClientOptions, type BodyReadOptions, type ClientOptions, type QueryParams, type ReadOptions, type RequestOptions } from './options.js';
+import { resolveClientOptions, type BodyReadOptions, type CallOptions, type ClientOptions, type QueryParams, type ReadOptions, type RequestOptions } from './options.js';
 import { clientCore, runRequest, type ClientCore } from './pipeline.js';
 import { JSON_READER, RESPONSE_READER, type Reader } from './response.js';
 
@@ -88,17 +88,22 @@ export class AsyncAPIClient {
   }
 
   /**
-   * GETs an endpoint and reads the answer with `reader`, inside the attempt:
-   * what the stream functions (`ndjson`, `sse`...) and `getJson` are made of.
+   * Sends a request (a GET unless `options.method` says otherwise) and reads
+   * the answer with `reader`, inside the attempt, so that the per-attempt
+   * timeout and unsubscribing cover the read: what the stream functions
+   * (`ndjson`, `sse`...), `getJson` and the JSON writes (`postJson`...) are made of.
    *
    * @param reader how to read the response (see {@link Reader})
+   * @param options those of `request()`, `maxBodySize`, and `method`
+   * @default options.method 'GET'
    * @example
    * ```ts
    * client.read('/motd', { read: (response) => response.text(), accept: 'text/plain' }).subscribe(console.log);
+   * client.read('/render', { read: (response) => response.blob() }, { method: 'POST', json: { page: 1 } });
    * ```
    */
-  read<T>(endpoint: string, reader: Reader<T>, options: ReadOptions & BodyReadOptions & { params?: QueryParams | undefined } = {}): Observable<T> {
-    return runRequest(this.#core, { method: 'GET', endpoint, options, reader });
+  read<T>(endpoint: string, reader: Reader<T>, options: CallOptions = {}): Observable<T> {
+    return runRequest(this.#core, { method: options?.method ?? 'GET', endpoint, options, reader });
   }
 }
 

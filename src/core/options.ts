@@ -161,6 +161,24 @@ export interface BodyReadOptions {
   maxBodySize?: number | false;
 }
 
+/**
+ * Options of `client.read()`: those of `request()`, the body size limit of
+ * {@link BodyReadOptions}, and the method.
+ *
+ * @example
+ * ```ts
+ * const options: CallOptions = { method: 'PUT', json: { name: 'lamp' }, timeout: 5_000 };
+ * client.read('/items/42', { read: (response) => response.json() }, options);
+ * ```
+ */
+export interface CallOptions extends RequestOptions, BodyReadOptions {
+  /**
+   * The HTTP method.
+   * @default 'GET'
+   */
+  method?: string;
+}
+
 const CLIENT_OPTIONS = ['baseUrl', 'authHeaders', 'headers', 'allowedOrigins', 'maxRedirects', 'timeout', 'retry', 'maxBodySize', 'scheduler', 'transport'];
 // Options of the client before the features moved out of it: each says where it went.
 const MOVED: Readonly<Record<string, string>> = {
@@ -193,16 +211,19 @@ const REQUEST_OPTIONS = ['params', 'json', 'body', 'headers', 'retry', 'timeout'
  * reads (`deadline`) needs that feature on the client.
  *
  * @param featureOptions the per-request options the client's features read
+ * @param method the call's method: `method` among the options must be it (`client.read()` takes it there)
  * @example
  * ```ts
- * checkRequestOptions({ query: { page: 2 } }, []); // throws: unknown option "query": did you mean params?
+ * checkRequestOptions({ query: { page: 2 } }, [], 'GET'); // throws: unknown request option "query": did you mean params?
  * ```
  */
-export function checkRequestOptions(options: unknown, featureOptions: readonly string[]): void {
+export function checkRequestOptions(options: unknown, featureOptions: readonly string[], method: string): void {
   if (options === null || typeof options !== 'object') {
     throw new ConfigurationError(`the options of a request must be an object such as { params: { page: 2 } }, or left out, not ${String(options)}`);
   }
   for (const name of Object.keys(options)) {
+    // client.read() takes the method among its options; request() takes it as its first argument.
+    if (name === 'method' && (options as CallOptions).method === method) continue;
     if (name === 'deadline' && (options as RequestOptions).deadline !== undefined && !featureOptions.includes(name)) {
       throw new ConfigurationError('deadline needs the withDeadline() feature: new AsyncAPIClient(options, withDeadline(ms))');
     }

@@ -126,7 +126,7 @@ function startRequest<T>(core: ClientCore, { method, endpoint, options, reader }
   const { config, features } = core;
   // Options that are not an object, an unknown option, or one whose feature is missing would fail later
   // as a bare TypeError, or be ignored: development builds say so.
-  if (process.env.NODE_ENV !== 'production') checkRequestOptions(options, features.flatMap((feature) => feature.options ?? []));
+  if (process.env.NODE_ENV !== 'production') checkRequestOptions(options, features.flatMap((feature) => feature.options ?? []), method);
   let request = prepareRequest(config, method, endpoint, options, reader.accept);
   const { target } = request;
   const { stream } = reader;
