@@ -1,9 +1,9 @@
 /// <reference types="jasmine" />
 // Issue 13 in headless Chromium, against the real endpoints of spec/support/browser-server.cjs: what a new
 // user tripped on, where a browser behaves as Node does.
-import { lastValueFrom } from 'rxjs';
-import { AsyncAPIClient, ConfigurationError, postJson, withEvents, type ClientEvent } from '../src/index';
-import { API, errorOf, newClient, serverHits, uniqueKey } from './support/browser';
+import { lastValueFrom, tap } from 'rxjs';
+import { AsyncAPIClient, ConfigurationError, ndjson, postJson, TimeoutError, withDeadline, withEvents, type ClientEvent } from '../src/index';
+import { API, errorOf, newClient, serverHits, uniqueKey, waitForServer } from './support/browser';
 
 describe('issue 13 in the browser', () => {
   it('authHeaders as a Map and request headers as a Headers object are sent (item 15)', async () => {
@@ -37,5 +37,26 @@ describe('issue 13 in the browser', () => {
     expect(echo.method).toBe('POST');
     expect(echo.headers['content-type']).toBe('application/json');
     expect(echo.headers.accept).toBe('application/json');
+  });
+
+  it('withDeadline ends a stream after its first value, and closes its connection (item 8)', async () => {
+    const key = uniqueKey('deadline-stream');
+    const client = new AsyncAPIClient({ baseUrl: API, retry: { maxAttempts: 3, baseDelay: 5 } }, withDeadline(300));
+    const values: unknown[] = [];
+    const error = await errorOf(lastValueFrom(ndjson(client, '/ndjson', { key, n: 1, hang: 1 }).pipe(tap((value) => values.push(value)))));
+    expect(values).toEqual([{ n: 1 }]);
+    expect(error).toEqual(jasmine.any(TimeoutError));
+    expect((error as TimeoutError).scope).toBe('deadline');
+    await waitForServer(key, (h) => h.aborted);
+  });
+
+  it('idleTimeout ends a stream that goes quiet, and closes its connection (item 8)', async () => {
+    const key = uniqueKey('idle-stream');
+    const values: unknown[] = [];
+    const error = await errorOf(lastValueFrom(ndjson(newClient(), '/ndjson', { key, n: 1, hang: 1 }, { idleTimeout: 200 }).pipe(tap((value) => values.push(value)))));
+    expect(values).toEqual([{ n: 1 }]);
+    expect(error).toEqual(jasmine.any(TimeoutError));
+    expect((error as TimeoutError).scope).toBe('idle');
+    await waitForServer(key, (h) => h.aborted);
   });
 });

@@ -3,7 +3,20 @@
 // the real endpoints of spec/support/browser-server.cjs.
 import { lastValueFrom, of, tap, toArray } from 'rxjs';
 import { eachValueFrom } from 'rxjs-for-await';
-import { AsyncAPIClient, isNetworkError, ndjson, paginate, sse, toPromise, withInterceptors, type Interceptor } from '../src/index';
+import {
+  apiKeyAuth,
+  AsyncAPIClient,
+  bearerTokenAuth,
+  isNetworkError,
+  ndjson,
+  paginate,
+  sse,
+  toPromise,
+  withEvents,
+  withInterceptors,
+  type ClientEvent,
+  type Interceptor,
+} from '../src/index';
 import { API, newClient, uniqueKey, waitForServer } from './support/browser';
 
 describe('streams in the browser', () => {
@@ -87,6 +100,25 @@ describe('streams in the browser', () => {
     expect(isNetworkError(error)).toBe(true);
     expect(values).toEqual([]);
     expect(calls).toBe(3);
+  });
+
+  it('an interceptor that sends the request to another origin: the credentials stay behind, and the request event says so', async () => {
+    // The same server under another name: another origin for the page.
+    const mirror = `${location.protocol}//localhost:${location.port}/api`;
+    const toMirror: Interceptor = (request, next) => next(new Request(request.url.replace(API, mirror), { method: request.method, headers: request.headers }));
+    const events = withEvents();
+    const requests: ClientEvent[] = [];
+    events.events$.subscribe((event) => event.type === 'request' && requests.push(event));
+    const client = new AsyncAPIClient(
+      { baseUrl: API, authHeaders: { ...bearerTokenAuth('browser-SECRET'), ...apiKeyAuth('key-SECRET', { in: 'query', name: 'api_key' }) }, retry: false, timeout: 5000 },
+      withInterceptors(toMirror),
+      events,
+    );
+    const echo = await lastValueFrom(client.getJson<{ query: [string, string][]; headers: Record<string, string> }>('/cors-echo', { page: 2 }));
+    expect(echo.headers.authorization).toBeUndefined();
+    expect(echo.query).toEqual([['page', '2']]);
+    expect(requests).toEqual([jasmine.objectContaining({ url: `${mirror}/cors-echo`, dropped: ['authorization', '?api_key'] })]);
+    expect(JSON.stringify(requests)).not.toContain('SECRET');
   });
 
   it('toPromise: abort rejects with an AbortError DOMException and aborts the request', async () => {

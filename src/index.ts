@@ -73,6 +73,7 @@ export { patchJson, postJson, putJson, sendJson, type JsonWriteOptions } from '.
 
 // Streams: functions that take the client.
 export { chunks } from './streams/chunks.js';
+export type { StreamOptions } from './streams/mode.js';
 export { lines } from './streams/lines.js';
 export { ndjson } from './streams/ndjson.js';
 export { paginate, parseLinkHeader, type PaginateOptions } from './streams/paginate.js';

@@ -1,7 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import nock from 'nock';
 import { concat, filter, firstValueFrom, from, lastValueFrom, map, of, take, tap, throwError, type Observable } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AsyncAPIClient, ConfigurationError, HttpError, NetworkError, withEvents, withInterceptors, type Interceptor } from '../../src/index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apiKeyAuth, AsyncAPIClient, bearerTokenAuth, ConfigurationError, HttpError, NetworkError, withEvents, withInterceptors, type Interceptor } from '../../src/index.js';
 import { chainInterceptors } from '../../src/features/interceptors.js';
 import { eventsOf } from '../support/events.js';
 import { record } from '../support/record.js';
@@ -117,7 +118,8 @@ describe('interceptors on the client', () => {
     const events = eventsOf(feature);
     // nock has no interceptor defined: a request reaching the network would fail.
     expect(await lastValueFrom(client.getJson('/items'))).toEqual([1, 2]);
-    expect(events.map((e) => e.type)).toEqual(['request', 'response']);
+    // Nothing was sent, so no request event (as Angular's HttpSentEvent comes from the backend): the answer only.
+    expect(events.map((e) => e.type)).toEqual(['response']);
   });
 
   it('a short-circuit answer with a bad status is checked and retried like any response', async () => {
@@ -301,5 +303,95 @@ describe('interceptors that hold the response Observable their own way', () => {
       ['/old', 'yes'],
       ['/new', 'yes'],
     ]);
+  });
+});
+
+describe('interceptors that send the request elsewhere', () => {
+  const TOKEN = 'token-SECRET';
+  const TENANT = 'tenant-SECRET';
+  const KEY = 'query-key-SECRET';
+  const authHeaders = { ...bearerTokenAuth(TOKEN), ...apiKeyAuth(TENANT, 'X-Tenant-Key'), ...apiKeyAuth(KEY, { in: 'query', name: 'api_key' }) };
+  let mirror: TestServer;
+
+  const echo = (_req: IncomingMessage, res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  /** Sends every request to `origin` instead, as a mirror or canary interceptor does; `change` edits the new request. */
+  const retarget = (origin: () => string, change: (headers: Headers) => void = () => undefined): Interceptor => (request, next) => {
+    const url = new URL(request.url);
+    const headers = new Headers(request.headers);
+    change(headers);
+    return next(new Request(`${origin()}${url.pathname}${url.search}`, { method: request.method, headers }));
+  };
+
+  beforeEach(async () => {
+    server = await startServer(echo);
+    mirror = await startServer(echo);
+    nock.enableNetConnect('127.0.0.1');
+  });
+
+  afterEach(async () => {
+    await mirror.close();
+  });
+
+  it('to another origin: every credential is dropped there, and the request event says which', async () => {
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server!.origin, authHeaders, headers: { 'x-trace': 't-1' } }, withInterceptors(retarget(() => mirror.origin)), feature);
+    const requests = eventsOf(feature, 'request');
+    expect(await lastValueFrom(client.getJson('/items', { page: 2 }))).toEqual({ ok: true });
+    expect(server!.hits).toEqual([]);
+    const hit = mirror.hits[0]!;
+    expect(hit.url).toBe('/items?page=2');
+    expect(hit.headers.authorization).toBeUndefined();
+    expect(hit.headers['x-tenant-key']).toBeUndefined();
+    expect(hit.headers['x-trace']).toBe('t-1');
+    expect(JSON.stringify(mirror.hits)).not.toMatch(/SECRET/);
+    expect(requests).toEqual([
+      expect.objectContaining({ url: `${mirror.origin}/items`, attempt: 1, dropped: ['authorization', 'x-tenant-key', '?api_key'] }),
+    ]);
+    expect(JSON.stringify(requests)).not.toMatch(/SECRET/);
+  });
+
+  it('to an origin in allowedOrigins: the credentials go with it, as they would with an absolute endpoint there', async () => {
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server!.origin, authHeaders, allowedOrigins: [mirror.origin] }, withInterceptors(retarget(() => mirror.origin)), feature);
+    const requests = eventsOf(feature, 'request');
+    await lastValueFrom(client.getJson('/items'));
+    expect(mirror.hits[0]!.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'x-tenant-key': TENANT });
+    expect(mirror.hits[0]!.url).toBe(`/items?api_key=${KEY}`);
+    expect(requests[0]).not.toHaveProperty('dropped');
+  });
+
+  it('a credential the interceptor sets for the new origin itself is its own, and goes', async () => {
+    const client = new AsyncAPIClient({ baseUrl: server!.origin, authHeaders }, withInterceptors(retarget(() => mirror.origin, (headers) => headers.set('authorization', 'Bearer mirror-token'))));
+    await lastValueFrom(client.getJson('/items'));
+    expect(mirror.hits[0]!.headers.authorization).toBe('Bearer mirror-token');
+    expect(mirror.hits[0]!.headers['x-tenant-key']).toBeUndefined();
+  });
+
+  it.each<[string, () => Interceptor]>([
+    ['sent on unchanged', () => (request, next) => next(request)],
+    ['rebuilt on the base origin', () => retarget(() => server!.origin, (headers) => headers.set('x-a', 'a'))],
+  ])('a request %s keeps its credentials and has no dropped list', async (_name, interceptor) => {
+    const feature = withEvents();
+    const client = new AsyncAPIClient({ baseUrl: server!.origin, authHeaders }, withInterceptors(interceptor()), feature);
+    const requests = eventsOf(feature, 'request');
+    await lastValueFrom(client.getJson('/items'));
+    expect(server!.hits[0]!.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'x-tenant-key': TENANT });
+    expect(server!.hits[0]!.url).toBe(`/items?api_key=${KEY}`);
+    expect(requests).toEqual([expect.objectContaining({ url: `${server!.origin}/items`, attempt: 1 })]);
+    expect(requests[0]).not.toHaveProperty('dropped');
+  });
+
+  it('the request event shows the request as sent, after the interceptors: their method, URL and headers', async () => {
+    const feature = withEvents();
+    const rewrite: Interceptor = (request, next) => {
+      const headers = new Headers(request.headers);
+      headers.set('x-a', 'a');
+      return next(new Request(`${server!.origin}/v2${new URL(request.url).pathname}`, { method: 'POST', headers, body: '{}' }));
+    };
+    const client = new AsyncAPIClient({ baseUrl: server!.origin, authHeaders }, withInterceptors(rewrite), feature);
+    const requests = eventsOf(feature, 'request');
+    await lastValueFrom(client.getJson('/items'));
+    expect(server!.hits.map((hit) => `${hit.method} ${hit.url}`)).toEqual(['POST /v2/items']);
+    expect(requests).toEqual([expect.objectContaining({ method: 'POST', url: `${server!.origin}/v2/items`, headers: expect.objectContaining({ 'x-a': 'a', authorization: '[redacted]' }) })]);
   });
 });

@@ -27,6 +27,8 @@
  *                   later hits: one event "after <Last-Event-ID>" with id 2, then the end.
  *                   /api/hits lists each hit's Last-Event-ID as `lastEventIds`
  *   /api/pages      JSON [page] for ?page=N (default 1) with Link rel="next" up to `last` (default 3)
+ *   /api/cors-echo  as /api/echo, for any origin: CORS headers, and a preflight allowed whatever it asks
+ *                   (a page on 127.0.0.1 reaches it as another origin at localhost)
  */
 
 const state = new Map(); // key -> { hits, aborted }
@@ -65,6 +67,18 @@ function handle(req, res, url) {
   }
 
   if (route === '/seen') return send(res, 200, { authorizations: (state.get(key) ?? { authorizations: [] }).authorizations });
+
+  if (route === '/cors-echo') {
+    const cors = { 'access-control-allow-origin': req.headers.origin ?? '*' };
+    if (req.method === 'OPTIONS') {
+      return send(res, 204, undefined, {
+        ...cors,
+        'access-control-allow-methods': req.headers['access-control-request-method'] ?? 'GET',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+      });
+    }
+    return send(res, 200, { method: req.method, query: [...url.searchParams], headers: req.headers }, cors);
+  }
 
   const e = key === null ? { hits: 0, aborted: false, authorizations: [] } : entry(key);
   e.hits += 1;

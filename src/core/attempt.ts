@@ -31,11 +31,13 @@ export interface AttemptOptions {
   readonly transport?: Transport;
   /**
    * `false`: the first value of `read` is the whole answer; the timeout runs
-   * until it. `true` (a stream): the timeout covers the wait for the response
-   * only, and the connection stays abortable until `read` ends.
+   * until it. Set (a stream, its `StreamReading`): the timeout covers the wait
+   * for the response only, and the connection stays abortable until `read`
+   * ends; its `idleTimeout` (ms) is the longest wait for each value of `read`
+   * once the response came.
    * @default false
    */
-  readonly stream?: boolean;
+  readonly stream?: boolean | { readonly idleTimeout?: number | undefined } | undefined;
 }
 
 /**

@@ -164,8 +164,10 @@ export class NetworkError extends RequestError {
 
 /**
  * An attempt took longer than the per-attempt `timeout` (`scope: 'attempt'`),
- * or the whole request, attempts and waits together, would pass its
- * `deadline` (`scope: 'deadline'`); the connection in flight was aborted.
+ * or the whole request, attempts and waits together (and a stream's whole
+ * life), would pass its `deadline` (`scope: 'deadline'`), or a stream went
+ * quiet for longer than its `idleTimeout` (`scope: 'idle'`); the connection
+ * in flight was aborted.
  * When the deadline stopped a retry before its wait, the failed attempt's
  * error is the `cause`.
  *
@@ -179,21 +181,27 @@ export class TimeoutError extends RequestError {
     return 'TimeoutError';
   }
 
-  /** The limit that was passed, in milliseconds: the per-attempt `timeout` or the `deadline`. */
+  /** The limit that was passed, in milliseconds: the per-attempt `timeout`, the `deadline` or a stream's `idleTimeout`. */
   readonly timeoutMs: number;
-  /** Which limit was passed: one attempt's `timeout` or the request's `deadline`. */
-  readonly scope: 'attempt' | 'deadline';
+  /** Which limit was passed: one attempt's `timeout`, the request's `deadline`, or a stream's `idleTimeout`. */
+  readonly scope: 'attempt' | 'deadline' | 'idle';
 
   constructor(
     timeoutMs: number,
     target: RequestTarget,
     attempts: number,
-    options?: { readonly scope?: 'attempt' | 'deadline'; readonly cause?: unknown },
+    options?: { readonly scope?: 'attempt' | 'deadline' | 'idle'; readonly cause?: unknown },
   ) {
     const scope = options?.scope ?? 'attempt';
     super(
       process.env.NODE_ENV !== 'production'
-        ? `${target.method} ${target.url} ${scope === 'deadline' ? `did not finish within its deadline of ${timeoutMs} ms` : `timed out after ${timeoutMs} ms`}${attemptsSuffix(attempts)}`
+        ? `${target.method} ${target.url} ${
+            scope === 'deadline'
+              ? `did not finish within its deadline of ${timeoutMs} ms`
+              : scope === 'idle'
+                ? `went quiet: no data for ${timeoutMs} ms (idleTimeout)`
+                : `timed out after ${timeoutMs} ms`
+          }${attemptsSuffix(attempts)}`
         : scope,
       target,
       attempts,

@@ -76,6 +76,8 @@ import type { PreparedRequest, SendableRequest } from './prepare.js';
 export interface ClientContext {
   /** The base URL, with a trailing `/`. */
   readonly baseUrl: URL;
+  /** The client's `allowedOrigins`, checked: with the base URL's origin, where credentials may go. */
+  readonly allowedOrigins: ReadonlySet<string>;
   /** The scheduler of every timer: features use it too. */
   readonly scheduler: SchedulerLike;
   /** The per-attempt timeout in ms, `Infinity` for none. */
@@ -143,7 +145,11 @@ export interface RequestHooks {
   retry?(error: unknown, delayMs: number): unknown;
   /** Wraps the whole request, outside the retry. */
   whole?<T>(request$: Observable<T>): Observable<T>;
-  /** An attempt is about to be sent (after its credentials). */
+  /**
+   * A request is about to go to the transport: after its credentials and the
+   * interceptors, as it is sent (each of an interceptor's fetches; none for an
+   * answer an interceptor makes itself). The hops of a redirect are `redirected`.
+   */
   sent?(request: SendableRequest, attempt: number): void;
   /** An attempt has its final response (any status), before its body is read. */
   received?(response: Response, attempt: number): void;

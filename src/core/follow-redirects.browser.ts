@@ -18,10 +18,11 @@ export const runtimeShowsRedirects = (): boolean => false;
 export function fetchFollowingRedirects<T>(
   request: SendableRequest,
   _context: AttemptContext,
-  _options: RedirectOptions,
+  options: RedirectOptions,
   select: (response: Response) => ObservableInput<T>,
   transport: Transport = fetchTransport,
 ): Observable<T> {
+  options.onSend?.(request);
   return transport(request.url.href, { ...request.init, selector: select });
 }
 

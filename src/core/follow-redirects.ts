@@ -39,6 +39,8 @@ export interface RedirectOptions {
   readonly manual: boolean;
   /** How many redirects to follow; 0 hands the 3xx response over as it is. */
   readonly maxRedirects: number;
+  /** The request is about to go to the transport (its first hop). */
+  readonly onSend?: (request: SendableRequest) => void;
   readonly onRedirect?: (hop: RedirectHop) => void;
 }
 
@@ -80,6 +82,7 @@ export function fetchFollowingRedirects<T>(
   select: (response: Response) => ObservableInput<T>,
   transport: Transport = fetchTransport,
 ): Observable<T> {
+  options.onSend?.(request);
   if (!options.manual) return transport(request.url.href, { ...request.init, selector: select });
   const refuse = (reason: string) => new RedirectError(reason, context.target, context.attempt);
 

@@ -1,5 +1,6 @@
-import { catchError, defer, finalize, mergeMap, Observable, Subject, Subscription, tap, throwError, type MonoTypeOperatorFunction } from 'rxjs';
+import { catchError, defer, finalize, mergeMap, Observable, Subject, Subscription, tap, throwError, timeout, type MonoTypeOperatorFunction } from 'rxjs';
 import { timed, toRequestError, withRequest, type AttemptOptions } from './attempt.js';
+import { TimeoutError } from './errors.js';
 import { fetchFollowingRedirects } from './follow-redirects.js';
 import type { SendableRequest } from './prepare.js';
 import type { ResponseReader } from './context.js';
@@ -10,9 +11,11 @@ import type { ResponseReader } from './context.js';
  * (a chain that may take the first response and let go) need. The request
  * goes through the `intercept` of the options, if any, to the transport; the
  * final response is read by `read` inside the attempt, and the fetch stays
- * abortable until `read` is done (for a stream, until it ends). Errors are
- * classified as `send` does. A client whose calls neither stream nor
- * intercept never loads this module.
+ * abortable until `read` is done (for a stream, until it ends). A stream's
+ * `idleTimeout` bounds the wait for each of its values once the response
+ * came (a `TimeoutError` whose `scope` is `'idle'`). Errors are classified as
+ * `send` does. A client whose calls neither stream nor intercept never loads
+ * this module.
  *
  * @example
  * ```ts
@@ -39,8 +42,17 @@ export function sendHeld<T>(request$: Observable<SendableRequest> | SendableRequ
     // An interceptor's fetches end with the attempt, not with the interceptor chain (see withInterceptors).
     const fetches = new Subscription();
     const response$ = withRequest(request$, (sendable) => (intercept ? intercept(sendable, fetchOne, fetches) : fetchOne(sendable)));
-    const readResponse = (response: Response): Observable<T> =>
-      defer(() => read(response, context)).pipe(classify(), tap({ next: () => options.stream || settle(), complete: settle, error: settle }));
+    const idle = typeof options.stream === 'object' ? options.stream.idleTimeout : undefined;
+    const readResponse = (response: Response): Observable<T> => {
+      let values$ = defer(() => read(response, context));
+      // The longest quiet spell of a stream, from its response to its first value and between values.
+      if (idle !== undefined && idle !== Infinity) {
+        values$ = values$.pipe(
+          timeout({ each: idle, scheduler: options.scheduler, with: () => throwError(() => new TimeoutError(idle, context.target, context.attempt, { scope: 'idle' })) }),
+        );
+      }
+      return values$.pipe(classify(), tap({ next: () => options.stream || settle(), complete: settle, error: settle }));
+    };
     const attempt$ = options.stream ? timed(response$, options).pipe(mergeMap(readResponse)) : timed(response$.pipe(mergeMap(readResponse)), options);
     return attempt$.pipe(finalize(() => fetches.unsubscribe()));
   });

@@ -46,6 +46,7 @@ export function clientCore(config: ResolvedClientOptions, features: readonly Fea
   const listeners: ((make: () => FeatureEvent) => void)[] = [];
   const client: ClientContext = {
     baseUrl: config.baseUrl,
+    allowedOrigins: config.allowedOrigins,
     scheduler: config.scheduler,
     timeout: config.timeout,
     auth: config.auth,
@@ -189,14 +190,17 @@ function attemptsOf<T>(
   const { target } = request;
   let observedRead: ResponseReader<T> = read;
   let redirects: RedirectOptions = { manual: core.manualRedirects, maxRedirects: config.maxRedirects };
-  let sent: ((request: ReturnType<typeof authorize>, attempt: number) => void) | undefined;
   if (hooks.length > 0) {
     observedRead = (response, context) => {
       for (const hook of hooks) hook.received?.(response, context.attempt);
       return read(response, context);
     };
-    redirects = { ...redirects, onRedirect: (hop) => hooks.forEach((hook) => hook.redirected?.(hop, state.attempts)) };
-    sent = (sendable, attempt) => hooks.forEach((hook) => hook.sent?.(sendable, attempt));
+    redirects = {
+      ...redirects,
+      // At the transport, after the interceptors: what is told is what is sent.
+      onSend: (sendable) => hooks.forEach((hook) => hook.sent?.(sendable, state.attempts)),
+      onRedirect: (hop) => hooks.forEach((hook) => hook.redirected?.(hop, state.attempts)),
+    };
   }
   const intercepting = core.features.find((feature) => feature.intercept);
   const intercept = intercepting?.intercept;
@@ -211,19 +215,12 @@ function attemptsOf<T>(
     stream: stream !== undefined,
   };
   // The request of one attempt, with that attempt's credentials (and a stream's own headers: Last-Event-ID).
-  const authorized = (credentials: Credentials, attempt: number) => {
-    const sendable = authorize(request, credentials, stream?.headers?.());
-    sent?.(sendable, attempt);
-    return sendable;
-  };
+  const authorized = (credentials: Credentials) => authorize(request, credentials, stream?.headers?.());
   const { auth } = config;
   return defer(() => {
     const context = { target, attempt: ++state.attempts, maxBodySize };
     // Per attempt: a retry or a replay asks an auth function for the current token; fixed headers need no wait.
-    const request$ =
-      auth.kind === 'fixed'
-        ? authorized(auth.credentials, context.attempt)
-        : credentialsOf(auth).pipe(map((credentials) => authorized(credentials, context.attempt)));
+    const request$ = auth.kind === 'fixed' ? authorized(auth.credentials) : credentialsOf(auth).pipe(map(authorized));
     return sender(request$, observedRead, { ...attemptOptions, context });
   });
 }

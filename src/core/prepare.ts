@@ -28,6 +28,8 @@ export interface SendableRequest {
   readonly authNames: ReadonlySet<string>;
   /** A query-string API key, to add again on a same-origin redirect. */
   readonly query?: QueryCredential;
+  /** Credentials not sent, because the URL an interceptor made is not the base origin's or in `allowedOrigins`: header names, and `?name` for a query key. */
+  readonly dropped?: readonly string[];
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);

@@ -45,6 +45,13 @@ export interface StreamReading {
   headers?(): Readonly<Record<string, string>> | undefined;
   /** How its attempts are sent: `sendHeld` (core/held-attempt), which keeps the fetch open while the stream is read. */
   readonly send: Sender;
+  /**
+   * The longest wait for a value once the response came, in ms (the stream
+   * functions' `idleTimeout`); passing it ends the attempt with a `TimeoutError`
+   * whose `scope` is `'idle'`.
+   * @default Infinity (none)
+   */
+  readonly idleTimeout?: number;
 }
 
 /**

@@ -1,16 +1,19 @@
-import { throwError, timeout } from 'rxjs';
+import { map, takeUntil, timer } from 'rxjs';
 import { TimeoutError } from '../core/errors.js';
 import type { Feature } from '../core/feature.js';
 import { resolveTimeout } from '../core/options.js';
 
 /**
- * A deadline for whole requests: all the attempts of one and the waits
- * between them. An attempt in flight when it passes is aborted, a retry whose
- * wait would pass it is not started, and the request ends with a
- * `TimeoutError` whose `scope` is `'deadline'` (the failed attempt's error as
- * its `cause` when a retry was stopped). For a stream it bounds the time to
- * its first value. A request's own `deadline` option overrides it (`false`
- * for none); without this feature that option is a `ConfigurationError`.
+ * A deadline for whole requests: the whole life of one, from its
+ * subscription to its end, all its attempts and the waits between them, and
+ * for a stream every value it emits. An attempt in flight when it passes is
+ * aborted (a stream still open is closed), a retry whose wait would pass it
+ * is not started, and the request ends with a `TimeoutError` whose `scope` is
+ * `'deadline'` (the failed attempt's error as its `cause` when a retry was
+ * stopped). So a client-wide deadline ends long-lived streams too: give those
+ * `deadline: false` (and an `idleTimeout`, to end one that goes quiet). A
+ * request's own `deadline` option overrides it (`false` for none); without
+ * this feature that option is a `ConfigurationError`.
  *
  * @param deadline the limit in ms for every request, or nothing (or `false`)
  *   for none but the requests' own
@@ -18,6 +21,7 @@ import { resolveTimeout } from '../core/options.js';
  * ```ts
  * const client = new AsyncAPIClient({ baseUrl: 'https://api.example.com' }, withDeadline(10_000));
  * client.getJson('/report', undefined, { deadline: 60_000 }); // this one may take a minute
+ * sse(client, '/prices', undefined, { deadline: false, idleTimeout: 60_000 }); // lives for hours, ends when quiet
  * ```
  */
 export function withDeadline(deadline?: number | false): Feature {
@@ -34,8 +38,17 @@ export function withDeadline(deadline?: number | false): Feature {
         return {
           retry: (error, delayMs) =>
             scheduler.now() + delayMs >= deadlineAt ? new TimeoutError(limit, target, request.attempts, { scope: 'deadline', cause: error }) : undefined,
+          // Until the request ends, whatever it emits on the way: a stream's values do not put the deadline off.
           whole: (request$) =>
-            request$.pipe(timeout({ first: limit, scheduler, with: () => throwError(() => new TimeoutError(limit, target, request.attempts, { scope: 'deadline' })) })),
+            request$.pipe(
+              takeUntil(
+                timer(limit, scheduler).pipe(
+                  map(() => {
+                    throw new TimeoutError(limit, target, request.attempts, { scope: 'deadline' });
+                  }),
+                ),
+              ),
+            ),
         };
       },
     }),

@@ -36,6 +36,12 @@ export interface RequestEvent extends EventBase {
   /** 1 for the first attempt. */
   readonly attempt: number;
   /**
+   * Credentials that were not sent because an interceptor sent the request to
+   * an origin that is neither the base URL's nor in `allowedOrigins`: header
+   * names, and `?name` for a query-string key. Absent when none was dropped.
+   */
+  readonly dropped?: readonly string[];
+  /**
    * The headers sent, lower-case names; credentials redacted (auth headers
    * whatever their name, `Authorization`, `Cookie`, and names with `token`,
    * `key`, `secret`...).
@@ -201,7 +207,9 @@ export function withEvents(): ClientEvents {
           // The request has its answer (or, for a stream, completed): unsubscribing after it is no cancel.
           let ended = false;
           return {
-            sent: (sendable, attempt) => emit(() => ({ type: 'request', ...base(), attempt, headers: redactHeaders(sendable.init.headers, sendable.authNames) })),
+            // What is sent, after the interceptors: its method and URL, and the credentials they could not take along.
+            sent: ({ url: to, init, authNames, dropped }, attempt) =>
+              emit(() => ({ type: 'request', ...base(), method: init.method, url: displayUrl(to), attempt, headers: redactHeaders(init.headers, authNames), ...(dropped && { dropped }) })),
             received: (response, attempt) =>
               emit(() => ({ type: 'response', ...base(), attempt, status: response.status, headers: redactHeaders(response.headers, NO_NAMES) })),
             redirected: ({ status, from, to, dropped }, attempt) =>

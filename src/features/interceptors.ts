@@ -3,6 +3,7 @@ import { ConfigurationError, NetworkError } from '../core/errors.js';
 import type { Feature } from '../core/feature.js';
 import { sendHeld } from '../core/held-attempt.js';
 import type { SendableRequest } from '../core/prepare.js';
+import { isSensitiveHeader } from '../core/redact.js';
 
 /**
  * Sends a request on: the next interceptor, or the transport after the last.
@@ -74,34 +75,63 @@ export function withInterceptors(...interceptors: Interceptor[]): Feature {
   const chain = [...interceptors];
   return {
     order: 0,
-    setup: () => ({
-      send: sendHeld,
-      intercept: (sendable, fetch, attempt) => {
-        const fetchOne = (request: SendableRequest) => heldByAttempt(fetch(request), attempt);
-        const original = new Request(sendable.url.href, sendable.init);
-        // Passed on as it is, the request keeps its prepared body (a string, not a stream read once).
-        const last = (request: Request) => (request === original ? fetchOne(sendable) : fromRequest(request, sendable).pipe(switchMap(fetchOne)));
-        return chainInterceptors(chain, last)(original).pipe(
-          take(1),
-          throwIfEmpty(() => new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
-          map((response) => {
-            // What fetch rejects with when the network fails, as a Response: a network failure, not an answer.
-            if (response.type === 'error') throw new ErrorResponse('an interceptor answered Response.error()');
-            // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a network error.
-            if (response.bodyUsed || response.body?.locked) {
-              throw new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()');
-            }
-            return response;
-          }),
-        );
-      },
-      // The request's own hook knows its target and attempts: there the network failure becomes a NetworkError, retried as any.
-      start: (request) => ({
-        attempts: (attempt$) =>
-          attempt$.pipe(catchError((error: unknown) => throwError(() => (error instanceof ErrorResponse ? new NetworkError(error, request.target, request.attempts) : error)))),
-      }),
-    }),
+    setup: (client) => {
+      // Where the client's credentials may go, whatever URL an interceptor makes: as for an absolute endpoint.
+      const origins = new Set([client.baseUrl.origin, ...client.allowedOrigins]);
+      return {
+        send: sendHeld,
+        intercept: (sendable, fetch, attempt) => {
+          const fetchOne = (request: SendableRequest) => heldByAttempt(fetch(request), attempt);
+          const original = new Request(sendable.url.href, sendable.init);
+          // Passed on as it is, the request keeps its prepared body (a string, not a stream read once).
+          const last = (request: Request) =>
+            request === original ? fetchOne(sendable) : fromRequest(request, sendable).pipe(map((made) => withCredentialsFor(made, sendable, origins)), switchMap(fetchOne));
+          return chainInterceptors(chain, last)(original).pipe(
+            take(1),
+            throwIfEmpty(() => new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
+            map((response) => {
+              // What fetch rejects with when the network fails, as a Response: a network failure, not an answer.
+              if (response.type === 'error') throw new ErrorResponse('an interceptor answered Response.error()');
+              // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a network error.
+              if (response.bodyUsed || response.body?.locked) {
+                throw new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()');
+              }
+              return response;
+            }),
+          );
+        },
+        // The request's own hook knows its target and attempts: there the network failure becomes a NetworkError, retried as any.
+        start: (request) => ({
+          attempts: (attempt$) =>
+            attempt$.pipe(catchError((error: unknown) => throwError(() => (error instanceof ErrorResponse ? new NetworkError(error, request.target, request.attempts) : error)))),
+        }),
+      };
+    },
   };
+}
+
+/**
+ * The request an interceptor made, with the attempt's credentials only where
+ * they may go: to the base URL's origin and `allowedOrigins`. Elsewhere (a
+ * mirror, a canary host) the credentials it carried over from the attempt are
+ * dropped, as on a redirect to another origin: every header that came from
+ * auth or has a credential's name, with the value the attempt gave it, and the
+ * query-string key; `dropped` lists them. A credential the interceptor set
+ * itself, to another value, is its own and goes.
+ */
+function withCredentialsFor(made: SendableRequest, attempt: SendableRequest, origins: ReadonlySet<string>): SendableRequest {
+  if (origins.has(made.url.origin)) return made;
+  const headers = { ...made.init.headers };
+  const dropped = Object.keys(headers).filter((name) => headers[name] === attempt.init.headers[name] && isSensitiveHeader(name, attempt.authNames));
+  for (const name of dropped) delete headers[name];
+  const { query } = attempt;
+  const url = new URL(made.url);
+  if (query && url.searchParams.getAll(query.name).includes(query.value)) {
+    url.searchParams.delete(query.name);
+    dropped.push(`?${query.name}`);
+  }
+  // No query key either for a same-origin redirect from there.
+  return { ...made, url, init: { ...made.init, headers }, query: undefined, ...(dropped[0] && { dropped }) };
 }
 
 /** The interceptors answered `Response.error()` (status 0, type `error`): a network failure, the cause of a {@link NetworkError}. */

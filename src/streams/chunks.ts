@@ -1,9 +1,9 @@
 import { EMPTY, Observable } from 'rxjs';
 import type { AsyncAPIClient } from '../core/client.js';
-import type { QueryParams, ReadOptions } from '../core/options.js';
+import type { QueryParams } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
 import { checkStatus, type Reader } from '../core/response.js';
-import { PLAIN_STREAM } from './mode.js';
+import { PLAIN_STREAM, readStream, type StreamOptions } from './mode.js';
 
 /**
  * The chunks of a byte stream as they arrive. Unsubscribing cancels the
@@ -62,15 +62,17 @@ const CHUNKS: Reader<Uint8Array> = { read: readChunks, stream: PLAIN_STREAM };
 
 /**
  * GETs an endpoint and emits its body's bytes as they arrive. Like every
- * stream: the timeout covers the wait for the response headers only; a
- * failure is retried by the policy until the first value, never after it
- * (the values would repeat); unsubscribing closes the connection at once.
+ * stream: the timeout covers the wait for the response headers only, the
+ * `deadline` (with `withDeadline()`) the stream's whole life, `idleTimeout`
+ * each quiet spell; a failure is retried by the policy until the first value,
+ * never after it (the values would repeat); unsubscribing closes the
+ * connection at once.
  *
  * @example
  * ```ts
  * chunks(client, '/export.csv').subscribe((chunk) => file.write(chunk));
  * ```
  */
-export function chunks(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<Uint8Array> {
-  return client.read(endpoint, CHUNKS, { ...options, params });
+export function chunks(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: StreamOptions): Observable<Uint8Array> {
+  return readStream(client, endpoint, params, options, () => CHUNKS);
 }

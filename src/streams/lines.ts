@@ -3,10 +3,10 @@ import { BodyTooLargeError } from '../core/body-errors.js';
 import { DEFAULTS } from '../core/constants.js';
 import type { AttemptContext } from '../core/context.js';
 import type { AsyncAPIClient } from '../core/client.js';
-import type { QueryParams, ReadOptions } from '../core/options.js';
+import type { QueryParams } from '../core/options.js';
 import type { Reader } from '../core/response.js';
 import { readChunks } from './chunks.js';
-import { PLAIN_STREAM } from './mode.js';
+import { PLAIN_STREAM, readStream, type StreamOptions } from './mode.js';
 
 const LF = 10;
 const CR = 13;
@@ -218,6 +218,6 @@ const LINES: Reader<string> = { read: readLines, stream: PLAIN_STREAM };
  * lines(client, '/logs', { follow: true }).subscribe((line) => console.log(line));
  * ```
  */
-export function lines(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<string> {
-  return client.read(endpoint, LINES, { ...options, params });
+export function lines(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: StreamOptions): Observable<string> {
+  return readStream(client, endpoint, params, options, () => LINES);
 }

@@ -1,6 +1,9 @@
+import { defer, type Observable } from 'rxjs';
+import type { AsyncAPIClient } from '../core/client.js';
 import { DEFAULTS, MAX_TIMER_MS } from '../core/constants.js';
 import { sendHeld } from '../core/held-attempt.js';
-import type { StreamReading } from '../core/response.js';
+import { resolveTimeout, type QueryParams, type ReadOptions } from '../core/options.js';
+import type { Reader, StreamReading } from '../core/response.js';
 import { decideRetry, type RetryDecision } from '../retry/decide.js';
 import type { RetryPolicy } from '../retry/policy.js';
 
@@ -50,4 +53,48 @@ export function decideStreamRetry(
   const { maxRetryAfter } = { ...DEFAULTS.retry, ...policy };
   if (state.serverDelayMs > maxRetryAfter) return { retry: false };
   return { retry: true, delayMs: Math.min(state.serverDelayMs, MAX_TIMER_MS), fromServer: true };
+}
+
+/**
+ * Options of the stream functions (`chunks`, `lines`, `ndjson`, `sse`): those
+ * of a GET, and how long the stream may go quiet.
+ *
+ * @example
+ * ```ts
+ * const options: StreamOptions = { idleTimeout: 60_000, deadline: false };
+ * sse(client, '/prices', undefined, options);
+ * ```
+ */
+export interface StreamOptions extends ReadOptions {
+  /**
+   * The longest quiet spell, in ms: from the response to the first value
+   * (chunk, line or event), and between values. Passing it ends the attempt
+   * with a `TimeoutError` whose `scope` is `'idle'`, which the stream's retry
+   * rules take as any timeout (a plain stream retries only before its first
+   * value; `sse` reconnects, and a run of quiet connections ends it).
+   * `false` for none.
+   * @default false
+   */
+  idleTimeout?: number | false;
+}
+
+/**
+ * What the stream functions share: the call, with the stream's `idleTimeout`
+ * (checked on subscription: a bad one is a `ConfigurationError`) given to its
+ * reading, and the other options to the client.
+ *
+ * @param reader makes the reader, on each subscription (an event stream's has a session of its own)
+ * @example
+ * ```ts
+ * readStream(client, '/export.csv', undefined, { idleTimeout: 30_000 }, () => CHUNKS);
+ * ```
+ */
+export function readStream<T>(client: AsyncAPIClient, endpoint: string, params: QueryParams | undefined, options: StreamOptions | undefined, reader: () => Reader<T>): Observable<T> {
+  return defer(() => {
+    const { idleTimeout, ...rest } = { ...options };
+    const made = reader();
+    const idle = resolveTimeout(idleTimeout, Infinity, 'idleTimeout');
+    const stream = idle === Infinity ? made : { ...made, stream: { ...made.stream!, idleTimeout: idle } };
+    return client.read(endpoint, stream, { ...rest, params });
+  });
 }

@@ -1,11 +1,11 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { ParseError } from '../core/body-errors.js';
 import type { AsyncAPIClient } from '../core/client.js';
-import type { QueryParams, ReadOptions } from '../core/options.js';
+import type { QueryParams } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
 import type { Reader } from '../core/response.js';
 import { readLines } from './lines.js';
-import { PLAIN_STREAM } from './mode.js';
+import { PLAIN_STREAM, readStream, type StreamOptions } from './mode.js';
 
 /**
  * Turns lines into one parsed value each, skipping blank lines; a line that
@@ -66,6 +66,6 @@ const NDJSON: Reader<unknown> = { read: readNdjson, accept: 'application/x-ndjso
  * ndjson<Job>(client, '/jobs').pipe(mergeMap((job) => client.getJson(`/jobs/${job.id}`), 4)).subscribe(show);
  * ```
  */
-export function ndjson<T = unknown>(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<T> {
-  return client.read(endpoint, NDJSON as Reader<T>, { ...options, params });
+export function ndjson<T = unknown>(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: StreamOptions): Observable<T> {
+  return readStream(client, endpoint, params, options, () => NDJSON as Reader<T>);
 }

@@ -1,13 +1,13 @@
 import { concatMap, defer, EMPTY, type Observable, type OperatorFunction } from 'rxjs';
 import { ParseError } from '../core/body-errors.js';
 import type { AsyncAPIClient } from '../core/client.js';
-import type { QueryParams, ReadOptions } from '../core/options.js';
+import type { QueryParams } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
 import { checkStatus, type StreamReading } from '../core/response.js';
 import { readChunks } from './chunks.js';
 import { bodySizeLimit, decodeLines, utf8Length, type SizeLimit } from './lines.js';
 import { sendHeld } from '../core/held-attempt.js';
-import { decideStreamRetry } from './mode.js';
+import { decideStreamRetry, readStream, type StreamOptions } from './mode.js';
 
 /**
  * One event of a Server-Sent Events stream, as `client.sse()` emits it.
@@ -252,16 +252,17 @@ export function sseStream(session: SseSession): StreamReading {
  * sent one (500 ms at least), the policy's backoff otherwise; the policy's
  * `maxAttempts` bounds the failures in a row (events on a connection that
  * stayed open 5 s start the count again). It completes when the server ends
- * the stream (or answers 204). Sends `accept: text/event-stream`.
+ * the stream (or answers 204). Sends `accept: text/event-stream`. A connection
+ * quiet for longer than `idleTimeout` is dropped and reconnected as any other.
  *
  * @example
  * ```ts
  * sse(client, '/prices').pipe(filter((e) => e.event === 'price')).subscribe((e) => show(JSON.parse(e.data)));
  * ```
  */
-export function sse(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options: ReadOptions = {}): Observable<ServerSentEvent> {
-  return defer(() => {
+export function sse(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: StreamOptions): Observable<ServerSentEvent> {
+  return readStream(client, endpoint, params, options, () => {
     const session: SseSession = { lastEventId: '', retry: undefined };
-    return client.read(endpoint, { read: readSse(session), accept: 'text/event-stream', stream: sseStream(session) }, { ...options, params });
+    return { read: readSse(session), accept: 'text/event-stream', stream: sseStream(session) };
   });
 }
