@@ -212,7 +212,7 @@ function attemptsOf<T>(
     redirects,
     intercept,
     transport: config.transport,
-    stream: stream !== undefined,
+    stream,
   };
   // The request of one attempt, with that attempt's credentials (and a stream's own headers: Last-Event-ID).
   const authorized = (credentials: Credentials) => authorize(request, credentials, stream?.headers?.());
