@@ -88,24 +88,27 @@ export function joinUrl(base: URL, endpoint: string, params?: QueryParams, allow
     return url;
   }
   const absolute = ABSOLUTE.test(endpoint) || PROTOCOL_RELATIVE.test(endpoint);
-  // A relative endpoint as written, before the URL parser resolves its dot segments: "../x" is a climb, not just "outside".
-  if (!absolute && climbs(endpoint)) throw climbing(base, endpoint);
   // "./" keeps a first segment with a colon from being read as a scheme.
   const url = absolute ? absoluteEndpoint(base, endpoint, allowedOrigins) : new URL(`./${endpoint.replace(/^[/\\]/, '')}`, base);
   const listed = absolute && allowedOrigins.has(url.origin);
+  // A relative endpoint as written, before the URL parser resolves its dot segments ("../x" is a climb, not just
+  // "outside"); and the invariant that matters, on what the URL parser made of the endpoint (it drops tabs, line
+  // breaks and trailing spaces, so ".%2F.. " is sent as ".%2F.."), as a server that decodes the path once reads it.
+  if ((!absolute && climbs(endpoint)) || climbs(listed ? url.pathname : url.pathname.slice(base.pathname.length - 1))) {
+    throw new ConfigurationError(
+      process.env.NODE_ENV !== 'production' ? `endpoint ${quoteSafely(endpoint)} climbs above the base URL with "..": pass a path under ${base.origin}${base.pathname}` : 'endpoint-climb',
+    );
+  }
   if (!listed && (url.origin !== base.origin || !url.pathname.startsWith(base.pathname))) {
     throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `endpoint ${quoteSafely(endpoint)} resolves outside the base URL ${base.origin}${base.pathname}` : 'endpoint-outside');
   }
-  // The invariant that matters, checked on what the URL parser made of the endpoint (it drops tabs, line breaks
-  // and trailing spaces, so ".%2F.. " is sent as ".%2F.."), as a server that decodes the path once reads it.
-  if (climbs(listed ? url.pathname : url.pathname.slice(base.pathname.length - 1))) throw climbing(base, endpoint);
   if (params !== undefined) appendParams(url.searchParams, params);
   return url;
 }
 
 /**
- * Whether `path`, read as a server that decodes it once and parses it again
- * would, climbs above where it starts: its segments walked in order, a ".."
+ * Whether `path`, read as a server that decodes it once (IIS's `%u` escapes
+ * too) and parses it again would, climbs above where it starts: its segments walked in order, a ".."
  * going up one. What a URL parser ends a segment or a path at counts after
  * the decoding ("..%2f", "..%5c", "..%3f", "..%23"), tabs and line breaks are
  * dropped ("..%09"), and so is what follows ";" (path parameters, which Tomcat,
@@ -114,7 +117,8 @@ export function joinUrl(base: URL, endpoint: string, params?: QueryParams, allow
  */
 function climbs(path: string): boolean {
   let depth = 0;
-  const decoded = path.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/[\t\n\r]/g, '');
+  // unescape: %XX decoded once (and IIS's %uXXXX), and a malformed escape left as it is, where decodeURIComponent throws.
+  const decoded = unescape(path).replace(/[\t\n\r]/g, '');
   for (const segment of decoded.split(/[?#]/, 1)[0]!.split(/[/\\]/)) {
     const name = segment.split(/[;\0-\x20]/, 1)[0];
     if (name === '..') {
@@ -122,12 +126,6 @@ function climbs(path: string): boolean {
     } else if (name !== '.' && name !== '') depth += 1;
   }
   return false;
-}
-
-function climbing(base: URL, endpoint: string): ConfigurationError {
-  return new ConfigurationError(
-    process.env.NODE_ENV !== 'production' ? `endpoint ${quoteSafely(endpoint)} climbs above the base URL with "..": pass a path under ${base.origin}${base.pathname}` : 'endpoint-climb',
-  );
 }
 
 const NO_ORIGINS: ReadonlySet<string> = new Set();
