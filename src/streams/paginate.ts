@@ -177,8 +177,10 @@ export function paginatePages<T>(
       const seen = fetched.get(url.href);
       if (seen !== undefined) {
         throw new ConfigurationError(
-          `paginate: the next page, ${displayUrl(url)}, is one already fetched (page ${seen}): the pages loop. ` +
-            'Pass options.next to choose the next page (null to stop), or maxPages to bound them',
+          process.env.NODE_ENV !== 'production'
+            ? `paginate: the next page, ${displayUrl(url)}, is one already fetched (page ${seen}): the pages loop. ` +
+                'Pass options.next to choose the next page (null to stop), or maxPages to bound them'
+            : 'paginate-loop',
         );
       }
       fetched.set(url.href, number);
