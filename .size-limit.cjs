@@ -35,6 +35,11 @@ const EVERYTHING = [
 
 // The limits: issue 11's budgets where they are met; elsewhere a ratchet just above today's size (the issue's
 // figure beside it where it has one), so that growth fails and a change that shrinks a bundle lowers its limit.
+// Issue 13 (hardening) raised the feature scenarios: the core grew by some 220 B within its own ratchet (requests
+// the transport refuses, giveUp for refused requests, options checked, the climb check, the errors' brand), and
+// the features by what their fixes cost (interceptors: credentials kept to their origins, Response.error();
+// streams: idleTimeout and the deadline over a stream's life; sse: a reconnection floor and bound; events: ids
+// and times; paginate: the loop check; token refresh: each request's own timeout).
 module.exports = [
   // (i) the brief's app. Budget 4,096 B: not met (bench/README.md, "Bundle size", says where the bytes go).
   scenario('(i) core: AsyncAPIClient + getJson + bearerTokenAuth', CORE, '6300 B'),
@@ -42,24 +47,24 @@ module.exports = [
   scenario('(i) with rxjs, es2015 condition', CORE, '11800 B', { withRxjs: true, conditions: ['es2015'] }),
   scenario('(i) with rxjs, default conditions', CORE, '13400 B', { withRxjs: true }),
   // (ii): its budget (+1,200 B over (i)) is checked by bench/size.ts (MARGINAL_BUDGETS).
-  scenario('(ii) core + withCircuitBreaker', [...CORE, 'withCircuitBreaker'], '7300 B'),
+  scenario('(ii) core + withCircuitBreaker', [...CORE, 'withCircuitBreaker'], '7350 B'),
   // (iii): its budget (+1,000 B over (i)) is not met yet; a ratchet on the whole.
-  scenario('(iii) core + ndjson', [...CORE, 'ndjson'], '7300 B'),
+  scenario('(iii) core + ndjson', [...CORE, 'ndjson'], '7550 B'),
   // (iv)-(vi): measured and listed, with ratchets.
-  scenario('(iv) core + withTokenRefresh', [...CORE, 'withTokenRefresh'], '7000 B'),
-  scenario('(v) core + sse', [...CORE, 'sse'], '7900 B'),
-  scenario('(vi) everything', EVERYTHING, '12800 B'),
+  scenario('(iv) core + withTokenRefresh', [...CORE, 'withTokenRefresh'], '7100 B'),
+  scenario('(v) core + sse', [...CORE, 'sse'], '8200 B'),
+  scenario('(vi) everything', EVERYTHING, '13600 B'),
   // One feature at a time, for the table of marginal bytes in bench/README.md.
   ...Object.entries({
-    withRetryBudget: '6700 B',
-    withInterceptors: '7100 B',
-    withEvents: '6850 B',
-    withIdempotencyKey: '6600 B',
-    withDeadline: '6450 B',
-    chunks: '6750 B',
-    lines: '7250 B',
-    paginate: '7050 B',
-    toPromise: '6500 B',
+    withRetryBudget: '6800 B',
+    withInterceptors: '7600 B',
+    withEvents: '7000 B',
+    withIdempotencyKey: '6700 B',
+    withDeadline: '6550 B',
+    chunks: '6900 B',
+    lines: '7450 B',
+    paginate: '7150 B',
+    toPromise: '6600 B',
     postJson: '6400 B',
   }).map(([name, limit]) => scenario(`core + ${name}`, [...CORE, name], limit)),
 ];
