@@ -42,11 +42,11 @@ export function sendHeld<T>(request$: Observable<SendableRequest> | SendableRequ
     // An interceptor's fetches end with the attempt, not with the interceptor chain (see withInterceptors).
     const fetches = new Subscription();
     const response$ = withRequest(request$, (sendable) => (intercept ? intercept(sendable, fetchOne, fetches) : fetchOne(sendable)));
-    const idle = typeof options.stream === 'object' ? options.stream.idleTimeout : undefined;
+    const idle = (options.stream as { readonly idleTimeout?: number } | undefined)?.idleTimeout;
     const readResponse = (response: Response): Observable<T> => {
       let values$ = defer(() => read(response, context));
       // The longest quiet spell of a stream, from its response to its first value and between values.
-      if (idle !== undefined && idle !== Infinity) {
+      if (idle && idle !== Infinity) {
         values$ = values$.pipe(
           timeout({ each: idle, scheduler: options.scheduler, with: () => throwError(() => new TimeoutError(idle, context.target, context.attempt, { scope: 'idle' })) }),
         );

@@ -260,10 +260,11 @@ export interface ResolvedClientOptions {
  * ```
  */
 export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? 'AsyncAPIClient needs a base URL string or an options object with `baseUrl`' : 'options');
+  // Message-only checks (the constructor throws either way): development builds only.
+  if (process.env.NODE_ENV !== 'production') {
+    if (options === null || typeof options !== 'object') throw new ConfigurationError('AsyncAPIClient needs a base URL string or an options object with `baseUrl`');
+    checkOptionNames(options);
   }
-  if (process.env.NODE_ENV !== 'production') checkOptionNames(options);
   const auth = resolveAuthSource(options.authHeaders);
   return {
     baseUrl: parseBaseUrl(options.baseUrl),
@@ -307,12 +308,12 @@ export function resolveMaxBodySize(value: number | false | undefined, base: numb
  * resolveTimeout(false, 30_000); // Infinity
  * ```
  */
-export function resolveTimeout(value: number | false | undefined, base: number, name = 'timeout'): number {
+export function resolveTimeout(value: number | false | undefined, base: number, name?: string): number {
   if (value === undefined) return base;
   if (value === false || value === Infinity) return Infinity;
   if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
     throw new ConfigurationError(
-      process.env.NODE_ENV !== 'production' ? `${name} must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}, or false for none, not ${String(value)}` : 'timeout',
+      process.env.NODE_ENV !== 'production' ? `${name ?? 'timeout'} must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}, or false for none, not ${String(value)}` : 'timeout',
     );
   }
   return value;

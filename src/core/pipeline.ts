@@ -10,7 +10,6 @@ import { checkRequestOptions, resolveMaxBodySize, resolveTimeout, type BodyReadO
 import { authorize, prepareRequest, type PreparedRequest } from './prepare.js';
 import type { ResponseReader } from './context.js';
 import type { Reader } from './response.js';
-import { displayUrl } from './url.js';
 
 /**
  * What a client shares with every request it runs: its resolved options,
@@ -44,13 +43,9 @@ export interface ClientCore {
  */
 export function clientCore(config: ResolvedClientOptions, features: readonly Feature[]): ClientCore {
   const listeners: ((make: () => FeatureEvent) => void)[] = [];
+  // The resolved options are what a feature sees of the client (ClientContext names the fields it may use).
   const client: ClientContext = {
-    baseUrl: config.baseUrl,
-    allowedOrigins: config.allowedOrigins,
-    scheduler: config.scheduler,
-    timeout: config.timeout,
-    auth: config.auth,
-    retry: config.retry,
+    ...config,
     emit: (make) => listeners.forEach((listener) => listener(make)),
     listen: (listener) => void listeners.push(listener),
   };
@@ -84,8 +79,6 @@ interface RequestState extends RequestContext {
   emitted: boolean;
 }
 
-const NO_HOOKS: readonly RequestHooks[] = [];
-
 /**
  * One logical request, cold: on subscription the call is checked and
  * prepared (a bad one errors here, before anything is sent, and is never
@@ -118,7 +111,8 @@ export function runRequest<T>(core: ClientCore, call: Call<T>): Observable<T> {
  * was refused, and a URL that nothing was sent to is not shown.
  */
 function refused<T>(core: ClientCore, method: string, error: unknown): Observable<T> {
-  const state = { target: { method: `${method}`.toUpperCase(), url: displayUrl(core.config.baseUrl) }, options: {}, attempts: 0 } as RequestState;
+  // The base URL's href is what displayUrl would show: it has no credentials, query or fragment.
+  const state = { target: { method: `${method}`.toUpperCase(), url: core.config.baseUrl.href }, options: {}, attempts: 0 } as RequestState;
   return core.features.reduce((error$: Observable<T>, feature) => feature.start?.(state)?.whole?.(error$) ?? error$, throwError(() => error) as Observable<T>);
 }
 
@@ -132,11 +126,8 @@ function startRequest<T>(core: ClientCore, { method, endpoint, options, reader }
   const { target } = request;
   const { stream } = reader;
   const state: RequestState = { target, options, replayable: request.replayable, stream: stream !== undefined, attempts: 0, emitted: false };
-  let hooks = NO_HOOKS;
-  if (features.length > 0) {
-    for (const feature of features) if (feature.prepare) request = feature.prepare(request, state);
-    hooks = features.flatMap((feature) => feature.start?.(state) ?? []);
-  }
+  for (const feature of features) if (feature.prepare) request = feature.prepare(request, state);
+  const hooks = features.flatMap((feature) => feature.start?.(state) ?? []);
   const policy = resolveRetry(options.retry, config.retry);
   const { scheduler } = config;
   const limits = {

@@ -132,8 +132,8 @@ function isStream(body: RequestBody): boolean {
  * Data that fetch would turn into text such as "[object Object]" or "1,2": an object of no body type
  * (an object literal, a class instance) or an array. An object with an async iterator is a stream.
  */
-function isPlainData(body: unknown): body is object {
-  return typeof body === 'object' && body !== null && !(Symbol.asyncIterator in body) && (Array.isArray(body) || Object.prototype.toString.call(body) === '[object Object]');
+function isPlainData(body: unknown): boolean {
+  return Array.isArray(body) || (Object.prototype.toString.call(body) === '[object Object]' && !isStream(body as RequestBody));
 }
 
 function checkMethod(method: string): string {
