@@ -68,6 +68,7 @@ const rows: Row[] = [
   ['an array as body', request('POST', '/x', { body: [1, 2] as never }), /body is a plain array.*pass it as json:/],
   ['an instance of no body type as body', request('POST', '/x', { body: new (class Item {})() as never }), /pass it as json:/],
   ['retries: 5 on the client', (client) => client({ retries: 5 } as never).getJson('/x'), /unknown option "retries": did you mean retry: \{ maxAttempts: 6 \} \(maxAttempts counts the first attempt too\)\?/],
+  ["ky's retry: 5 on the client", (client) => client({ retry: 5 } as never).getJson('/x'), /retry must be an object.*: did you mean retry: \{ maxAttempts: 6 \}\?/],
   ["ky's retry: { limit: 5 } on the client", (client) => client({ retry: { limit: 5 } } as never).getJson('/x'), /retry has no option "limit": did you mean maxAttempts: 6 /],
   ['baseURL, as axios spells it', (client, origin) => client({ baseURL: origin } as never).getJson('/x'), /unknown option "baseURL": did you mean baseUrl\?/],
   ['a misspelt client option', (client) => client({ timout: 5 } as never).getJson('/x'), /unknown option "timout": did you mean timeout\?/],

@@ -109,7 +109,11 @@ export function resolveRetry(override: RetryOptions | false | undefined, base: R
   if (override === undefined) return base;
   if (override === false) return Object.freeze({ ...base, maxAttempts: 1 });
   if (override === null || typeof override !== 'object') {
-    throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? 'retry must be an object such as { maxAttempts: 3 } or false' : 'retry');
+    throw new ConfigurationError(
+      process.env.NODE_ENV !== 'production'
+        ? `retry must be an object such as { maxAttempts: 3 } or false${typeof override === 'number' ? `: did you mean retry: { maxAttempts: ${override + 1} }? (ky's retry: ${override} counts retries; maxAttempts counts the first attempt too)` : ''}`
+        : 'retry',
+    );
   }
   const maxAttempts = override.maxAttempts ?? base.maxAttempts;
   const baseDelay = override.baseDelay ?? base.baseDelay;
