@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { from, lastValueFrom } from 'rxjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const load = (file) => import(new URL(`../dist/${file}`, import.meta.url).href);
@@ -27,7 +28,17 @@ try {
 } finally {
   globalThis.process = saved;
 }
-assert.equal(messageOf(await load('browser/index.production.js')), 'base-url', 'the production build: the short code');
+const production = await load('browser/index.production.js');
+assert.equal(messageOf(production), 'base-url', 'the production build: the short code');
+// A request error in production: its class, the method and URL without the query, and a code.
+const answering = (status) => (url, init) => from(init.selector(new Response(null, { status })));
+const failed = await lastValueFrom(new production.AsyncAPIClient({ baseUrl: 'https://api.test', transport: answering(404) }).getJson('/x', { key: 's' })).catch((e) => e);
+assert.equal(failed.name, 'HttpError');
+assert.equal(failed.message, 'GET https://api.test/x: status 404');
+const broken = new production.AsyncAPIClient({ baseUrl: 'https://api.test', transport: answering(503), retry: false }, production.withCircuitBreaker({ failureThreshold: 1 }));
+await lastValueFrom(broken.getJson('/x')).catch(() => undefined);
+const open = await lastValueFrom(broken.getJson('/x')).catch((e) => e);
+assert.equal(open.message, 'GET https://api.test/x: circuit-open', 'a feature error in production: method and URL once, then its code');
 assert.match(messageOf(await load('browser/index.development.js')), /not an absolute URL/, 'the development build: full messages');
 
 const resolved = execFileSync(process.execPath, ['--conditions=browser', '-p', "require.resolve('rx-api-client')"], { cwd: root, encoding: 'utf8' }).trim();

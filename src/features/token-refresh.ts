@@ -200,9 +200,16 @@ export class TokenRefreshError extends RequestError {
 
   constructor(cause: unknown, target: RequestTarget, attempts: number) {
     // The cause's message is left out: a refresh error may quote a refresh token or a credentialed URL.
-    super(`${target.method} ${target.url} got status 401 and the token refresh failed; the request was not replayed (see cause)`, target, attempts, {
-      cause,
-    });
+    super(
+      process.env.NODE_ENV !== 'production'
+        ? `${target.method} ${target.url} got status 401 and the token refresh failed; the request was not replayed (see cause)`
+        : 'token-refresh',
+      target,
+      attempts,
+      {
+        cause,
+      },
+    );
   }
 
   // Logs show only what kind of error the refresh ended with: its message may quote a refresh token.

@@ -23,9 +23,11 @@ export class CircuitOpenError extends RequestError {
 
   constructor(target: RequestTarget, attempts: number, retryAfterMs: number) {
     super(
-      `${target.method} ${target.url} was not sent: the circuit breaker is open (${
-        retryAfterMs > 0 ? `a probe may go in ${retryAfterMs} ms` : 'a probe is in flight'
-      })${attemptsSuffix(attempts)}`,
+      process.env.NODE_ENV !== 'production'
+        ? `${target.method} ${target.url} was not sent: the circuit breaker is open (${
+            retryAfterMs > 0 ? `a probe may go in ${retryAfterMs} ms` : 'a probe is in flight'
+          })${attemptsSuffix(attempts)}`
+        : 'circuit-open',
       target,
       attempts,
     );
