@@ -39,6 +39,13 @@ const broken = new production.AsyncAPIClient({ baseUrl: 'https://api.test', tran
 await lastValueFrom(broken.getJson('/x')).catch(() => undefined);
 const open = await lastValueFrom(broken.getJson('/x')).catch((e) => e);
 assert.equal(open.message, 'GET https://api.test/x: circuit-open', 'a feature error in production: method and URL once, then its code');
+// Checks that keep a request from running without its limits, or retrying at once, hold in production too.
+const plain = new production.AsyncAPIClient({ baseUrl: 'https://api.test', transport: answering(200) });
+const unenforced = await lastValueFrom(plain.getJson('/x', undefined, { deadline: 100 })).catch((e) => e);
+assert.equal(unenforced.message, 'deadline', 'a per-request deadline without withDeadline() is refused in production');
+for (const retry of [{ maxDelay: -1 }, { factor: 0 }, { maxRetryAfter: Infinity }]) {
+  assert.throws(() => new production.AsyncAPIClient({ baseUrl: 'https://api.test', retry }), { message: 'retry' }, JSON.stringify(retry));
+}
 assert.match(messageOf(await load('browser/index.development.js')), /not an absolute URL/, 'the development build: full messages');
 
 const resolved = execFileSync(process.execPath, ['--conditions=browser', '-p', "require.resolve('rx-api-client')"], { cwd: root, encoding: 'utf8' }).trim();

@@ -72,3 +72,15 @@ describe('runRequest', () => {
     expect(seen).toEqual(['request 1', 'response 1', 'retry 1', 'cancel 1']);
   });
 });
+
+describe('runRequest and a per-request deadline without withDeadline()', () => {
+  it('refuses a number (nothing would enforce it) before sending, and takes false (no deadline) as it is', () => {
+    const scheduler = newScheduler();
+    const { core, calls } = coreOf(scheduler, [200]);
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(runRequest(core, { ...get(), options: { deadline: 100 } })).toBe('#', undefined, expect.any(ConfigurationError));
+      expectObservable(runRequest(core, { ...get(), options: { deadline: false } }).pipe(map((response) => response.status))).toBe('10ms (a|)', { a: 200 });
+    });
+    expect(calls).toHaveLength(1);
+  });
+});

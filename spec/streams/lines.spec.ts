@@ -156,3 +156,11 @@ describe('readLines: the longest line is maxBodySize', () => {
     expect(await lastValueFrom(readLines(body('x'.repeat(64)), { target, attempt: 1, maxBodySize: Infinity }))).toBe('x'.repeat(64));
   });
 });
+
+describe('decodeLines over a source that emits synchronously', () => {
+  it('ends with the limit error and takes nothing more: no uncaught error from the chunks after it', async () => {
+    const tooLarge = (receivedBytes: number) => Object.assign(new Error('too large'), { receivedBytes });
+    const lines$ = from([encode('ok\nabcdefghij\n'), encode('more\n'), encode('still more\n')]).pipe(decodeLines({ maxBytes: 4, tooLarge }), toArray());
+    await expect(lastValueFrom(lines$)).rejects.toMatchObject({ message: 'too large' });
+  });
+});

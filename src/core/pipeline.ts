@@ -3,7 +3,7 @@ import { credentialsOf, type Credentials } from '../auth/provider.js';
 import { decideRetry, type RetryDecision } from '../retry/decide.js';
 import { resolveRetry } from '../retry/policy.js';
 import { send, type AttemptOptions } from './attempt.js';
-import { BodyNotReplayableError, HttpError } from './errors.js';
+import { BodyNotReplayableError, ConfigurationError, HttpError } from './errors.js';
 import type { ClientContext, Feature, FeatureEvent, FeatureHooks, RequestContext, RequestHooks } from './feature.js';
 import { runtimeShowsRedirects, type RedirectOptions } from './follow-redirects.js';
 import { checkRequestOptions, resolveMaxBodySize, resolveTimeout, type BodyReadOptions, type RequestOptions, type ResolvedClientOptions } from './options.js';
@@ -122,6 +122,10 @@ function startRequest<T>(core: ClientCore, { method, endpoint, options, reader }
   // Options that are not an object, an unknown option, or one whose feature is missing would fail later
   // as a bare TypeError, or be ignored: development builds say so.
   if (process.env.NODE_ENV !== 'production') checkRequestOptions(options, features.flatMap((feature) => feature.options ?? []), method);
+  // In every build: a deadline that no feature enforces would let a request run without the limit it asked for.
+  if (typeof options.deadline === 'number' && !features.some((feature) => feature.options?.includes('deadline'))) {
+    throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? 'deadline needs the withDeadline() feature: new AsyncAPIClient(options, withDeadline(ms))' : 'deadline');
+  }
   let request = prepareRequest(config, method, endpoint, options, reader.accept);
   const { target } = request;
   const { stream } = reader;

@@ -124,25 +124,32 @@ export function resolveRetry(override: RetryOptions | false | undefined, base: R
     throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `retry.baseDelay must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, not ${String(baseDelay)}` : 'retry.baseDelay');
   }
   if (process.env.NODE_ENV !== 'production') checkFields(override, base);
+  const factor = override.factor ?? base.factor;
+  const maxDelay = override.maxDelay ?? base.maxDelay;
+  const maxRetryAfter = override.maxRetryAfter ?? base.maxRetryAfter;
+  // In every build: out of these ranges the waits are 0 or overflow a timer, and the retries come at once.
+  if (!(factor >= 1 && factor < Infinity && maxDelay >= 0 && maxRetryAfter >= 0 && maxRetryAfter <= MAX_TIMER_MS)) {
+    throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? 'retry: factor, maxDelay or maxRetryAfter is out of range' : 'retry');
+  }
   const { statuses, methods } = override;
   // Frozen: shared by every request of a client.
   return Object.freeze({
     maxAttempts,
     baseDelay,
-    factor: override.factor ?? base.factor,
-    maxDelay: override.maxDelay ?? base.maxDelay,
+    factor,
+    maxDelay,
     jitter: override.jitter ?? base.jitter,
     random: override.random ?? base.random,
     statuses: statuses === undefined ? base.statuses : typeof statuses === 'function' ? statuses : (status: number) => statuses.includes(status),
     methods: methods === undefined || methods === 'all' ? (methods ?? base.methods) : methods.map((method) => method.toUpperCase()),
     retryOn: override.retryOn ?? base.retryOn,
-    maxRetryAfter: override.maxRetryAfter ?? base.maxRetryAfter,
+    maxRetryAfter,
   });
 }
 
 /**
- * The checks of the fields that cannot make a request hang or storm (those are checked in every
- * build, above): development builds only, where a mistake gets a message that says what to write.
+ * The checks of every field, with a message that says what to write: development builds only.
+ * Production builds check in one line, above, the fields whose bad values would make retries storm.
  */
 function checkFields(override: RetryOptions, base: RetryPolicy): void {
   for (const name of Object.keys(override)) {

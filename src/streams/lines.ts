@@ -164,9 +164,11 @@ export function decodeLines(limit?: SizeLimit): OperatorFunction<Uint8Array, str
         if (overflow !== undefined && limit !== undefined) subscriber.error(limit.tooLarge(overflow));
       };
       return chunks.subscribe({
-        next: (chunk) => emit(splitter.push(decoder.decode(chunk, { stream: true }))),
+        // A source that emits synchronously goes on after an over-limit line ended the stream: ignore it.
+        next: (chunk) => subscriber.closed || emit(splitter.push(decoder.decode(chunk, { stream: true }))),
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
+          if (subscriber.closed) return;
           emit(splitter.end(decoder.decode()));
           subscriber.complete();
         },
