@@ -59,3 +59,25 @@ export function median(values: readonly number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/**
+ * Each operation in turn, in rounds with the order rotated (no operation always runs first), after a
+ * 2 s JIT warm-up of each: the CPU µs per request and req/s of every round, by name.
+ */
+export async function rotatedRounds(
+  ops: readonly (readonly [name: string, op: () => Promise<unknown>])[],
+  { concurrency, rounds, windowMs }: { readonly concurrency: number; readonly rounds: number; readonly windowMs: number },
+): Promise<{ readonly cpu: Map<string, number[]>; readonly rps: Map<string, number[]> }> {
+  const cpu = new Map<string, number[]>(ops.map(([name]) => [name, []]));
+  const rps = new Map<string, number[]>(ops.map(([name]) => [name, []]));
+  for (const [, op] of ops) await closedLoop(op, concurrency, 2000);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < ops.length; i++) {
+      const [name, op] = ops[(i + round) % ops.length]!;
+      const measured = await closedLoop(op, concurrency, windowMs);
+      cpu.get(name)!.push(measured.cpuMicros);
+      rps.get(name)!.push(measured.reqPerSec);
+    }
+  }
+  return { cpu, rps };
+}

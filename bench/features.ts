@@ -12,7 +12,7 @@
 import { lastValueFrom, type Observable } from 'rxjs';
 import type { ClientOptions, Feature, Transport } from '../src/index.js';
 import { useGlobalPool } from './contenders.js';
-import { closedLoop, median } from './driver.js';
+import { median, rotatedRounds } from './driver.js';
 import { startLoopback } from './loopback.js';
 import { loadUndiciTransport } from './undici-build.js';
 
@@ -60,18 +60,7 @@ const ops = rows.map(([name, features, options]) => {
   return [name, () => lastValueFrom(client.getJson(PATH))] as const;
 });
 
-const cpu = new Map<string, number[]>(ops.map(([name]) => [name, []]));
-const rps = new Map<string, number[]>(ops.map(([name]) => [name, []]));
-for (const [, op] of ops) await closedLoop(op, CONCURRENCY, 2000);
-for (let round = 0; round < rounds; round++) {
-  // Rotated order: no row always runs first.
-  for (let i = 0; i < ops.length; i++) {
-    const [name, op] = ops[(i + round) % ops.length]!;
-    const measured = await closedLoop(op, CONCURRENCY, windowMs);
-    cpu.get(name)!.push(measured.cpuMicros);
-    rps.get(name)!.push(measured.reqPerSec);
-  }
-}
+const { cpu, rps } = await rotatedRounds(ops, { concurrency: CONCURRENCY, rounds, windowMs });
 await server.close();
 
 const bare = median(cpu.get('client as it comes')!);

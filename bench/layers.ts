@@ -17,7 +17,7 @@ import { fromFetch } from 'rxjs/fetch';
 import { Agent, request } from 'undici';
 import type { ClientOptions, Transport } from '../src/index.js';
 import { cardPipeline, useGlobalPool } from './contenders.js';
-import { closedLoop, median } from './driver.js';
+import { median, rotatedRounds } from './driver.js';
 import { startLoopback } from './loopback.js';
 import { loadUndiciTransport } from './undici-build.js';
 
@@ -56,18 +56,7 @@ const layers: [name: string, op: () => Promise<unknown>][] = [
   ['client + undici', getJson(undiciClient())],
 ];
 
-const cpu = new Map<string, number[]>(layers.map(([name]) => [name, []]));
-const rps = new Map<string, number[]>(layers.map(([name]) => [name, []]));
-for (const [, op] of layers) await closedLoop(op, CONCURRENCY, 2000);
-for (let round = 0; round < rounds; round++) {
-  // Rotated order, as the main benchmark does: no layer always runs first.
-  for (let i = 0; i < layers.length; i++) {
-    const [name, op] = layers[(i + round) % layers.length]!;
-    const measured = await closedLoop(op, CONCURRENCY, windowMs);
-    cpu.get(name)!.push(measured.cpuMicros);
-    rps.get(name)!.push(measured.reqPerSec);
-  }
-}
+const { cpu, rps } = await rotatedRounds(layers, { concurrency: CONCURRENCY, rounds, windowMs });
 await server.close();
 
 const fetchCpu = median(cpu.get('fetch')!);
