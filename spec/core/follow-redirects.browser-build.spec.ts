@@ -8,19 +8,14 @@ import { fetchFollowingRedirects, runtimeShowsRedirects } from '../../src/core/f
 import type { SendableRequest } from '../../src/core/prepare.js';
 import type { Transport } from '../../src/core/transport.js';
 import { RedirectError } from '../../src/index.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { startRedirectingServer, type TestServer } from '../support/server.js';
 
 let a: TestServer;
 let b: TestServer;
 
 beforeEach(async () => {
-  const handler: Parameters<typeof startServer>[0] = (req, res) => {
-    const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
-    if (to !== null) res.writeHead(302, { location: to }).end();
-    else res.writeHead(200).end('done');
-  };
-  a = await startServer(handler);
-  b = await startServer(handler);
+  a = await startRedirectingServer();
+  b = await startRedirectingServer();
 });
 
 afterEach(async () => {

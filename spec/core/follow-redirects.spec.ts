@@ -4,20 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fetchFollowingRedirects, runtimeShowsRedirects, type RedirectHop } from '../../src/core/follow-redirects.js';
 import type { Transport } from '../../src/core/transport.js';
 import type { SendableRequest } from '../../src/core/prepare.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { startRedirectingServer, type TestServer } from '../support/server.js';
 
 let a: TestServer;
 let b: TestServer;
 
 beforeEach(async () => {
-  const handler: Parameters<typeof startServer>[0] = (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const to = url.searchParams.get('to');
-    if (to !== null) res.writeHead(302, { location: to }).end();
-    else res.writeHead(200).end('done');
-  };
-  a = await startServer(handler);
-  b = await startServer(handler);
+  a = await startRedirectingServer();
+  b = await startRedirectingServer();
 });
 
 afterEach(async () => {

@@ -70,3 +70,15 @@ export function bodyDiesOnceThen(body: string): (req: IncomingMessage, res: Serv
     }
   };
 }
+
+/**
+ * A server that redirects `?to=<url>` with a 302 there and answers anything else 200 `done`: two of them
+ * make a cross-origin redirect on loopback.
+ */
+export function startRedirectingServer(): Promise<TestServer> {
+  return startServer((req, res) => {
+    const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
+    if (to !== null) res.writeHead(302, { location: to }).end();
+    else res.writeHead(200).end('done');
+  });
+}
