@@ -5,7 +5,7 @@ import { DEFAULTS, MAX_TIMER_MS } from './constants.js';
 import { ConfigurationError } from './errors.js';
 import { toHeaderRecord, type HeadersLike } from './headers.js';
 import { resolveTransport, type Transport } from './transport.js';
-import { CLIENT_ALIASES, didYouMean, REQUEST_ALIASES } from './suggest.js';
+import { checkOptionNames } from './suggest.js';
 import { parseAllowedOrigins, parseBaseUrl, type QueryParams } from './url.js';
 
 export type { QueryParams, QueryValue } from './url.js';
@@ -177,60 +177,6 @@ export interface CallOptions extends RequestOptions, BodyReadOptions {
    * @default 'GET'
    */
   method?: string;
-}
-
-const CLIENT_OPTIONS = ['baseUrl', 'authHeaders', 'headers', 'allowedOrigins', 'maxRedirects', 'timeout', 'retry', 'maxBodySize', 'scheduler', 'transport'];
-// Options of the client before the features moved out of it: each says where it went.
-const MOVED: Readonly<Record<string, string>> = {
-  circuitBreaker: 'withCircuitBreaker',
-  retryBudget: 'withRetryBudget',
-  tokenRefresh: 'withTokenRefresh',
-  interceptors: 'withInterceptors',
-  deadline: 'withDeadline',
-};
-
-/** An unknown option is ignored in production; in development it is an error that says what to write. */
-function checkOptionNames(options: ClientOptions): void {
-  for (const name of Object.keys(options)) {
-    if (CLIENT_OPTIONS.includes(name)) continue;
-    const feature = MOVED[name];
-    throw new ConfigurationError(
-      feature
-        ? `${name} is a feature now: pass ${feature}(...) after the options, as in new AsyncAPIClient({ baseUrl }, ${feature}(...))`
-        : `unknown option ${JSON.stringify(name)}${didYouMean(name, (options as unknown as Record<string, unknown>)[name], CLIENT_OPTIONS, CLIENT_ALIASES)}`,
-    );
-  }
-}
-
-const REQUEST_OPTIONS = ['params', 'json', 'body', 'headers', 'retry', 'timeout', 'deadline', 'maxBodySize'];
-
-/**
- * Checks a request's options, in development builds (in production an
- * unknown option is ignored): options that are not an object, or one the client does not know, are
- * a {@link ConfigurationError} that says what to write; one that a feature
- * reads (`deadline`) needs that feature on the client.
- *
- * @param featureOptions the per-request options the client's features read
- * @param method the call's method: `method` among the options must be it (`client.read()` takes it there)
- * @example
- * ```ts
- * checkRequestOptions({ query: { page: 2 } }, [], 'GET'); // throws: unknown request option "query": did you mean params?
- * ```
- */
-export function checkRequestOptions(options: unknown, featureOptions: readonly string[], method: string): void {
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigurationError(`the options of a request must be an object such as { params: { page: 2 } }, or left out, not ${String(options)}`);
-  }
-  for (const name of Object.keys(options)) {
-    // client.read() takes the method among its options; request() takes it as its first argument.
-    if (name === 'method' && (options as CallOptions).method === method) continue;
-    // A number without withDeadline() is refused in every build (pipeline.ts); `false` (none) needs no feature.
-    if (name === 'deadline' && !featureOptions.includes(name)) continue;
-    if (!REQUEST_OPTIONS.includes(name) && !featureOptions.includes(name)) {
-      const value = (options as Record<string, unknown>)[name];
-      throw new ConfigurationError(`unknown request option ${JSON.stringify(name)}${didYouMean(name, value, REQUEST_OPTIONS, REQUEST_ALIASES)}`);
-    }
-  }
 }
 
 /** The client's options with every field decided and checked. */
