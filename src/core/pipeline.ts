@@ -217,6 +217,6 @@ function attemptsOf<T>(
     const context = { target, attempt: ++state.attempts, maxBodySize };
     // Per attempt: a retry or a replay asks an auth function for the current token; fixed headers need no wait.
     const request$ = auth.kind === 'fixed' ? authorized(auth.credentials) : credentialsOf(auth).pipe(map(authorized));
-    return sender(request$, observedRead, { ...attemptOptions, context });
+    return sender(request$, observedRead, Object.assign({ context }, attemptOptions));
   });
 }

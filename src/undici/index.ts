@@ -144,7 +144,7 @@ function toDispatchOptions(url: string, init: RequestInit): Dispatcher.RequestOp
   const given = init.headers;
   const headers: Record<string, string> =
     given !== null && typeof given === 'object' && Object.getPrototypeOf(given) === Object.prototype
-      ? { ...(given as Record<string, string>) }
+      ? Object.assign({}, given as Record<string, string>)
       : Object.fromEntries(new Headers(given));
   const options: Dispatcher.RequestOptions = {
     origin: target.origin,
