@@ -54,6 +54,8 @@ module.exports = [
   scenario('(iv) core + withTokenRefresh', [...CORE, 'withTokenRefresh'], '7200 B'),
   scenario('(v) core + sse', [...CORE, 'sse'], '8350 B'),
   scenario('(vi) everything', EVERYTHING, '13600 B'),
+  // Issue 15: progress, what an app that shows it pays (a ratchet on its measured size).
+  scenario('(vii) core + download + upload + withUploadProgress + asBlob', [...CORE, 'download', 'upload', 'withUploadProgress', 'asBlob'], '7200 B'),
   // One feature at a time, for the table of marginal bytes in bench/README.md.
   ...Object.entries({
     withRetryBudget: '6900 B',
