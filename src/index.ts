@@ -83,4 +83,4 @@ export { sse, type ServerSentEvent } from './streams/sse.js';
 export { download, upload, type TransferOptions, type UploadOptions } from './progress/transfer.js';
 export type { TransferEvent, TransferProgress, TransferResult } from './progress/events.js';
 export { withUploadProgress } from './progress/upload-feature.js';
-export { asBlob, asBytes } from './progress/readers.js';
+export { asBlob, asBytes, asChunks } from './progress/readers.js';

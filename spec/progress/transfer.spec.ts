@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   asBlob,
   asBytes,
+  asChunks,
   AsyncAPIClient,
   BodyTooLargeError,
   ConfigurationError,
@@ -120,6 +121,23 @@ describe.each(TRANSPORTS)('download progress on %s', (_name, transport) => {
     subscription.unsubscribe();
     await until(() => server!.hits[0]!.closedEarly);
     expect(seen.every((event) => event.type === 'download')).toBe(true);
+  });
+
+  it('of chunks: the progress and each chunk in one stream, every chunk after the count that includes it', async () => {
+    const size = 4 * MiB;
+    server = await startServer((_req, res) => res.writeHead(200, { 'content-length': String(size) }).end(payload(size)));
+    const client = new AsyncAPIClient({ baseUrl: server.origin, transport: transport() });
+    const events = await lastValueFrom(download(client, '/file', asChunks, { progressInterval: 0 }).pipe(toArray()));
+    expectWellFormed(progressOf(events), size, size);
+    let counted = 0;
+    let read = 0;
+    for (const event of events) {
+      if (event.type === 'result') {
+        read += event.value.byteLength;
+        expect(read).toBeLessThanOrEqual(counted);
+      } else counted = event.loaded;
+    }
+    expect(read).toBe(size);
   });
 
   it('asBytes keeps to maxBodySize', async () => {

@@ -3,6 +3,8 @@ import { DEFAULTS } from '../core/constants.js';
 import type { AttemptContext } from '../core/context.js';
 import { declaredLength } from '../core/read-body.js';
 import { checkStatus, type Reader } from '../core/response.js';
+import { readChunks } from '../streams/chunks.js';
+import { PLAIN_STREAM } from '../streams/mode.js';
 
 /**
  * Reads a whole body as bytes, within `maxBodySize`: as soon as more have
@@ -70,3 +72,16 @@ export const asBytes: Reader<Uint8Array> = {
 export const asBlob: Reader<Blob> = {
   read: async (response, context) => new Blob((await readParts(response, context)) as BlobPart[], { type: response.headers.get('content-type') ?? '' }),
 };
+
+/**
+ * A stream reader of the body's chunks as they arrive (what `chunks()`
+ * reads), for `download()`: the progress and the chunks in one stream, and
+ * no more of the body held than the chunk at hand, whatever its size. As
+ * every stream, it is retried until its first chunk, never after.
+ *
+ * @example
+ * ```ts
+ * download(client, '/export.csv', asChunks).subscribe((event) => (event.type === 'result' ? file.write(event.value) : bar.set(event.loaded)));
+ * ```
+ */
+export const asChunks: Reader<Uint8Array> = { read: readChunks, stream: PLAIN_STREAM };
