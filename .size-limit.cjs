@@ -54,6 +54,14 @@ module.exports = [
   scenario('(iv) core + withTokenRefresh', [...CORE, 'withTokenRefresh'], '7200 B'),
   scenario('(v) core + sse', [...CORE, 'sse'], '8350 B'),
   scenario('(vi) everything', EVERYTHING, '13600 B'),
+  // Issue 15: progress, what an app that shows it pays (a ratchet on its measured size).
+  scenario('(vii) core + download + upload + withUploadProgress + asBlob', [...CORE, 'download', 'upload', 'withUploadProgress', 'asBlob'], '7200 B'),
+  // Issue 15: a browser upload with progress, on the XHR transport of rx-api-client/xhr.
+  {
+    ...scenario('(viii) core + upload + withUploadProgress + xhrTransport', [], '7600 B'),
+    path: ['src/index.ts', 'src/xhr/index.ts'],
+    import: { 'src/index.ts': `{ ${[...CORE, 'upload', 'withUploadProgress'].join(', ')} }`, 'src/xhr/index.ts': '{ xhrTransport }' },
+  },
   // One feature at a time, for the table of marginal bytes in bench/README.md.
   ...Object.entries({
     withRetryBudget: '6900 B',

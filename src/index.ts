@@ -7,7 +7,7 @@ export type { BodyReadOptions, CallOptions, ClientOptions, QueryParams, QueryVal
 export type { RetryJitter, RetryOptions, RetryPredicate } from './retry/policy.js';
 export type { AttemptContext, ResponseReader } from './core/context.js';
 export type { Reader, StreamReading } from './core/response.js';
-export { fetchTransport, type Transport } from './core/transport.js';
+export { fetchTransport, type Transport, type TransportInit } from './core/transport.js';
 export type { HeadersLike } from './core/headers.js';
 export { REDACTED } from './core/redact.js';
 export { toPromise, type ToPromiseOptions } from './core/to-promise.js';
@@ -78,3 +78,9 @@ export { lines } from './streams/lines.js';
 export { ndjson } from './streams/ndjson.js';
 export { paginate, parseLinkHeader, type PaginateOptions } from './streams/paginate.js';
 export { sse, type ServerSentEvent } from './streams/sse.js';
+
+// Progress: transfers whose progress and result come in one stream, and the readers of a whole body.
+export { download, upload, type TransferOptions, type UploadOptions } from './progress/transfer.js';
+export type { TransferEvent, TransferProgress, TransferResult } from './progress/events.js';
+export { withUploadProgress } from './progress/upload-feature.js';
+export { asBlob, asBytes, asChunks } from './progress/readers.js';

@@ -48,6 +48,19 @@
  * deadline vetoes a retry before the budget pays for it (`retry`); and
  * `giveUp` sees the deadline's error (`whole`).
  *
+ * ## The transport seam
+ * Every fetch goes through the client's `Transport` (core/transport.ts),
+ * shaped like rxjs `fromFetch(url, init)` with `init.selector`. What a
+ * feature needs a transport to do travels on that `init`, set by the
+ * feature's `prepare` on the prepared request's `init` (which every attempt
+ * and redirect hop spreads), and nowhere else; a transport ignores what it
+ * cannot do. One such field so far: `init.onUploadProgress(loaded, total)`,
+ * set by `withUploadProgress()`: the transport calls it as it consumes the
+ * body, keeping its framing (fetch in Node and undici count the pull of a
+ * stream over the body; `xhrTransport()` relays XHR's upload events; a
+ * browser's fetch cannot). A transport made for tests implements it by
+ * calling it once with the body's size, or not at all.
+ *
  * ## Time and events
  * Every timer a feature starts uses `client.scheduler` and reads the clock
  * with `client.scheduler.now()`, so tests run in virtual time. A feature that

@@ -49,6 +49,8 @@ export const REQUEST_ALIASES: Aliases = {
   method: () => "request(method, endpoint, options): the method is request()'s first argument",
   idleTimeout: () => 'a stream function (chunks, lines, ndjson, sse): idleTimeout is theirs',
   responseType: () => 'getJson() or postJson() for JSON, or client.read() with a reader',
+  onUploadProgress: () => 'upload(client, endpoint, body), with the withUploadProgress() feature passed to the client',
+  onDownloadProgress: () => 'download(client, endpoint, reader), which emits the progress and then the result',
 };
 
 /**
