@@ -60,6 +60,7 @@ import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import type { AuthSource } from '../auth/provider.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import type { FetchOne, Sender } from './attempt.js';
+import type { AttemptContext, ItemCheck } from './context.js';
 import type { RequestTarget } from './errors.js';
 import type { RedirectHop } from './follow-redirects.js';
 import type { RequestOptions } from './options.js';
@@ -145,6 +146,12 @@ export interface RequestHooks {
   retry?(error: unknown, delayMs: number): unknown;
   /** Wraps the whole request, outside the retry. */
   whole?<T>(request$: Observable<T>): Observable<T>;
+  /**
+   * Checks each item of a stream where its reader knows its place (the
+   * `ndjson()` line, the `sse()` event): the stream readers that read items
+   * call it through {@link AttemptContext.item}. The first feature's is used.
+   */
+  item?: ItemCheck;
   /**
    * A request is about to go to the transport: after its credentials and the
    * interceptors, as it is sent (each of an interceptor's fetches; none for an

@@ -9,7 +9,7 @@ import { runtimeShowsRedirects, type RedirectOptions } from './follow-redirects.
 import { resolveMaxBodySize, resolveTimeout, type BodyReadOptions, type RequestOptions, type ResolvedClientOptions } from './options.js';
 import { checkRequestOptions } from './suggest.js';
 import { authorize, prepareRequest, type PreparedRequest } from './prepare.js';
-import type { ResponseReader } from './context.js';
+import type { ItemCheck, ResponseReader } from './context.js';
 import type { Reader } from './response.js';
 
 /**
@@ -138,6 +138,8 @@ function startRequest<T>(core: ClientCore, { method, endpoint, options, reader }
   const limits = {
     timeoutMs: resolveTimeout(options.timeout, config.timeout),
     maxBodySize: resolveMaxBodySize(options.maxBodySize, config.maxBodySize),
+    // A stream reader's check of each item (withValidation()'s), found once per request.
+    item: hooks.find((hook) => hook.item)?.item,
   };
   let attempts$ = attemptsOf(core, reader, request, state, hooks, limits);
   for (const hook of hooks) if (hook.attempts) attempts$ = hook.attempts(attempts$);
@@ -180,7 +182,7 @@ function attemptsOf<T>(
   request: PreparedRequest,
   state: RequestState,
   hooks: readonly RequestHooks[],
-  { timeoutMs, maxBodySize }: { readonly timeoutMs: number; readonly maxBodySize: number },
+  limits: { readonly timeoutMs: number; readonly maxBodySize: number; readonly item: ItemCheck | undefined },
 ): Observable<T> {
   const { config } = core;
   const { target } = request;
@@ -203,7 +205,7 @@ function attemptsOf<T>(
   // Streams and interceptors bring the held attempt with them; a one-value call without them needs only `send`.
   const sender = stream?.send ?? intercepting?.send ?? send;
   const attemptOptions: Omit<AttemptOptions, 'context'> = {
-    timeoutMs,
+    timeoutMs: limits.timeoutMs,
     scheduler: config.scheduler,
     redirects,
     intercept,
@@ -214,7 +216,8 @@ function attemptsOf<T>(
   const authorized = (credentials: Credentials) => authorize(request, credentials, stream?.headers?.());
   const { auth } = config;
   return defer(() => {
-    const context = { target, attempt: ++state.attempts, maxBodySize };
+    // The limits (maxBodySize, and the timeout a reader does not use) and the item check, with the attempt.
+    const context = { ...limits, target, attempt: ++state.attempts };
     // Per attempt: a retry or a replay asks an auth function for the current token; fixed headers need no wait.
     const request$ = auth.kind === 'fixed' ? authorized(auth.credentials) : credentialsOf(auth).pipe(map(authorized));
     return sender(request$, observedRead, { ...attemptOptions, context });
