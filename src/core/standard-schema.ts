@@ -81,3 +81,15 @@ export declare namespace StandardSchemaV1 {
   /** The type a schema gives: what a read with this schema emits. */
   export type InferOutput<Schema extends StandardSchemaV1> = NonNullable<Schema['~standard']['types']>['output'];
 }
+
+/**
+ * What a read emits: the output of its `schema` when it has one, `T` (a type
+ * you assert, not checked) otherwise.
+ *
+ * @example
+ * ```ts
+ * type A = Validated<typeof Item, unknown>; // z.output<typeof Item>
+ * type B = Validated<undefined, Item>;      // Item
+ * ```
+ */
+export type Validated<S extends StandardSchemaV1 | undefined, T> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : T;

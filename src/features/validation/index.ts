@@ -28,6 +28,17 @@ export interface ValidationOptions<S extends StandardSchemaV1 = StandardSchemaV1
 }
 
 /**
+ * The options of a read that may take a schema, as the stream functions
+ * type them: `S` is inferred from `schema`, `undefined` without one.
+ *
+ * @example
+ * ```ts
+ * const options: SchemaOptions<typeof Job> = { schema: Job };
+ * ```
+ */
+export type SchemaOptions<S extends StandardSchemaV1 | undefined> = Omit<ValidationOptions, 'schema'> & { schema?: S };
+
+/**
  * Checks `value` with `schema`: emits the schema's output, or errors with
  * what `fail` makes of the issues. Nothing runs until subscribed; a
  * synchronous schema answers at once, an async one when its Promise settles
