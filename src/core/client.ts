@@ -17,7 +17,7 @@ import type { StandardSchemaV1 } from './standard-schema.js';
  * Everything beyond that is opt-in: pass features after the options
  * (`withCircuitBreaker()`, `withRetryBudget()`, `withTokenRefresh()`,
  * `withInterceptors()`, `withEvents()`, `withIdempotencyKey()`,
- * `withDeadline()`), and read streams with the functions that take the
+ * `withDeadline()`, `withValidation()`), and read streams with the functions that take the
  * client (`ndjson(client, '/jobs')`, `sse`, `lines`, `chunks`, `paginate`).
  *
  * @example
