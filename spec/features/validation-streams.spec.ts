@@ -130,6 +130,21 @@ describe('sse with a schema', () => {
     expect(server!.hits).toHaveLength(1);
   });
 
+  it('events are numbered over every connection of the stream', async () => {
+    server = await startServer((_req, res, hit) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // The first connection sends one event and drops (an end would complete the stream); the second sends a bad one.
+      if (server!.hits.indexOf(hit) === 0) res.write('id: 1\ndata: {"symbol":"A","price":1}\n\n', () => setTimeout(() => res.socket?.destroy(), 20));
+      else res.write('id: 2\ndata: {"symbol":"B"}\n\n');
+    });
+    const client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }, withValidation());
+    const recording = record(sse(client, '/prices', undefined, { schema: Price }));
+    await until(recording.done);
+    expect(recording.values.map((event) => event.data)).toEqual([{ symbol: 'A', price: 1 }]);
+    expect(recording.error).toMatchObject({ name: 'ValidationError', event: 2, attempts: 2 });
+    expect(server.hits).toHaveLength(2);
+  });
+
   it('data that is not JSON is a ParseError, not retried', async () => {
     const client = await feed('text/event-stream', 'data: hello\n\n');
     const recording = record(sse(client, '/prices', undefined, { schema: Price }));
