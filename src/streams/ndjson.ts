@@ -1,9 +1,11 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { concatAll, Observable, type OperatorFunction } from 'rxjs';
 import { ParseError } from '../core/body-errors.js';
 import type { AsyncAPIClient } from '../core/client.js';
 import type { QueryParams } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
 import type { Reader } from '../core/response.js';
+import type { StandardSchemaV1, Validated } from '../core/standard-schema.js';
+import type { SchemaOptions } from '../features/validation/index.js';
 import { readLines } from './lines.js';
 import { PLAIN_STREAM, readStream, type StreamOptions } from './mode.js';
 
@@ -13,14 +15,15 @@ import { PLAIN_STREAM, readStream, type StreamOptions } from './mode.js';
  * lines counted).
  *
  * @param status the response status, for the error
+ * @param place what to emit for a value and its line, in place of the value (the item check of `withValidation()`)
  * @example
  * ```ts
  * readLines(response, context).pipe(parseNdjson(response.status, context));
  * ```
  */
-export function parseNdjson<T>(status: number, context: AttemptContext): OperatorFunction<string, T> {
+export function parseNdjson<T, U = T>(status: number, context: AttemptContext, place?: (value: T, line: number) => U): OperatorFunction<string, U> {
   return (lines) =>
-    new Observable<T>((subscriber) => {
+    new Observable<U>((subscriber) => {
       let number = 0;
       return lines.subscribe({
         next: (line) => {
@@ -33,7 +36,7 @@ export function parseNdjson<T>(status: number, context: AttemptContext): Operato
             if (line.trim() !== '') subscriber.error(new ParseError(cause, line, status, context.target, context.attempt, { line: number }));
             return;
           }
-          subscriber.next(value);
+          subscriber.next(place ? place(value, number) : (value as unknown as U));
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
@@ -50,7 +53,11 @@ export function parseNdjson<T>(status: number, context: AttemptContext): Operato
  * ```
  */
 export function readNdjson<T>(response: Response, context: AttemptContext): Observable<T> {
-  return readLines(response, context).pipe(parseNdjson<T>(response.status, context));
+  const lines = readLines(response, context);
+  const { item } = context;
+  if (!item) return lines.pipe(parseNdjson<T>(response.status, context));
+  // withValidation()'s check of each item, told its line: one at a time, in order.
+  return lines.pipe(parseNdjson(response.status, context, (value, line) => item(value, { line })), concatAll()) as Observable<T>;
 }
 
 const NDJSON: Reader<unknown> = { read: readNdjson, accept: 'application/x-ndjson', stream: PLAIN_STREAM };
@@ -61,11 +68,21 @@ const NDJSON: Reader<unknown> = { read: readNdjson, accept: 'application/x-ndjso
  * with `ParseError` naming its line number, not retried. Sends
  * `accept: application/x-ndjson`.
  *
+ * With a `schema` (and the client's `withValidation()`) each item is checked
+ * and the schema's output emitted: the first invalid item ends the stream
+ * with `ValidationError` naming its line, unless `onInvalid` skips it.
+ *
  * @example
  * ```ts
  * ndjson<Job>(client, '/jobs').pipe(mergeMap((job) => client.getJson(`/jobs/${job.id}`), 4)).subscribe(show);
+ * ndjson(client, '/jobs', undefined, { schema: Job }); // Observable<z.output<typeof Job>>, each line checked
  * ```
  */
-export function ndjson<T = unknown>(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: StreamOptions): Observable<T> {
-  return readStream(client, endpoint, params, options, () => NDJSON as Reader<T>);
+export function ndjson<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
+  client: AsyncAPIClient,
+  endpoint: string,
+  params?: QueryParams,
+  options?: StreamOptions & SchemaOptions<S>,
+): Observable<Validated<S, T>> {
+  return readStream(client, endpoint, params, options, () => NDJSON as Reader<Validated<S, T>>);
 }

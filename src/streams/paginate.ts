@@ -1,9 +1,10 @@
-import { EMPTY, expand, from, map, Observable } from 'rxjs';
+import { defer, EMPTY, expand, map, Observable } from 'rxjs';
 import { ConfigurationError } from '../core/errors.js';
 import type { AsyncAPIClient } from '../core/client.js';
-import type { QueryParams, RequestOptions } from '../core/options.js';
+import type { CallOptions, QueryParams, RequestOptions } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
-import { readJson, type Reader } from '../core/response.js';
+import { readJson } from '../core/response.js';
+import type { StandardSchemaV1 } from '../core/standard-schema.js';
 import { displayUrl, joinUrl } from '../core/url.js';
 
 /**
@@ -52,7 +53,7 @@ export interface PageTarget {
  *
  * @example
  * ```ts
- * readPage<Item[]>(response, context).subscribe((page: Page<Item[]>) => console.log(page.url, page.response.status, page.body.length));
+ * fetchPage<Item[]>(client, '/items', {}).subscribe((page: Page<Item[]>) => console.log(page.url, page.response.status, page.body.length));
  * ```
  */
 export interface Page<T> {
@@ -63,15 +64,26 @@ export interface Page<T> {
 }
 
 /**
- * The reader of a page: the parsed JSON body with its response.
+ * Fetches one page: its parsed JSON body (the request's value, so that
+ * `withValidation()` checks it with the request's `schema`, after the retries
+ * and within the deadline), with the response the reader saw.
  *
+ * @param options the request's options (`schema` among them) and the page's params
  * @example
  * ```ts
- * client.read('/items', { read: readPage, accept: 'application/json' }); // Observable<Page<unknown>>
+ * fetchPage<Item[]>(client, '/items', { params: { page: 2 } }).subscribe((page) => console.log(page.url, page.response.status, page.body.length));
  * ```
  */
-export function readPage<T>(response: Response, context: AttemptContext): Observable<Page<T>> {
-  return from(readJson(response, context)).pipe(map((body) => ({ response, body: body as T, url: response.url || context.target.url })));
+export function fetchPage<T>(client: AsyncAPIClient, endpoint: string, options: CallOptions): Observable<Page<T>> {
+  return defer(() => {
+    // What the last attempt's reader saw: the value that comes out is that attempt's body.
+    let seen: { response: Response; url: string };
+    const read = (response: Response, context: AttemptContext) => {
+      seen = { response, url: response.url || context.target.url };
+      return readJson(response, context) as Promise<T>;
+    };
+    return client.read(endpoint, { read, accept: 'application/json' }, options).pipe(map((body) => ({ ...seen, body })));
+  });
 }
 
 /**
@@ -200,25 +212,35 @@ export function paginatePages<T>(
   });
 }
 
-const PAGE: Reader<Page<unknown>> = { read: readPage, accept: 'application/json' };
-
 /**
  * GETs pages of JSON and emits each page's parsed body: first the endpoint,
  * then the `Link` header's `rel="next"` URL (or what `options.next` returns),
  * until there is none or `maxPages` were fetched. The next page is fetched
  * only after the current one was emitted, never after unsubscribing. Each
  * page is one request with the retry policy, read within `maxBodySize`.
+ * With a `schema` (and the client's `withValidation()`), each page's body is
+ * checked before `next` sees it, and the schema's output emitted: a page that
+ * does not match ends the stream with `ValidationError` (its URL is the
+ * page's), after the pages before it were emitted.
  *
  * @example
  * ```ts
  * paginate<Item[]>(client, '/items', { per_page: 100 }).pipe(concatMap((items) => items)).subscribe(addRow);
+ * paginate(client, '/items', undefined, { schema: z.array(Item) }); // Observable<Item[]>, each page checked
  * ```
  */
+export function paginate<S extends StandardSchemaV1>(
+  client: AsyncAPIClient,
+  endpoint: string,
+  params: QueryParams | undefined,
+  options: PaginateOptions<StandardSchemaV1.InferOutput<S>> & { schema: S },
+): Observable<StandardSchemaV1.InferOutput<S>>;
+export function paginate<T = unknown>(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: PaginateOptions<T>): Observable<T>;
 export function paginate<T = unknown>(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options: PaginateOptions<T> = {}): Observable<T> {
   const { next, maxPages, ...request } = options;
   return paginatePages<T>(
     { endpoint, params },
-    (page) => client.read(page.endpoint, PAGE as Reader<Page<T>>, { ...request, params: page.params }),
+    (page) => fetchPage<T>(client, page.endpoint, { ...request, params: page.params }),
     { baseUrl: new URL(client.baseUrl), next, maxPages },
   );
 }

@@ -1,9 +1,11 @@
-import { concatMap, defer, EMPTY, type Observable, type OperatorFunction } from 'rxjs';
+import { concatMap, defer, EMPTY, map, type Observable, type OperatorFunction } from 'rxjs';
 import { ParseError } from '../core/body-errors.js';
 import type { AsyncAPIClient } from '../core/client.js';
 import type { QueryParams } from '../core/options.js';
-import type { AttemptContext } from '../core/context.js';
+import type { AttemptContext, ResponseReader } from '../core/context.js';
 import { checkStatus, type StreamReading } from '../core/response.js';
+import type { StandardSchemaV1, Validated } from '../core/standard-schema.js';
+import type { SchemaOptions } from '../features/validation/index.js';
 import { readChunks } from './chunks.js';
 import { bodySizeLimit, decodeLines, utf8Length, type SizeLimit } from './lines.js';
 import { sendHeld } from '../core/held-attempt.js';
@@ -17,13 +19,13 @@ import { decideStreamRetry, readStream, type StreamOptions } from './mode.js';
  * client.sse('/prices').subscribe(({ event, data, id }) => console.log(event, id, JSON.parse(data)));
  * ```
  */
-export interface ServerSentEvent {
+export interface ServerSentEvent<Data = string> {
   /** The last event ID: set by this event's `id:` field or an earlier one; `''` when none was. */
   readonly id: string;
   /** The event type: the `event:` field, `message` when there is none. */
   readonly event: string;
-  /** The `data:` lines joined with `\n`. */
-  readonly data: string;
+  /** The `data:` lines joined with `\n`; with a `schema`, that text parsed as JSON and checked: the schema's output. */
+  readonly data: Data;
   /** The reconnection time the server asked for with `retry:`, in ms; `undefined` until it does. */
   readonly retry: number | undefined;
   /**
@@ -189,6 +191,8 @@ export function parseSse(session: SseSession, limit?: SizeLimit): OperatorFuncti
  * ```
  */
 export function readSse(session: SseSession): (response: Response, context: AttemptContext) => Observable<ServerSentEvent> {
+  // The events of every connection, counted for withValidation()'s errors.
+  let events = 0;
   return (response, context) => {
     checkStatus(response, context);
     if (response.status === 204) return EMPTY;
@@ -198,7 +202,21 @@ export function readSse(session: SseSession): (response: Response, context: Atte
       throw new ParseError(undefined, '', response.status, context.target, context.attempt, { contentType });
     }
     const limit = bodySizeLimit(response, context);
-    return readChunks(response, context).pipe(decodeLines(limit), parseSse(session, limit));
+    const events$ = readChunks(response, context).pipe(decodeLines(limit), parseSse(session, limit));
+    const { item } = context;
+    if (!item) return events$;
+    // With a schema (withValidation()'s check): each event's data as JSON, checked, told the event's number.
+    return events$.pipe(
+      concatMap((event) => {
+        let data: unknown;
+        try {
+          data = JSON.parse(event.data);
+        } catch (cause) {
+          throw new ParseError(cause, event.data, response.status, context.target, context.attempt);
+        }
+        return item(data, { event: (events += 1) }).pipe(map((checked) => ({ ...event, data: checked }) as unknown as ServerSentEvent));
+      }),
+    );
   };
 }
 
@@ -255,14 +273,25 @@ export function sseStream(session: SseSession): StreamReading {
  * the stream (or answers 204). Sends `accept: text/event-stream`. A connection
  * quiet for longer than `idleTimeout` is dropped and reconnected as any other.
  *
+ * With a `schema` (and the client's `withValidation()`) each event's data
+ * is parsed as JSON (`ParseError` when it is not) and checked, and `data` is
+ * the schema's output: the first invalid event ends the stream with
+ * `ValidationError` naming its number, unless `onInvalid` skips it.
+ *
  * @example
  * ```ts
  * sse(client, '/prices').pipe(filter((e) => e.event === 'price')).subscribe((e) => show(JSON.parse(e.data)));
+ * sse(client, '/prices', undefined, { schema: Price }).subscribe((e) => show(e.data)); // data: z.output<typeof Price>
  * ```
  */
-export function sse(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: StreamOptions): Observable<ServerSentEvent> {
+export function sse<S extends StandardSchemaV1 | undefined = undefined>(
+  client: AsyncAPIClient,
+  endpoint: string,
+  params?: QueryParams,
+  options?: StreamOptions & SchemaOptions<S>,
+): Observable<ServerSentEvent<Validated<S, string>>> {
   return readStream(client, endpoint, params, options, () => {
     const session: SseSession = { lastEventId: '', retry: undefined };
-    return { read: readSse(session), accept: 'text/event-stream', stream: sseStream(session) };
+    return { read: readSse(session) as ResponseReader<ServerSentEvent<Validated<S, string>>>, accept: 'text/event-stream', stream: sseStream(session) };
   });
 }
