@@ -18,7 +18,7 @@ const common: Options = {
   sourcemap: true,
   target: 'es2022',
   treeshake: true,
-  external: ['rxjs', 'undici'],
+  external: ['rxjs', 'undici', /^@angular\//],
 };
 
 // Browser builds: build/browser-modules.cjs swaps the Node-only modules (the client's own redirect
@@ -36,7 +36,7 @@ const browser = (suffix: string, nodeEnv?: string): Options => ({
 
 export default defineConfig([
   // Node (and the types of every build): ESM and CommonJS.
-  { ...common, ...runtimeNodeEnv, entry: { index: 'src/index.ts', undici: 'src/undici/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
+  { ...common, ...runtimeNodeEnv, entry: { index: 'src/index.ts', undici: 'src/undici/index.ts', testing: 'src/testing/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
   browser(''),
   browser('.production', 'production'),
   browser('.development', 'development'),

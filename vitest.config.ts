@@ -14,6 +14,7 @@ const PURE = 'pure functions or in-memory objects: no request is sent, so no tra
  * here runs on both transports.
  */
 const FILES_NOT_ON_UNDICI: Readonly<Record<string, string>> = {
+  'spec/testing/test-transport.spec.ts': 'the test transport is its own transport: the default one is never used',
   'spec/core/transport.spec.ts': 'about fetchTransport and resolveTransport themselves, which the undici run replaces',
   'spec/undici/index.spec.ts': 'runs on both transports already, in the fetch project',
   'spec/auth/helpers.spec.ts': PURE,

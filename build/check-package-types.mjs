@@ -1,7 +1,7 @@
 // The published types, compiled as users compile them (issue 13): the packed package (`npm pack`, so only
 // what is published) installed in a scratch project, and its .d.ts checked without skipLibCheck under
 //   - a Node-only config: lib ES2022 and @types/node, no DOM library, ESM and CommonJS (NodeNext), the main
-//     entry and rx-api-client/undici;
+//     entry, rx-api-client/undici and rx-api-client/testing;
 //   - a DOM config: lib ES2022 + DOM, no @types/node, as a browser app's bundler setup.
 // The scratch project links rxjs, undici and @types/node from this repository's node_modules: nothing is
 // downloaded. Run by `npm run test:package` after the build; exits 1 when either config fails.
@@ -27,6 +27,15 @@ failed(undefined);
 `;
 const MAIN_IMPORTS = 'AsyncAPIClient, bearerTokenAuth, isHttpError, postJson, sse, withEvents, type RequestBody';
 const USE_UNDICI = `new AsyncAPIClient({ baseUrl: 'https://api.example.com', transport: undiciTransport({ connections: 4 }) });\n`;
+const TESTING_IMPORTS = "import { settle, statusReply, testTransport, type RecordedRequest } from 'rx-api-client/testing';";
+const USE_TESTING = `
+const api = testTransport();
+api.on('GET', '/items', statusReply(503, { retryAfter: 1 }), { body: [] }, (request: RecordedRequest) => ({ body: request.params }));
+new AsyncAPIClient({ baseUrl: 'https://api.test', transport: api }).getJson('/items').subscribe();
+api.expectNone('/other');
+const settled: Promise<void> = settle(api.scheduler);
+settled.then(() => api.verify());
+`;
 
 const compilerOptions = (extra) => ({ target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, ...extra });
 const configs = {
@@ -49,9 +58,9 @@ try {
   mkdirSync(join(modules, '@types'));
   for (const name of ['rxjs', 'undici', 'undici-types', '@types/node']) symlinkSync(join(root, 'node_modules', name), join(modules, name));
 
-  writeFileSync(join(scratch, 'node.mts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\nimport { undiciTransport } from 'rx-api-client/undici';\n${USE_MAIN}${USE_UNDICI}`);
-  writeFileSync(join(scratch, 'node.cts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\nimport { undiciTransport } from 'rx-api-client/undici';\n${USE_MAIN}${USE_UNDICI}`);
-  writeFileSync(join(scratch, 'dom.ts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\n${USE_MAIN}`);
+  writeFileSync(join(scratch, 'node.mts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\nimport { undiciTransport } from 'rx-api-client/undici';\n${TESTING_IMPORTS}\n${USE_MAIN}${USE_UNDICI}${USE_TESTING}`);
+  writeFileSync(join(scratch, 'node.cts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\nimport { undiciTransport } from 'rx-api-client/undici';\n${TESTING_IMPORTS}\n${USE_MAIN}${USE_UNDICI}${USE_TESTING}`);
+  writeFileSync(join(scratch, 'dom.ts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\n${TESTING_IMPORTS}\n${USE_MAIN}${USE_TESTING}`);
 
   let failed = false;
   for (const [name, config] of Object.entries(configs)) {
