@@ -3,7 +3,7 @@
 //   bundler's define), with full messages;
 // - the `production` build carries the short codes, the `development` build the full messages;
 // - `require` under the `browser` condition (Jest with jsdom) gets the CommonJS build, not ESM;
-// - rx-api-client/testing, ESM and CommonJS, under a client of the same format.
+// - rx-api-client/testing and rx-api-client/angular, ESM and CommonJS, with a client of the same format.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,18 @@ for (const [format, testing, main] of [
   assert.deepEqual(api.requests.map((request) => request.time), [0, 2000], `${format} testing entry: virtual time`);
 }
 
+// rx-api-client/angular as published, ESM and CommonJS: it imports the package by name, and the client it
+// provides is the main entry's own class (the token an app injects).
+for (const [format, angular, main, core] of [
+  ['ESM', await load('angular.js'), await load('index.js'), await import('@angular/core')],
+  ['CommonJS', createRequire(import.meta.url)('../dist/angular.cjs'), createRequire(import.meta.url)('../dist/index.cjs'), createRequire(import.meta.url)('@angular/core')],
+]) {
+  const injector = core.Injector.create({ providers: [angular.provideApiClient({ baseUrl: 'https://api.test' }), angular.provideApiClientTesting()] });
+  injector.get(angular.API_TEST_TRANSPORT).on('GET', '/items', { body: [2] });
+  assert.ok(injector.get(main.AsyncAPIClient) instanceof main.AsyncAPIClient, `${format} angular entry: the main entry's class`);
+  assert.deepEqual(await lastValueFrom(injector.get(main.AsyncAPIClient).getJson('/items')), [2], `${format} angular entry`);
+}
+
 const resolved = execFileSync(process.execPath, ['--conditions=browser', '-p', "require.resolve('rx-api-client')"], { cwd: root, encoding: 'utf8' }).trim();
 assert.match(resolved, /dist[\\/]index\.cjs$/, `require under the browser condition resolves to ${resolved}`);
-console.log('builds: the browser build loads without process; production and development messages; require under browser is CommonJS; the testing entry, ESM and CommonJS');
+console.log('builds: the browser build loads without process; production and development messages; require under browser is CommonJS; the testing and angular entries, ESM and CommonJS');

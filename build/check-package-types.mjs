@@ -2,7 +2,7 @@
 // what is published) installed in a scratch project, and its .d.ts checked without skipLibCheck under
 //   - a Node-only config: lib ES2022 and @types/node, no DOM library, ESM and CommonJS (NodeNext), the main
 //     entry, rx-api-client/undici and rx-api-client/testing;
-//   - a DOM config: lib ES2022 + DOM, no @types/node, as a browser app's bundler setup.
+//   - a DOM config: lib ES2022 + DOM, no @types/node, as a browser app's bundler setup; rx-api-client/angular too.
 // The scratch project links rxjs, undici and @types/node from this repository's node_modules: nothing is
 // downloaded. Run by `npm run test:package` after the build; exits 1 when either config fails.
 import { execFileSync } from 'node:child_process';
@@ -36,6 +36,17 @@ api.expectNone('/other');
 const settled: Promise<void> = settle(api.scheduler);
 settled.then(() => api.verify());
 `;
+// rx-api-client/angular: under the DOM config only, as Angular's own types need the DOM library.
+const USE_ANGULAR = `
+import { inject, InjectionToken, Injector } from '@angular/core';
+import { API_TEST_TRANSPORT, provideApiClient, provideApiClientTesting } from 'rx-api-client/angular';
+const BILLING = new InjectionToken<AsyncAPIClient>('billing');
+const injector = Injector.create({
+  providers: [provideApiClient(() => ({ baseUrl: inject(BILLING).baseUrl }), withEvents()), provideApiClient(BILLING, { baseUrl: 'https://b.test' }), provideApiClientTesting(api)],
+});
+injector.get(AsyncAPIClient).getJson<number[]>('/x').subscribe((values) => values.length);
+injector.get(API_TEST_TRANSPORT).verify();
+`;
 
 const compilerOptions = (extra) => ({ target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, ...extra });
 const configs = {
@@ -56,11 +67,12 @@ try {
   mkdirSync(installed, { recursive: true });
   execFileSync('sh', ['-c', `tar xzf "${scratch}"/rx-api-client-*.tgz -C "${installed}" --strip-components=1`]);
   mkdirSync(join(modules, '@types'));
-  for (const name of ['rxjs', 'undici', 'undici-types', '@types/node']) symlinkSync(join(root, 'node_modules', name), join(modules, name));
+  mkdirSync(join(modules, '@angular'));
+  for (const name of ['rxjs', 'undici', 'undici-types', '@types/node', '@angular/core', 'tslib']) symlinkSync(join(root, 'node_modules', name), join(modules, name));
 
   writeFileSync(join(scratch, 'node.mts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\nimport { undiciTransport } from 'rx-api-client/undici';\n${TESTING_IMPORTS}\n${USE_MAIN}${USE_UNDICI}${USE_TESTING}`);
   writeFileSync(join(scratch, 'node.cts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\nimport { undiciTransport } from 'rx-api-client/undici';\n${TESTING_IMPORTS}\n${USE_MAIN}${USE_UNDICI}${USE_TESTING}`);
-  writeFileSync(join(scratch, 'dom.ts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\n${TESTING_IMPORTS}\n${USE_MAIN}${USE_TESTING}`);
+  writeFileSync(join(scratch, 'dom.ts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\n${TESTING_IMPORTS}\n${USE_MAIN}${USE_TESTING}${USE_ANGULAR}`);
 
   let failed = false;
   for (const [name, config] of Object.entries(configs)) {
