@@ -6,5 +6,6 @@ const { join } = require('node:path');
 const root = join(__dirname, '..');
 module.exports = {
   'rx-api-client/testing': join(root, 'src/testing/index.ts'),
+  'rx-api-client/angular': join(root, 'src/angular/index.ts'),
   'rx-api-client': join(root, 'src/index.ts'),
 };
