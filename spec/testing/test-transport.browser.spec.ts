@@ -23,6 +23,19 @@ describe('rx-api-client/testing in the browser (jasmine)', () => {
     expect(api.requests.map((request) => request.time)).toEqual([0, 1_000, 5_000]);
   });
 
+  it('settle() runs under jasmine’s fake clock', async () => {
+    jasmine.clock().install();
+    try {
+      const { scheduler, api, client } = setup();
+      api.on('GET', '/v1/items', statusReply(500), { body: [2] });
+      const items = lastValueFrom(client.getJson('/items'));
+      await settle(scheduler);
+      expect(await items).toEqual([2]);
+    } finally {
+      jasmine.clock().uninstall();
+    }
+  });
+
   it('reads a scripted NDJSON stream from the browser’s ReadableStream', async () => {
     const { scheduler, api, client } = setup();
     api.on('GET', '/v1/jobs', ndjsonReply([{ id: 1 }, { id: 2 }], { interval: 500 }));

@@ -2,7 +2,7 @@
 // the scripted faults, and settle()/advanceBy() reaching the body reads that a TestScheduler cannot flush.
 import { lastValueFrom, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AsyncAPIClient, bearerTokenAuth, ConfigurationError, HttpError, ndjson, NetworkError, sse, TimeoutError, withInterceptors, type ClientOptions } from '../../src/index.js';
 import { advanceBy, chunkedReply, ndjsonReply, networkReset, noAnswer, settle, sseReply, statusReply, testTransport } from '../../src/testing/index.js';
 
@@ -187,6 +187,17 @@ describe('testTransport: scripted faults in virtual time', () => {
     expect(scheduler.now()).toBe(1_999);
     await advanceBy(scheduler, 1);
     expect(api.requests).toHaveLength(2);
+  });
+
+  it('settle() is not stopped by the runner’s fake timers (it waits on a MessageChannel, not setTimeout)', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api, client, scheduler } = setup();
+      api.on('GET', '/v1/items', statusReply(503), { body: [1] });
+      expect(await outcome(scheduler, lastValueFrom(client.getJson('/items')))).toEqual({ value: [1] });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('settle() and advanceBy() refuse a scheduler that is not virtual, saying what to use', () => {
