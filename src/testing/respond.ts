@@ -1,8 +1,8 @@
-import { from, Subscription, type SchedulerLike, type Subscriber } from 'rxjs';
+import { from, Subscription, type ObservableInput, type SchedulerLike, type Subscriber } from 'rxjs';
 import type { Reply } from './replies.js';
 
 // Statuses whose Response may not have a body: the constructor throws for one.
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+const NULL_BODY = new Set([204, 205, 304]);
 
 /** What fetch rejects with when the connection resets (in Node, with the socket's error as cause). */
 export function resetError(): TypeError {
@@ -19,7 +19,7 @@ export function resetError(): TypeError {
 export function respond<T>(
   answer: Reply | Response,
   url: string,
-  selector: (response: Response) => PromiseLike<T> | import('rxjs').ObservableInput<T>,
+  selector: (response: Response) => ObservableInput<T>,
   subscriber: Subscriber<T>,
   scheduler: SchedulerLike,
   done: () => void,
