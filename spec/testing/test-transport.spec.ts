@@ -120,6 +120,24 @@ describe('testTransport: the controller', () => {
   });
 });
 
+describe('testTransport: aborts', () => {
+  it('a signal on the request (an interceptor’s) aborts it as fetch would: an AbortError, not retried', async () => {
+    const scheduler = newScheduler();
+    const api = testTransport({ scheduler });
+    const controller = new AbortController();
+    const withSignal = withInterceptors((request, next) => next(new Request(request, { signal: controller.signal })));
+    const client = new AsyncAPIClient({ baseUrl: 'https://api.test/v1', transport: api, scheduler }, withSignal);
+    const result = lastValueFrom(client.getJson('/items')).catch((error: unknown) => error);
+    // The interceptor's Request reaches the transport after a Promise: a task turn, no time.
+    await advanceBy(scheduler, 0);
+    const pending = api.expectOne('/v1/items');
+    controller.abort();
+    expect(((await result) as DOMException).name).toBe('AbortError');
+    expect(pending.request.cancelled).toBe(true);
+    expect(api.requests).toHaveLength(1);
+  });
+});
+
 describe('testTransport: scripted faults in virtual time', () => {
   it('retries twice then succeeds: the 2 s and 4 s waits pass at once', async () => {
     const { api, client, scheduler } = setup();

@@ -115,7 +115,7 @@ interface Entry {
   readonly routed: boolean;
   claimed: boolean;
   answered: boolean;
-  answer?: (answer: Reply | Response | Error) => Promise<void>;
+  answer?: (answer: Reply | Response | { readonly error: unknown }) => Promise<void>;
 }
 
 /**
@@ -149,11 +149,11 @@ export function testTransport(options: { readonly scheduler?: SchedulerLike } = 
         settled();
       };
       let connection: { unsubscribe(): void } | undefined;
-      const answer = (given: Reply | Response | Error) => {
+      const answer = (given: Reply | Response | { readonly error: unknown }) => {
         entry.answered = true;
-        if (given instanceof Error) {
+        if ('error' in given) {
           finish();
-          subscriber.error(given);
+          subscriber.error(given.error);
         } else {
           connection = respond(given, url, init.selector, subscriber, scheduler, finish);
         }
@@ -184,7 +184,7 @@ export function testTransport(options: { readonly scheduler?: SchedulerLike } = 
   };
   const take = (entry: Entry): PendingRequest => {
     entry.claimed = true;
-    const answer = (given: Reply | Response | Error) => {
+    const answer = (given: Reply | Response | { readonly error: unknown }) => {
       if (entry.answered) throw new Error(`${describe(entry.request)} was already answered`);
       if (entry.request.cancelled) throw new Error(`${describe(entry.request)} was cancelled: it cannot be answered`);
       return entry.answer!(given);
@@ -193,7 +193,7 @@ export function testTransport(options: { readonly scheduler?: SchedulerLike } = 
       request: entry.request,
       flush: (body, init = {}) => answer({ ...init, body }),
       reply: (reply) => answer(reply),
-      error: (error = resetError()) => answer(error instanceof Error ? error : Object.assign(new Error(String(error)), { cause: error })),
+      error: (error = resetError()) => answer({ error }),
     };
   };
 
