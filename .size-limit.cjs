@@ -79,4 +79,13 @@ module.exports = [
     toPromise: '6700 B',
     postJson: '6500 B',
   }).map(([name, limit]) => scenario(`core + ${name}`, [...CORE, name], limit)),
+  // rx-api-client/angular: an app that provides the client with provideApiClient() (Angular itself left out, as
+  // rxjs is). It imports the package by name: resolved to the source here (build/self-references.cjs).
+  {
+    ...scenario('core + provideApiClient (rx-api-client/angular)', [], '6650 B'),
+    path: 'src/angular/index.ts',
+    import: '{ provideApiClient }',
+    ignore: ['rxjs', '@angular/core'],
+    modifyEsbuildConfig: (config) => ({ ...production({})(config), alias: { ...config.alias, ...require('./build/self-references.cjs') } }),
+  },
 ];

@@ -73,6 +73,15 @@
  * has something to tell calls `client.emit(() => event)`: the event is built
  * only when a listener (the `withEvents()` feature) is there.
  *
+ * ## The host's context
+ * A feature that calls functions of the user's (interceptors, a token
+ * refresh) calls each one through `client.run` when it is set, at the moment
+ * it calls it: a framework that hosts the client gives it so that those
+ * functions run in its context (`provideApiClient()` of rx-api-client/angular
+ * sets it to Angular's injection context, so `inject()` works inside them).
+ * It is absent on a client made with `new AsyncAPIClient()`: the core neither
+ * sets nor reads it, and costs nothing for it.
+ *
  * @module
  */
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
@@ -110,6 +119,8 @@ export interface ClientContext {
   emit(make: () => FeatureEvent): void;
   /** Adds an event listener (what `withEvents()` does); it gets the maker, and builds the event only if it wants it. */
   listen(listener: (make: () => FeatureEvent) => void): void;
+  /** Runs a function of the user's in the host's context (see the module comment); absent outside a host. */
+  readonly run?: <T>(callback: () => T) => T;
 }
 
 /**
