@@ -3,7 +3,7 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it, vi } from 'vitest';
-import { AsyncAPIClient, bearerTokenAuth, ConfigurationError, HttpError, ndjson, NetworkError, sse, TimeoutError, withInterceptors, type ClientOptions } from '../../src/index.js';
+import { AsyncAPIClient, bearerTokenAuth, ConfigurationError, HttpError, ndjson, NetworkError, sse, TimeoutError, upload, withInterceptors, withUploadProgress, type ClientOptions } from '../../src/index.js';
 import { advanceBy, chunkedReply, ndjsonReply, networkReset, noAnswer, settle, sseReply, statusReply, testTransport } from '../../src/testing/index.js';
 
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -60,6 +60,22 @@ describe('testTransport: routes and the recorder', () => {
   it('refuses a route without an answer, before anything is sent', () => {
     expect(() => testTransport().on('GET', '/x')).toThrow(ConfigurationError);
     expect(() => testTransport().on('GET', '/x')).toThrow(/give at least one answer/);
+  });
+});
+
+describe('testTransport: the progress seam', () => {
+  it('tells an upload listener that a body of known size went whole, once answered', async () => {
+    const scheduler = newScheduler();
+    const api = testTransport({ scheduler });
+    const client = new AsyncAPIClient({ baseUrl: 'https://api.test/v1', transport: api, scheduler }, withUploadProgress());
+    api.on('POST', '/v1/files', { status: 201, body: { id: 'f1' } });
+    const events = await outcome(scheduler, lastValueFrom(upload<{ id: string }>(client, '/files', new Blob(['hello'])).pipe(toArray())));
+    expect(events).toEqual({
+      value: [
+        { type: 'upload', loaded: 5, total: 5, attempt: 1 },
+        { type: 'result', value: { id: 'f1' } },
+      ],
+    });
   });
 });
 

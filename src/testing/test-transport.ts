@@ -1,6 +1,6 @@
-import { asyncScheduler, Observable, type ObservableInput, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import { ConfigurationError } from '../core/errors.js';
-import type { Transport } from '../core/transport.js';
+import type { Transport, TransportInit } from '../core/transport.js';
 import { displayUrl } from '../core/url.js';
 import type { Reply } from './replies.js';
 import { resetError, respond } from './respond.js';
@@ -137,7 +137,7 @@ export function testTransport(options: { readonly scheduler?: SchedulerLike } = 
   const requests: RecordedRequest[] = [];
   const entries: Entry[] = [];
 
-  const send = <T>(url: string, init: RequestInit & { selector: (response: Response) => ObservableInput<T> }) =>
+  const send = <T>(url: string, init: TransportInit<T>) =>
     new Observable<T>((subscriber) => {
       const request = recordOf(url, init, scheduler.now());
       requests.push(request);
@@ -155,6 +155,8 @@ export function testTransport(options: { readonly scheduler?: SchedulerLike } = 
           finish();
           subscriber.error(given.error);
         } else {
+          // The progress seam (core/transport.ts): the whole body counts as sent once the request is answered.
+          reportUpload(init);
           connection = respond(given, url, init.selector, subscriber, scheduler, finish);
         }
         return read;
@@ -291,4 +293,19 @@ function list(entries: readonly Entry[]): string {
 
 function describeMatch(match: RequestMatch): string {
   return typeof match === 'function' ? 'a predicate' : match instanceof RegExp || typeof match === 'string' ? String(match) : JSON.stringify(match);
+}
+
+/** Tells `init.onUploadProgress` that a body of known size was sent whole; a stream's size is not known, so it is left uncalled. */
+function reportUpload(init: TransportInit<unknown>): void {
+  const { body, onUploadProgress } = init;
+  if (onUploadProgress === undefined || body === undefined || body === null) return;
+  const size =
+    typeof body === 'string' || body instanceof URLSearchParams
+      ? new TextEncoder().encode(`${body}`).byteLength
+      : body instanceof Blob
+        ? body.size
+        : body instanceof ArrayBuffer || ArrayBuffer.isView(body)
+          ? body.byteLength
+          : undefined;
+  if (size !== undefined) onUploadProgress(size, size);
 }
