@@ -66,5 +66,6 @@ module.exports = [
     paginate: '7300 B',
     toPromise: '6700 B',
     postJson: '6500 B',
+    poll: '7800 B',
   }).map(([name, limit]) => scenario(`core + ${name}`, [...CORE, name], limit)),
 ];

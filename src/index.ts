@@ -68,6 +68,10 @@ export { withInterceptors, type HttpHandler, type Interceptor } from './features
 export { RetryBudget, withRetryBudget, type RetryBudgetOptions } from './features/retry-budget.js';
 export { isTokenRefreshError, TokenRefreshError, withTokenRefresh, type TokenRefresh } from './features/token-refresh.js';
 
+// Dashboards: a conditional, shared, cancellable poll of an endpoint's state.
+export { poll, pollValues, type PollOptions, type PollState } from './features/poll/poll.js';
+export type { PollBackoff, PollPace } from './features/poll/pace.js';
+
 // JSON writes: functions that take the client, the reply read inside the attempt as getJson reads one.
 export { patchJson, postJson, putJson, sendJson, type JsonWriteOptions } from './writes/json.js';
 
