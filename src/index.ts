@@ -71,6 +71,8 @@ export { isTokenRefreshError, TokenRefreshError, withTokenRefresh, type TokenRef
 // Dashboards: a conditional, shared, cancellable poll of an endpoint's state.
 export { poll, pollValues, type PollOptions, type PollState } from './features/poll/poll.js';
 export type { PollBackoff, PollPace } from './features/poll/pace.js';
+export { withSharing } from './features/sharing.js';
+export { withCache, type CacheOptions, type ClientCache } from './features/cache.js';
 
 // JSON writes: functions that take the client, the reply read inside the attempt as getJson reads one.
 export { patchJson, postJson, putJson, sendJson, type JsonWriteOptions } from './writes/json.js';

@@ -64,6 +64,7 @@ import type { RequestTarget } from './errors.js';
 import type { RedirectHop } from './follow-redirects.js';
 import type { RequestOptions } from './options.js';
 import type { PreparedRequest, SendableRequest } from './prepare.js';
+import type { Reader } from './response.js';
 
 /**
  * What a feature sees of the client, once, in `setup`.
@@ -119,6 +120,11 @@ export interface RequestContext {
   readonly target: RequestTarget;
   /** The options of the call: a feature reads its per-request override here. */
   readonly options: RequestOptions;
+  /**
+   * How the answer is read: `RESPONSE_READER` (core/response) for `request()`, whose `Response` can be
+   * read once, so that a feature that hands one answer to several subscribers (`withSharing()`) can leave it out.
+   */
+  readonly reader: Reader<unknown>;
   /** `false` when the body is a stream that can be sent only once. */
   readonly replayable: boolean;
   /** Whether this is a stream (the stream readers): its values are many, and it ends when it completes. */
