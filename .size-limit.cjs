@@ -66,7 +66,7 @@ module.exports = [
     paginate: '7300 B',
     toPromise: '6700 B',
     postJson: '6500 B',
-    poll: '7800 B',
+    poll: '7850 B',
     withSharing: '6650 B',
     withCache: '7200 B',
   }).map(([name, limit]) => scenario(`core + ${name}`, [...CORE, name], limit)),

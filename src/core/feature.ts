@@ -44,9 +44,15 @@
  * (lower first), whatever order the user passed them in: the lowest wraps
  * innermost. The built-in orders: idempotency key and interceptors 0,
  * deadline 5, circuit breaker 10, retry budget 15, token refresh 20, events
- * 90. So a replay after a token refresh passes the breaker (`attempts`); the
- * deadline vetoes a retry before the budget pays for it (`retry`); and
- * `giveUp` sees the deadline's error (`whole`).
+ * 90, sharing 95, cache 97. So a replay after a token refresh passes the
+ * breaker (`attempts`); the deadline vetoes a retry before the budget pays for
+ * it (`retry`); `giveUp` sees the deadline's error (`whole`); a read that joins
+ * one in flight, or is answered from the cache, sends nothing and so tells no
+ * event (`whole`, outside the events').
+ *
+ * A feature that hands one answer to several subscribers (sharing, a cache)
+ * reads the call's `reader` from the {@link RequestContext}: the `Response`
+ * of `request()` (`RESPONSE_READER`) can be read only once.
  *
  * ## Time and events
  * Every timer a feature starts uses `client.scheduler` and reads the clock

@@ -162,7 +162,7 @@ export function withCache(options: CacheOptions = {}): ClientCache {
 /** A number from `least` (Infinity allowed: "no limit"); anything else says what to pass. */
 function checked(name: string, value: number, least: number): number {
   if (typeof value !== 'number' || !(value >= least)) {
-    throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `withCache: ${name} must be a number from ${least}, not ${String(value)}` : 'withCache');
+    throw new ConfigurationError(`withCache: ${name} must be a number from ${least}, not ${String(value)}`);
   }
   return value;
 }

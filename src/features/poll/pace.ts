@@ -83,7 +83,7 @@ export function resolvePace(options: { interval?: number; jitter?: number; rando
   const backoff = options.backoff ?? {};
   const baseDelay = positive('backoff.baseDelay', backoff.baseDelay ?? interval);
   const factor = backoff.factor ?? 2;
-  if (!(factor >= 1)) throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `backoff.factor must be 1 or more, not ${factor}` : 'poll');
+  if (!(factor >= 1)) throw new ConfigurationError(`poll option backoff.factor must be 1 or more, not ${factor}`);
   return {
     interval,
     jitter: options.jitter === undefined ? 0 : positive('jitter', options.jitter, true),
@@ -99,9 +99,8 @@ export function resolvePace(options: { interval?: number; jitter?: number; rando
 
 function positive(name: string, value: number, zero = false): number {
   if (typeof value !== 'number' || !(zero ? value >= 0 : value > 0) || value > MAX_TIMER_MS) {
-    throw new ConfigurationError(
-      process.env.NODE_ENV !== 'production' ? `poll option ${name} must be a number of milliseconds ${zero ? 'from 0' : 'above 0'} to ${MAX_TIMER_MS}, not ${String(value)}` : 'poll',
-    );
+    // As the features' checks do, in every build: the message is what says what to fix.
+    throw new ConfigurationError(`poll option ${name} must be a number of milliseconds ${zero ? 'from 0' : 'above 0'} to ${MAX_TIMER_MS}, not ${String(value)}`);
   }
   return value;
 }
