@@ -294,6 +294,24 @@ describe('poll: unsubscribing frees the socket and every timer', () => {
   });
 });
 
+describe('poll: the request', () => {
+  it.each<[string, HeadersInit]>([
+    ['a record', { 'x-widget': 'a' }],
+    ['Headers', new Headers({ 'x-widget': 'a' })],
+    ['pairs', [['x-widget', 'a']]],
+  ])('keeps its own headers (%s) beside the validators', async (_name, headers) => {
+    const polling = record(poll(clientOf(), '/stats', { interval: 1_000, headers: headers as Record<string, string> }));
+    await settled(1, polling.values);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await settled(2, polling.values);
+    expect(server.hits.map((hit) => [hit.headers['x-widget'], hit.headers['if-none-match']])).toEqual([
+      ['a', undefined],
+      ['a', etag()],
+    ]);
+    polling.subscription.unsubscribe();
+  });
+});
+
 describe('poll: checks', () => {
   it('refuses a bad interval before anything is sent', () => {
     expect(() => poll(clientOf(), '/stats', { interval: -1 })).toThrow(/interval must be a number of milliseconds above 0/);

@@ -147,6 +147,8 @@ export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, opti
   if (found) return found;
   const reader: Reader<Answer> = { read: readAnswer, accept };
   const toValue = (parse ?? parseJson) as (text: string) => T;
+  // The request's own headers in any of their forms (a record, Headers, pairs), checked by the client as for any request.
+  const ownHeaders: [string, string][] = read.headers === undefined ? [] : Symbol.iterator in read.headers ? [...(read.headers as Iterable<[string, string]>)] : Object.entries(read.headers);
   const hidden = visibility !== false && typeof document !== 'undefined' ? () => document.visibilityState === 'hidden' : undefined;
 
   const poller = new Observable<PollState<T>>((subscriber) => {
@@ -202,7 +204,7 @@ export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, opti
       set({ nextTryAt: undefined });
       request?.unsubscribe();
       running.add(
-        (request = client.read(endpoint, reader, { ...read, params, headers: { ...read.headers, ...validators } }).subscribe({
+        (request = client.read(endpoint, reader, { ...read, params, headers: [...ownHeaders, ...Object.entries(validators)] }).subscribe({
           next: (answer) => {
             try {
               answered(answer);
