@@ -144,6 +144,15 @@ describe('poll: conditional, never overlapping', () => {
     polling.subscription.unsubscribe();
   });
 
+  it('a trigger that errors ends the poll with its error, and nothing is left running', async () => {
+    const trigger = new Subject<void>();
+    const polling = record(poll(clientOf(), '/stats', { interval: 1_000, trigger }));
+    await settled(1, polling.values);
+    trigger.error(new Error('button gone'));
+    expect(polling.error).toMatchObject({ message: 'button gone' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('two subscribers of one key share one poller, and a late one gets the current state; another key polls on its own', async () => {
     const client = clientOf();
     const a = record(poll(client, '/stats', { interval: 5_000 }));

@@ -54,7 +54,7 @@ export interface PollOptions<T> extends ReadOptions {
    * @default Math.random
    */
   random?: () => number;
-  /** Polls at once when it emits ("Refresh now"); ignored while a poll is in flight. */
+  /** Polls at once when it emits ("Refresh now"); ignored while a poll is in flight. Its error ends the poll. */
   trigger?: Observable<unknown>;
   /** Query parameters of every poll. */
   params?: QueryParams;
@@ -219,7 +219,8 @@ export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, opti
     }
 
     subscriber.next(state);
-    if (trigger) running.add(trigger.subscribe(() => pollNow()));
+    // A trigger that fails ends the poll with its error rather than leaving it unreported.
+    if (trigger) running.add(trigger.subscribe({ next: () => pollNow(), error: (error: unknown) => subscriber.error(error) }));
     if (hidden) {
       running.add(
         fromEvent(document, 'visibilitychange').subscribe(() => {
