@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AsyncAPIClient, bearerTokenAuth, HttpError, withTokenRefresh } from '../../../src/index.js';
+import { AsyncAPIClient, bearerTokenAuth, ConfigurationError, HttpError, withTokenRefresh } from '../../../src/index.js';
 import { poll, pollValues, type PollState } from '../../../src/features/poll/poll.js';
 import { record } from '../../support/record.js';
 import { startServer, type Hit, type TestServer } from '../../support/server.js';
@@ -322,8 +322,21 @@ describe('poll: the request', () => {
 });
 
 describe('poll: checks', () => {
-  it('refuses a bad interval before anything is sent', () => {
-    expect(() => poll(clientOf(), '/stats', { interval: -1 })).toThrow(/interval must be a number of milliseconds above 0/);
+  it.each<[string, Parameters<typeof poll>[2], RegExp]>([
+    ['a bad interval', { interval: -1 }, /interval must be a number of milliseconds above 0/],
+    ['a trigger that is no Observable', { trigger: 'click' as never }, /trigger must be an Observable/],
+    ['a parse that is no function', { parse: 'json' as never }, /parse must be a function/],
+    ['an equal that is no function', { equal: true as never }, /equal must be a function/],
+  ])('refuses %s with a ConfigurationError before anything is sent', (_name, options, message) => {
+    expect(() => poll(clientOf(), '/stats', options)).toThrow(ConfigurationError);
+    expect(() => poll(clientOf(), '/stats', options)).toThrow(message);
+    expect(server.hits).toHaveLength(0);
+  });
+
+  it('an option the client does not know ends the poll with its ConfigurationError, as a read would', async () => {
+    const polling = record(poll(clientOf(), '/stats', { intervall: 5 } as never));
+    await until(() => polling.done());
+    expect(polling.error).toBeInstanceOf(ConfigurationError);
     expect(server.hits).toHaveLength(0);
   });
 });

@@ -54,7 +54,14 @@ export interface PollBackoff {
   readonly maxDelay?: number;
 }
 
-/** The pace of one poller, resolved once: what {@link nextDelay} and {@link failureDelay} read. */
+/**
+ * The pace of one poller, resolved once: what {@link nextDelay} and {@link failureDelay} read.
+ *
+ * @example
+ * ```ts
+ * const pace: ResolvedPace = resolvePace({ interval: 5_000, backoff: { maxDelay: 60_000 } });
+ * ```
+ */
 export interface ResolvedPace {
   readonly interval: number;
   readonly jitter: number;

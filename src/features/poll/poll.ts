@@ -2,6 +2,7 @@ import { asyncScheduler, distinctUntilChanged, filter, finalize, fromEvent, map,
 import type { AsyncAPIClient } from '../../core/client.js';
 import type { AttemptContext } from '../../core/context.js';
 import { DEFAULTS } from '../../core/constants.js';
+import { ConfigurationError } from '../../core/errors.js';
 import type { QueryParams, ReadOptions } from '../../core/options.js';
 import { readBodyText } from '../../core/read-body.js';
 import { checkStatus, type Reader } from '../../core/response.js';
@@ -140,6 +141,10 @@ const pollers = new WeakMap<AsyncAPIClient, Map<string, Observable<PollState<unk
 export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, options: PollOptions<T> = {}): Observable<PollState<T>> {
   const { interval, jitter, random, trigger, params, key, conditional, parse, accept = 'application/json', equal, pace, backoff, visibility, scheduler = asyncScheduler, ...read } = options;
   const resolved = resolvePace({ interval, jitter, random, pace, backoff });
+  for (const [name, value] of Object.entries({ parse, equal, random })) {
+    if (value !== undefined && typeof value !== 'function') throw new ConfigurationError(`poll option ${name} must be a function`);
+  }
+  if (trigger !== undefined && typeof trigger?.subscribe !== 'function') throw new ConfigurationError('poll option trigger must be an Observable, such as fromEvent(button, "click")');
   const id = key ?? `${endpoint} ${JSON.stringify(params ?? null)} ${accept}`;
   let byKey = pollers.get(client);
   if (!byKey) pollers.set(client, (byKey = new Map()));
