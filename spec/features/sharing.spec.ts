@@ -54,6 +54,7 @@ describe('withSharing', () => {
     ['another Accept', (client) => record(client.read('/items', { read: (r) => r.text(), accept: 'text/csv' }))],
     ['request(), whose Response can be read once', (client) => record(client.request('GET', '/items'))],
     ['a POST', (client) => record(client.read('/items', { read: (r) => r.json() }, { method: 'POST', json: {} }))],
+    ['a read with its own validators (a poll’s)', (client) => record(client.getJson('/items', undefined, { headers: { 'if-none-match': '"v1"' } }))],
   ])('does not share with %s', async (_name, other) => {
     const client = sharingClient();
     record(client.getJson('/items'));

@@ -105,8 +105,8 @@ export function withCache(options: CacheOptions = {}): ClientCache {
       return {
         prepare: (request, context) => {
           const key = readKey(request, context);
-          // A read with its own validators (a poll) does its own revalidation.
-          if (key === undefined || request.ownHeaders['if-none-match'] !== undefined || request.ownHeaders['if-modified-since'] !== undefined) return request;
+          // No key: not a read the cache may answer (a poll, with its own validators, does its own revalidation).
+          if (key === undefined) return request;
           const entry = table.get(key);
           reads.set(context, { key, url: request.url, entry });
           if (!entry) return request;
