@@ -35,6 +35,7 @@ const FILES_NOT_ON_UNDICI: Readonly<Record<string, string>> = {
   'spec/core/redirect.spec.ts': PURE,
   'spec/core/response.spec.ts': PURE,
   'spec/retry/backoff.spec.ts': PURE,
+  'spec/features/poll/pace.spec.ts': PURE,
   'spec/features/retry-budget.spec.ts': PURE,
   'spec/retry/decide.spec.ts': PURE,
   'spec/core/retry.spec.ts': PURE,

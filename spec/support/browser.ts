@@ -9,6 +9,9 @@ export interface Hits {
   aborted: boolean;
   /** Only for keys used on /api/sse: the Last-Event-ID header of each request, '' when absent. */
   lastEventIds?: string[];
+  /** Only for keys used on /api/etag: requests with If-None-Match, and the 304s among them. */
+  conditional?: number;
+  notModified?: number;
 }
 
 export const API = `${location.origin}/api`;
