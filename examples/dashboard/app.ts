@@ -11,6 +11,7 @@ import { mountOutageToggle, refreshClicks } from './widgets/controls.js';
 import { mountFreshness } from './widgets/freshness.js';
 import { mountSparkline } from './widgets/sparkline.js';
 import { mountTimeline } from './widgets/timeline.js';
+import { mountUpload } from './upload.js';
 
 export interface Stats {
   visitors: number;
@@ -68,5 +69,7 @@ export function mountDashboard(root: ParentNode, options: DashboardOptions): Sub
     ),
   );
   subscription.add(mountOutageToggle(find('#outage'), new AsyncAPIClient({ baseUrl: options.apiBase })));
+  // The file upload with its progress bar: its own client, on the XHR transport (./upload.ts).
+  subscription.add(mountUpload(find('#upload'), { apiBase: options.apiBase }));
   return subscription;
 }

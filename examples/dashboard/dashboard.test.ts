@@ -89,6 +89,19 @@ describe('the dashboard page in headless Chromium', () => {
     }
   });
 
+  it('has the file upload card mounted, served by the same server', async () => {
+    const page = await openDashboard();
+    try {
+      expect(await page.isVisible('#upload #upload-file')).toBe(true);
+      expect(await page.isDisabled('#upload #upload-start')).toBe(true);
+      // The page's own fetch of the upload route: the dashboard's server answers it (the widget's test covers its progress).
+      const stored = await page.evaluate(async () => (await fetch('/api/upload', { method: 'POST', body: 'twelve bytes' })).json());
+      expect(stored).toEqual({ stored: 12 });
+    } finally {
+      await page.close();
+    }
+  });
+
   it('sends nothing while the page is hidden, and polls at once when it is shown', async () => {
     const page = await openDashboard();
     try {

@@ -5,12 +5,14 @@
  *   GET  /api/stats          {"visitors", "version"} with an ETag; 304 to a matching If-None-Match;
  *                            503 during an outage. The data changes every `changeEvery` answers.
  *   POST /api/outage/toggle  starts or ends the outage (the page's button)
+ *   POST /api/upload         the file upload's route (./upload-route.ts)
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { uploadRoute } from './upload-route.js';
 
 export interface DashboardServer {
   readonly url: string;
@@ -37,7 +39,9 @@ export async function startDashboardServer(port = 0, changeEvery = 3): Promise<D
   let asked = 0;
   let notModified = 0;
 
+  const uploads = uploadRoute();
   const server = createServer((req, res) => {
+    if (uploads.handle(req, res)) return;
     const send = (status: number, type: string, body: string) =>
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
     switch (`${req.method} ${new URL(req.url ?? '/', 'http://localhost').pathname}`) {
