@@ -1,5 +1,6 @@
 // Every ```ts / ```typescript sample of README.md and docs/**/*.md, type-checked as a user would compile it
 // (issue 17). Each sample becomes a module in .samples/ (git-ignored) and one tsc run checks them all.
+// The relative links of those pages are checked too (the file, and the #heading in it).
 //
 // What a sample may leave unshown:
 //   - imports of the package and of rxjs: a name that the package's entry points (src/<entry>/index.ts) or
@@ -86,6 +87,26 @@ for (const file of markdownFiles) {
   }
 }
 
+// Relative links between the pages (README.md, docs/, bench/...) and their #anchors must resolve: the
+// front page and docs/ link to each other, and a moved section breaks links silently otherwise.
+const slug = (heading) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+const anchorsOf = (file) => new Set(readFileSync(file, 'utf8').split('\n').filter((line) => /^#{1,6} /.test(line)).map((line) => slug(line.replace(/^#+ /, ''))));
+const brokenLinks = [];
+for (const file of markdownFiles) {
+  const text = readFileSync(join(root, file), 'utf8').replace(/^```[\s\S]*?^```/gm, '');
+  for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (/^[a-z]+:/.test(target)) continue;
+    const [path, anchor] = target.split('#');
+    const resolved = path ? join(root, dirname(file), path) : join(root, file);
+    if (!existsSync(resolved)) brokenLinks.push(`${file}: ${target} (no such file)`);
+    else if (anchor && resolved.endsWith('.md') && !anchorsOf(resolved).has(anchor)) brokenLinks.push(`${file}: ${target} (no such heading)`);
+  }
+}
+if (brokenLinks.length) {
+  console.error(`samples: broken links:\n  ${brokenLinks.join('\n  ')}`);
+  process.exitCode = 1;
+}
+
 // A module per sample: the imports it leaves out, its setup, its code.
 const identifierNames = (code) => new Set(code.replace(/(^|\s)\/\/.*$/gm, '$1').match(/[A-Za-z_$][\w$]*/g) ?? []);
 const importedOrDeclared = (code) => {
@@ -146,7 +167,7 @@ const tsc = require.resolve(`${compiler}/bin/tsc`);
 const { version } = require(`${compiler}/package.json`);
 try {
   execFileSync(process.execPath, [tsc, '-p', join(out, 'tsconfig.json'), '--pretty', 'false'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
-  console.log(`samples: ${samples.length} samples of ${markdownFiles.length} markdown files compile with TypeScript ${version} against ${fromDist ? 'the build (dist/)' : 'src/'}${skipped ? ` (${skipped} marked "not checked")` : ''}`);
+  if (!brokenLinks.length) console.log(`samples: ${samples.length} samples of ${markdownFiles.length} markdown files compile with TypeScript ${version} against ${fromDist ? 'the build (dist/)' : 'src/'}${skipped ? ` (${skipped} marked "not checked")` : ''}`);
 } catch (error) {
   // Point each error at the markdown line it comes from.
   const text = `${error.stdout ?? ''}${error.stderr ?? ''}`;

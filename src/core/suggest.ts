@@ -113,7 +113,8 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-const CLIENT_OPTIONS = ['baseUrl', 'authHeaders', 'headers', 'allowedOrigins', 'maxRedirects', 'timeout', 'retry', 'maxBodySize', 'scheduler', 'transport'];
+/** The client's option names (docs/options.md lists each). */
+export const CLIENT_OPTIONS = ['baseUrl', 'authHeaders', 'headers', 'allowedOrigins', 'maxRedirects', 'timeout', 'retry', 'maxBodySize', 'scheduler', 'transport'];
 // Options of the client before the features moved out of it: each says where it went.
 const MOVED: Readonly<Record<string, string>> = {
   circuitBreaker: 'withCircuitBreaker',
@@ -136,7 +137,8 @@ export function checkOptionNames(options: object): void {
   }
 }
 
-const REQUEST_OPTIONS = ['params', 'json', 'body', 'headers', 'retry', 'timeout', 'deadline', 'maxBodySize'];
+/** A request's option names (docs/options.md lists each). */
+export const REQUEST_OPTIONS = ['params', 'json', 'body', 'headers', 'retry', 'timeout', 'deadline', 'maxBodySize'];
 
 /**
  * Checks a request's options, in development builds (in production an
