@@ -24,6 +24,7 @@ const FILES_NOT_ON_UNDICI: Readonly<Record<string, string>> = {
   'spec/core/transport.spec.ts': 'about fetchTransport and resolveTransport themselves, which the undici run replaces',
   'spec/undici/index.spec.ts': 'runs on both transports already, in the fetch project',
   'spec/auth/helpers.spec.ts': PURE,
+  'spec/docs/options.spec.ts': PURE,
   'spec/features/circuit-breaker.spec.ts': PURE,
   'spec/features/events.spec.ts': PURE,
   'spec/core/pipeline.spec.ts': 'runs the pipeline on a transport stand-in in virtual time; no socket to swap',

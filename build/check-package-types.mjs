@@ -6,12 +6,16 @@
 // The scratch project links rxjs, undici and @types/node from this repository's node_modules: nothing is
 // downloaded. Run by `npm run test:package` after the build; exits 1 when either config fails.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// `--typescript <package>`: the compiler to use (default `typescript`; `typescript-min` is the oldest
+// version the README says is supported, an alias in devDependencies).
+const compiler = process.argv.includes('--typescript') ? process.argv[process.argv.indexOf('--typescript') + 1] : 'typescript';
+const { version: compilerVersion } = JSON.parse(readFileSync(join(root, 'node_modules', compiler, 'package.json'), 'utf8'));
 const scratch = mkdtempSync(join(tmpdir(), 'rx-api-client-types-'));
 
 // What a user writes: enough of the API that its types are used, not only loaded.
@@ -83,11 +87,11 @@ try {
     const file = join(scratch, `tsconfig.${name}.json`);
     writeFileSync(file, JSON.stringify(config, null, 2));
     try {
-      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', file], { cwd: scratch, encoding: 'utf8', stdio: 'pipe' });
-      console.log(`types: the packed package compiles under the ${name} config (${config.compilerOptions.lib.join(' + ')}${config.compilerOptions.types.length ? ' + @types/node' : ''}, no skipLibCheck)`);
+      execFileSync(process.execPath, [join(root, 'node_modules', compiler, 'bin/tsc'), '-p', file], { cwd: scratch, encoding: 'utf8', stdio: 'pipe' });
+      console.log(`types: the packed package compiles with TypeScript ${compilerVersion} under the ${name} config (${config.compilerOptions.lib.join(' + ')}${config.compilerOptions.types.length ? ' + @types/node' : ''}, no skipLibCheck)`);
     } catch (error) {
       failed = true;
-      console.error(`types: the packed package does not compile under the ${name} config:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      console.error(`types: the packed package does not compile with TypeScript ${compilerVersion} under the ${name} config:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
     }
   }
   process.exitCode = failed ? 1 : 0;
