@@ -46,6 +46,8 @@ const unenforced = await lastValueFrom(plain.getJson('/x', undefined, { deadline
 assert.equal(unenforced.message, 'deadline', 'a per-request deadline without withDeadline() is refused in production');
 const unchecked = await lastValueFrom(plain.getJson('/x', undefined, { schema: { '~standard': { version: 1, vendor: 'v', validate: (value) => ({ value }) } } })).catch((e) => e);
 assert.equal(unchecked.message, 'schema', 'a schema without withValidation() is refused in production, not left unchecked');
+const untold = await lastValueFrom(production.upload(plain, '/files', 'a')).catch((e) => e);
+assert.equal(untold.message, 'onUploadProgress', 'upload() without withUploadProgress() is refused in production, not left without progress');
 // Data that its schema refuses (issue 16): the class, method and URL without the query, and the code.
 const json = (body) => (url, init) => from(init.selector(new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } })));
 const numberOnly = { '~standard': { version: 1, vendor: 'check', validate: (value) => (typeof value === 'number' ? { value } : { issues: [{ message: 'not a number', path: [] }] }) } };

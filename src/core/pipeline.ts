@@ -73,6 +73,15 @@ export interface Call<T> {
   readonly reader: Reader<T>;
 }
 
+/** Request options that do nothing without their feature: refused without it, in every build. */
+const GUARDED_OPTIONS = ['deadline', 'schema', 'onUploadProgress'] as const;
+/** The feature that each needs, for the development message. */
+const NEEDED_FEATURES: Record<(typeof GUARDED_OPTIONS)[number], string> = {
+  deadline: 'withDeadline() feature: new AsyncAPIClient(options, withDeadline(ms))',
+  schema: 'withValidation() feature: new AsyncAPIClient(options, withValidation())',
+  onUploadProgress: 'withUploadProgress() feature: new AsyncAPIClient(options, withUploadProgress())',
+};
+
 /** What the stages of one logical request share; what features see of it is {@link RequestContext}. */
 interface RequestState extends RequestContext {
   attempts: number;
@@ -123,14 +132,15 @@ function startRequest<T>(core: ClientCore, { method, endpoint, options, reader }
   // Options that are not an object, an unknown option, or one whose feature is missing would fail later
   // as a bare TypeError, or be ignored: development builds say so.
   if (process.env.NODE_ENV !== 'production') checkRequestOptions(options, features.flatMap((feature) => feature.options ?? []), method);
-  // In every build: without its feature, a deadline would not be enforced and a schema not checked, unseen.
-  const guarded = typeof options.deadline === 'number' ? 'deadline' : (options as { schema?: unknown }).schema !== undefined ? 'schema' : undefined;
-  if (guarded !== undefined && !features.some((feature) => feature.options?.includes(guarded))) {
-    throw new ConfigurationError(
-      process.env.NODE_ENV !== 'production'
-        ? `${guarded} needs the ${guarded === 'deadline' ? 'withDeadline() feature: new AsyncAPIClient(options, withDeadline(ms))' : 'withValidation() feature: new AsyncAPIClient(options, withValidation())'}`
-        : guarded,
-    );
+  // In every build: without its feature, a deadline would not be enforced, a schema not checked and an
+  // upload's progress not told, unseen.
+  const guarded = GUARDED_OPTIONS.find((name) => {
+    const value = (options as Record<string, unknown>)[name];
+    // `deadline: false` (none) needs no feature.
+    return value !== undefined && value !== false && !features.some((feature) => feature.options?.includes(name));
+  });
+  if (guarded !== undefined) {
+    throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `${guarded} needs the ${NEEDED_FEATURES[guarded]}` : guarded);
   }
   let request = prepareRequest(config, method, endpoint, options, reader.accept);
   const { target } = request;
