@@ -72,9 +72,10 @@ export { isTokenRefreshError, TokenRefreshError, withTokenRefresh, type TokenRef
 export { patchJson, postJson, putJson, sendJson, type JsonWriteOptions } from './writes/json.js';
 
 // Streams: functions that take the client.
-export { chunks } from './streams/chunks.js';
+export { chunks, pullChunks } from './streams/chunks.js';
 export type { StreamOptions } from './streams/mode.js';
-export { lines } from './streams/lines.js';
-export { ndjson } from './streams/ndjson.js';
+export { lines, pullLines } from './streams/lines.js';
+export { ndjson, pullNdjson } from './streams/ndjson.js';
 export { paginate, parseLinkHeader, type PaginateOptions } from './streams/paginate.js';
-export { sse, type ServerSentEvent } from './streams/sse.js';
+export type { PullOptions, PullStream } from './streams/pull.js';
+export { pullSse, sse, type ServerSentEvent } from './streams/sse.js';

@@ -214,7 +214,7 @@ function attemptsOf<T>(
   const authorized = (credentials: Credentials) => authorize(request, credentials, stream?.headers?.());
   const { auth } = config;
   return defer(() => {
-    const context = { target, attempt: ++state.attempts, maxBodySize };
+    const context = { target, attempt: ++state.attempts, maxBodySize, scheduler: config.scheduler };
     // Per attempt: a retry or a replay asks an auth function for the current token; fixed headers need no wait.
     const request$ = auth.kind === 'fixed' ? authorized(auth.credentials) : credentialsOf(auth).pipe(map(authorized));
     return sender(request$, observedRead, { ...attemptOptions, context });

@@ -1,13 +1,13 @@
-import { concatMap, defer, EMPTY, type Observable, type OperatorFunction } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { ParseError } from '../core/body-errors.js';
 import type { AsyncAPIClient } from '../core/client.js';
 import type { QueryParams } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
 import { checkStatus, type StreamReading } from '../core/response.js';
-import { readChunks } from './chunks.js';
-import { bodySizeLimit, decodeLines, utf8Length, type SizeLimit } from './lines.js';
+import { bodySizeLimit, LineDecoder, utf8Length, type SizeLimit } from './lines.js';
 import { sendHeld } from '../core/held-attempt.js';
-import { decideStreamRetry, readStream, type StreamOptions } from './mode.js';
+import { decideStreamRetry, readStream, type ChunkDecoder, type StreamKind, type StreamOptions } from './mode.js';
+import { pullStream, type PullOptions, type PullStream } from './pull.js';
 
 /**
  * One event of a Server-Sent Events stream, as `client.sse()` emits it.
@@ -41,7 +41,7 @@ export interface ServerSentEvent {
  * @example
  * ```ts
  * const session: SseSession = { lastEventId: '', retry: undefined };
- * readLines(response, context).pipe(parseSse(session)).subscribe({ complete: () => console.log(session.lastEventId, session.retry) });
+ * const decoder = openSse(session)(response, context); // the events of one connection; the session outlives it
  * ```
  */
 export interface SseSession {
@@ -156,49 +156,50 @@ export class SseParser {
 }
 
 /**
- * Turns the lines of one connection into events (see {@link SseParser}).
- *
- * @param limit the largest event, and its error; none when absent
- * @example
- * ```ts
- * readLines(response, context).pipe(parseSse(session));
- * ```
- */
-export function parseSse(session: SseSession, limit?: SizeLimit): OperatorFunction<string, ServerSentEvent> {
-  return (lines) =>
-    defer(() => {
-      const parser = new SseParser(session, limit);
-      return lines.pipe(
-        concatMap((line) => {
-          const event = parser.line(line);
-          return event === undefined ? [] : [event];
-        }),
-      );
-    });
-}
-
-/**
- * The reader of one `client.sse()` connection. A 204 ends the stream (the
- * server says: no more); a response that is not `text/event-stream` errors
- * with {@link ParseError}, not retried; a line or an event's data longer than
- * `context.maxBodySize` errors with `BodyTooLargeError`, not retried.
+ * The decoder of one event-stream connection, once its response is checked.
+ * A 204 ends the stream (the server says: no more); a response that is not
+ * `text/event-stream` throws {@link ParseError}, not retried; a line or an
+ * event's data longer than `context.maxBodySize` fails with
+ * `BodyTooLargeError`, not retried. Every event of `sse()` and `pullSse()`
+ * is made here, by the {@link SseParser}.
  *
  * @example
  * ```ts
- * send(prepared, readSse(session), 1, 30_000, asyncScheduler, { stream: true });
+ * client.read('/feed', { read: (response, context) => readBatches(response, context, { stream: sseStream(session), open: openSse(session) }) });
  * ```
  */
-export function readSse(session: SseSession): (response: Response, context: AttemptContext) => Observable<ServerSentEvent> {
+export function openSse(session: SseSession): (response: Response, context: AttemptContext) => ChunkDecoder<ServerSentEvent> | undefined {
   return (response, context) => {
     checkStatus(response, context);
-    if (response.status === 204) return EMPTY;
+    if (response.status === 204) return undefined;
     const contentType = response.headers.get('content-type') ?? '';
     if (contentType.split(';', 1)[0]!.trim().toLowerCase() !== 'text/event-stream') {
       response.body?.cancel().catch(() => undefined);
       throw new ParseError(undefined, '', response.status, context.target, context.attempt, { contentType });
     }
     const limit = bodySizeLimit(response, context);
-    return readChunks(response, context).pipe(decodeLines(limit), parseSse(session, limit));
+    const lines = new LineDecoder(limit);
+    const parser = new SseParser(session, limit);
+    let failed: { readonly error: unknown } | undefined;
+    const parse = (batch: string[]): ServerSentEvent[] => {
+      const events: ServerSentEvent[] = [];
+      try {
+        for (const line of batch) {
+          const event = parser.line(line);
+          if (event !== undefined) events.push(event);
+        }
+      } catch (error) {
+        failed = { error };
+      }
+      return events;
+    };
+    return {
+      push: (chunk) => parse(lines.push(chunk)),
+      end: () => parse(lines.end()),
+      get failed() {
+        return failed ?? lines.failed;
+      },
+    };
   };
 }
 
@@ -221,7 +222,7 @@ const STEADY_MS = 5_000;
  *
  * @example
  * ```ts
- * client.read('/feed', { read: readSse(session), accept: 'text/event-stream', stream: sseStream(session) });
+ * readStream(client, '/feed', undefined, undefined, () => ({ open: openSse(session), accept: 'text/event-stream', stream: sseStream(session) }));
  * ```
  */
 export function sseStream(session: SseSession): StreamReading {
@@ -261,8 +262,25 @@ export function sseStream(session: SseSession): StreamReading {
  * ```
  */
 export function sse(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: StreamOptions): Observable<ServerSentEvent> {
-  return readStream(client, endpoint, params, options, () => {
-    const session: SseSession = { lastEventId: '', retry: undefined };
-    return { read: readSse(session), accept: 'text/event-stream', stream: sseStream(session) };
-  });
+  return readStream(client, endpoint, params, options, sseKind);
+}
+
+/**
+ * The pull form of {@link sse}: the events, read from the socket only as the
+ * loop asks for them, reconnecting and resuming as `sse()` does (see
+ * `PullStream` for the contract).
+ *
+ * @example
+ * ```ts
+ * for await (const { event, data } of pullSse(client, '/orders')) if (event === 'order') await ship(JSON.parse(data));
+ * ```
+ */
+export function pullSse(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: PullOptions): PullStream<ServerSentEvent> {
+  return pullStream(client, endpoint, params, options, sseKind);
+}
+
+/** An event stream, with a session of its own: the last event ID and reconnection time carry over its reconnections. */
+function sseKind(): StreamKind<ServerSentEvent> {
+  const session: SseSession = { lastEventId: '', retry: undefined };
+  return { open: openSse(session), accept: 'text/event-stream', stream: sseStream(session) };
 }
