@@ -41,7 +41,7 @@ export interface PullOptions extends StreamOptions {
  * ```ts
  * for await (const job of pullNdjson<Job>(client, '/jobs')) await db.insert(job);
  * for await (const jobs of pullNdjson<Job>(client, '/jobs').batches()) await db.insertMany(jobs);
- * from(pullNdjson<Job>(client, '/jobs')); // an Observable again, still read on demand
+ * from(pullNdjson<Job>(client, '/jobs')).pipe(take(10)); // an Observable: read from its subscription, closed after 10
  * ```
  */
 export interface PullStream<T> extends AsyncIterable<T> {
