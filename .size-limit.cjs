@@ -67,5 +67,9 @@ module.exports = [
     paginate: '7300 B',
     toPromise: '6700 B',
     postJson: '6500 B',
+    // Issue 19: the pull forms, apart from the Observable forms: a bundle that imports only ndjson pays nothing for them.
+    pullNdjson: '8400 B',
+    pullLines: '8300 B',
+    pullSse: '9050 B',
   }).map(([name, limit]) => scenario(`core + ${name}`, [...CORE, name], limit)),
 ];
