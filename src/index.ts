@@ -76,6 +76,6 @@ export { chunks, pullChunks } from './streams/chunks.js';
 export type { StreamOptions } from './streams/mode.js';
 export { lines, pullLines } from './streams/lines.js';
 export { ndjson, pullNdjson } from './streams/ndjson.js';
-export { paginate, parseLinkHeader, type PaginateOptions } from './streams/paginate.js';
+export { paginate, parseLinkHeader, pullPages, type PaginateOptions } from './streams/paginate.js';
 export type { PullOptions, PullStream } from './streams/pull.js';
 export { pullSse, sse, type ServerSentEvent } from './streams/sse.js';

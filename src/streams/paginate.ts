@@ -1,9 +1,10 @@
-import { EMPTY, expand, from, map, Observable } from 'rxjs';
+import { EMPTY, expand, from, lastValueFrom, map, Observable } from 'rxjs';
 import { ConfigurationError } from '../core/errors.js';
 import type { AsyncAPIClient } from '../core/client.js';
 import type { QueryParams, RequestOptions } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
 import { readJson, type Reader } from '../core/response.js';
+import { toPromise } from '../core/to-promise.js';
 import { displayUrl, joinUrl } from '../core/url.js';
 
 /**
@@ -146,6 +147,47 @@ export function nextPageTarget<T>(
 }
 
 /**
+ * What both forms of `paginate` check: `maxPages` and `next` (a bad one is a
+ * {@link ConfigurationError}), and each page's URL, params included, against
+ * those fetched: the visit it returns throws a `ConfigurationError` that
+ * names the page a next page repeats, rather than loop.
+ *
+ * @example
+ * ```ts
+ * const visit = pageVisits({ baseUrl, maxPages: 10 });
+ * visit({ endpoint: '/items' }, 1);
+ * ```
+ */
+export function pageVisits<T>(options: {
+  readonly baseUrl: URL;
+  readonly next?: PaginateOptions<T>['next'];
+  readonly maxPages?: number | undefined;
+}): (target: PageTarget, number: number) => void {
+  const maxPages = options.maxPages ?? Infinity;
+  if (!(maxPages === Infinity || (Number.isInteger(maxPages) && maxPages >= 1))) {
+    throw new ConfigurationError(`maxPages must be a whole number of 1 or more, or Infinity, not ${String(maxPages)}`);
+  }
+  if (options.next !== undefined && typeof options.next !== 'function') {
+    throw new ConfigurationError('options.next must be a function (response, body) => endpoint | params | null');
+  }
+  // Each page's URL, params included, and its number: a next page already fetched would loop forever.
+  const fetched = new Map<string, number>();
+  return (target, number) => {
+    const url = joinUrl(options.baseUrl, target.endpoint, target.params);
+    const seen = fetched.get(url.href);
+    if (seen !== undefined) {
+      throw new ConfigurationError(
+        process.env.NODE_ENV !== 'production'
+          ? `paginate: the next page, ${displayUrl(url)}, is one already fetched (page ${seen}): the pages loop. ` +
+              'Pass options.next to choose the next page (null to stop), or maxPages to bound them'
+          : 'paginate-loop',
+      );
+    }
+    fetched.set(url.href, number);
+  };
+}
+
+/**
  * Emits the body of each page, fetching the next one only after the current
  * one was emitted, and none once the subscriber has left. A next page whose
  * URL (params included) is one already fetched ends the stream with a
@@ -163,27 +205,10 @@ export function paginatePages<T>(
   options: { readonly baseUrl: URL; readonly next?: PaginateOptions<T>['next']; readonly maxPages?: number | undefined },
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
+    const visit = pageVisits(options);
     const maxPages = options.maxPages ?? Infinity;
-    if (!(maxPages === Infinity || (Number.isInteger(maxPages) && maxPages >= 1))) {
-      throw new ConfigurationError(`maxPages must be a whole number of 1 or more, or Infinity, not ${String(maxPages)}`);
-    }
-    if (options.next !== undefined && typeof options.next !== 'function') {
-      throw new ConfigurationError('options.next must be a function (response, body) => endpoint | params | null');
-    }
-    // Each page's URL, params included, and its number: a next page already fetched would loop forever.
-    const fetched = new Map<string, number>();
     const numbered = (target: PageTarget, number: number) => {
-      const url = joinUrl(options.baseUrl, target.endpoint, target.params);
-      const seen = fetched.get(url.href);
-      if (seen !== undefined) {
-        throw new ConfigurationError(
-          process.env.NODE_ENV !== 'production'
-            ? `paginate: the next page, ${displayUrl(url)}, is one already fetched (page ${seen}): the pages loop. ` +
-                'Pass options.next to choose the next page (null to stop), or maxPages to bound them'
-            : 'paginate-loop',
-        );
-      }
-      fetched.set(url.href, number);
+      visit(target, number);
       return fetchPage(target).pipe(map((page) => ({ page, number })));
     };
     return numbered(first, 1)
@@ -221,4 +246,36 @@ export function paginate<T = unknown>(client: AsyncAPIClient, endpoint: string, 
     (page) => client.read(page.endpoint, PAGE as Reader<Page<T>>, { ...request, params: page.params }),
     { baseUrl: new URL(client.baseUrl), next, maxPages },
   );
+}
+
+/**
+ * The pull form of {@link paginate}: each page's parsed body, the next page
+ * requested only when the loop asks for it (a loop that stops after two
+ * pages made two requests). The same options, checks and retry policy per
+ * page; `signal` ends a page's request at once, and the loop with an
+ * `AbortError`.
+ *
+ * @example
+ * ```ts
+ * for await (const items of pullPages<Item[]>(client, '/items', { per_page: 100 })) await db.insertMany(items);
+ * ```
+ */
+export async function* pullPages<T = unknown>(
+  client: AsyncAPIClient,
+  endpoint: string,
+  params?: QueryParams,
+  options: PaginateOptions<T> & { readonly signal?: AbortSignal } = {},
+): AsyncGenerator<T, void, undefined> {
+  const { next, maxPages = Infinity, signal, ...request } = options;
+  const baseUrl = new URL(client.baseUrl);
+  const first: PageTarget = { endpoint, params };
+  const visit = pageVisits<T>({ baseUrl, next, maxPages });
+  let target: PageTarget | undefined = first;
+  for (let number = 1; target !== undefined; number += 1) {
+    visit(target, number);
+    const page$: Observable<Page<T>> = client.read(target.endpoint, PAGE as Reader<Page<T>>, { ...request, params: target.params });
+    const page: Page<T> = await (signal === undefined ? lastValueFrom(page$) : toPromise(page$, { signal }));
+    yield page.body;
+    target = number < maxPages ? nextPageTarget(page, first, baseUrl, next) : undefined;
+  }
 }
