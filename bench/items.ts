@@ -21,7 +21,7 @@ import { median } from './driver.js';
 import { loadUndiciTransport } from './undici-build.js';
 
 /** What a contender does with one body: resolves with the number of items it took. */
-type Read = (path: string) => Promise<number>;
+export type Read = (path: string) => Promise<number>;
 
 export interface ItemsRow {
   readonly transport: 'fetch' | 'undici';
@@ -87,8 +87,8 @@ async function countBatches<T>(batches: AsyncIterable<readonly T[]>): Promise<nu
   return count;
 }
 
-/** The contenders of one transport and kind, the hand loop first. */
-async function contenders(origin: string, transport: 'fetch' | 'undici', kind: 'lines' | 'ndjson'): Promise<[string, Read][]> {
+/** The contenders of one transport and kind, the hand loop first (profile.ts profiles one of them). */
+export async function itemContenders(origin: string, transport: 'fetch' | 'undici', kind: 'lines' | 'ndjson'): Promise<[string, Read][]> {
   const api = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
   const parse = kind === 'ndjson';
   const hand: Read =
@@ -120,7 +120,7 @@ export async function measureItems(origin: string, options: { lines: number; rou
   const rows: ItemsRow[] = [];
   for (const transport of ['fetch', 'undici'] as const) {
     for (const kind of ['lines', 'ndjson'] as const) {
-      const named = await contenders(origin, transport, kind);
+      const named = await itemContenders(origin, transport, kind);
       const run = async (read: Read) => {
         const cpu = process.cpuUsage();
         const start = performance.now();
