@@ -36,7 +36,7 @@ const browser = (suffix: string, nodeEnv?: string): Options => ({
 
 export default defineConfig([
   // Node (and the types of every build): ESM and CommonJS.
-  { ...common, ...runtimeNodeEnv, entry: { index: 'src/index.ts', undici: 'src/undici/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
+  { ...common, ...runtimeNodeEnv, entry: { index: 'src/index.ts', undici: 'src/undici/index.ts', xhr: 'src/xhr/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
   browser(''),
   browser('.production', 'production'),
   browser('.development', 'development'),

@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: throughput and latency against raw fetch, undici and the
- * peer clients; cancellation and leaks; the retry storm; streaming a large
- * body; the bundle size.
+ * peer clients, the design card's pipeline and undici.request (issue 12's
+ * ratios); what each feature costs when on (features.ts) and the client's own
+ * cost without sockets (overhead.ts); cancellation and leaks; the retry
+ * storm; streaming a large body; the bundle size.
  * Prints everything, and writes bench/results/latest.json,
  * bench/results/throughput.svg and the results section of bench/README.md.
  *
@@ -9,7 +11,7 @@
  * BENCH_CONCURRENCY (1,16,64,256), BENCH_POOL (64), BENCH_LEAK_REQUESTS (25000
  * per cancel point, fetch transport; a fifth of that on undici's), BENCH_STORM_REQUESTS (2000),
  * BENCH_STREAM_MIB (100: the streamed body's size), BENCH_STREAM_ROUNDS (7),
- * BENCH_WRITE=0 to print without writing files.
+ * BENCH_FEATURES=0 to leave out the feature and overhead runs, BENCH_WRITE=0 to print without writing files.
  *
  * A Node version as argument (`npm run bench -- 24`, or `-- --node 24`; 24.22.3 for an exact one)
  * runs the whole benchmark on that Node, installed on demand by scripts/node-binary.mjs (the newest
@@ -131,6 +133,15 @@ try {
   await server.close();
 }
 
+// What a feature costs when it is on (issue 12), on each transport, and the client's own cost without sockets: their own scripts, printed here.
+if (process.env.BENCH_FEATURES !== '0') {
+  for (const [script, transport] of [['features.ts', 'fetch'], ['features.ts', 'undici'], ['overhead.ts', 'stub']] as const) {
+    console.log(`${script === 'overhead.ts' ? "the client's own cost, stub transport" : `price of each feature when on, ${transport} transport`}`);
+    spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(here(script))], { stdio: 'inherit', env: { ...process.env, BENCH_TRANSPORT: transport } });
+    console.log('');
+  }
+}
+
 const sizes = measureScenarios();
 console.log(`bundle sizes (gzip) per import scenario\n${sizeTable(sizes)}\n`);
 
@@ -155,6 +166,22 @@ for (const body of ['small JSON', '64 KiB JSON']) {
       ? { what: `undici transport, ${body}, c=64`, goal: '≥ 2.5× raw fetch', measured: `${undici.ratio.toFixed(2)}× (CPU ${undici.cpuRatio.toFixed(2)}×)`, met: undici.ratio >= 2.5 }
       : { what: `undici transport, ${body}, c=64`, goal: '≥ 2.5× raw fetch', measured: 'not measured: this build has no undici transport', met: false },
   );
+  // Issue 12: the design card's own pipeline, and undici.request, in the same rounds.
+  const card = at(body, 64, 'card pipeline');
+  if (card) {
+    const ratio = ours.reqPerSec / card.reqPerSec;
+    targets.push({ what: `fetch path ÷ card pipeline, ${body}, c=64`, goal: '≥ 0.95×', measured: `${ratio.toFixed(2)}× (CPU ${(card.cpuMicros / ours.cpuMicros).toFixed(2)}×)`, met: ratio >= 0.95 });
+  }
+  const undiciRequest = at(body, 64, 'undici.request');
+  if (undici && undiciRequest) {
+    const ratio = undici.reqPerSec / undiciRequest.reqPerSec;
+    targets.push({
+      what: `undici transport ÷ undici.request, ${body}, c=64`,
+      goal: '≥ 0.75×, ahead of every peer',
+      measured: `${ratio.toFixed(2)}× (CPU ${(undiciRequest.cpuMicros / undici.cpuMicros).toFixed(2)}×); best peer ${bestPeer.contender} ${(bestPeer.reqPerSec / undiciRequest.reqPerSec).toFixed(2)}×`,
+      met: ratio >= 0.75 && undici.reqPerSec > bestPeer.reqPerSec,
+    });
+  }
 }
 const streamed = stream.rows.find((r) => r.contender === 'rx-api-client')!;
 const rawFetch = stream.rows.find((r) => r.contender === 'fetch')!;

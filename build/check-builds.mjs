@@ -43,6 +43,16 @@ assert.equal(open.message, 'GET https://api.test/x: circuit-open', 'a feature er
 const plain = new production.AsyncAPIClient({ baseUrl: 'https://api.test', transport: answering(200) });
 const unenforced = await lastValueFrom(plain.getJson('/x', undefined, { deadline: 100 })).catch((e) => e);
 assert.equal(unenforced.message, 'deadline', 'a per-request deadline without withDeadline() is refused in production');
+const unchecked = await lastValueFrom(plain.getJson('/x', undefined, { schema: { '~standard': { version: 1, vendor: 'v', validate: (value) => ({ value }) } } })).catch((e) => e);
+assert.equal(unchecked.message, 'schema', 'a schema without withValidation() is refused in production, not left unchecked');
+// Data that its schema refuses (issue 16): the class, method and URL without the query, and the code.
+const json = (body) => (url, init) => from(init.selector(new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } })));
+const numberOnly = { '~standard': { version: 1, vendor: 'check', validate: (value) => (typeof value === 'number' ? { value } : { issues: [{ message: 'not a number', path: [] }] }) } };
+const validating = new production.AsyncAPIClient({ baseUrl: 'https://api.test', transport: json('x') }, production.withValidation());
+const refused = await lastValueFrom(validating.getJson('/x', { key: 's' }, { schema: numberOnly })).catch((e) => e);
+assert.equal(refused.name, 'ValidationError');
+assert.equal(refused.message, 'GET https://api.test/x: invalid', 'a ValidationError in production');
+assert.deepEqual(refused.issues, [{ message: 'not a number', path: [] }]);
 for (const retry of [{ maxDelay: -1 }, { factor: 0 }, { maxRetryAfter: Infinity }]) {
   assert.throws(() => new production.AsyncAPIClient({ baseUrl: 'https://api.test', retry }), { message: 'retry' }, JSON.stringify(retry));
 }

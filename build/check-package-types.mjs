@@ -2,7 +2,7 @@
 // what is published) installed in a scratch project, and its .d.ts checked without skipLibCheck under
 //   - a Node-only config: lib ES2022 and @types/node, no DOM library, ESM and CommonJS (NodeNext), the main
 //     entry and rx-api-client/undici;
-//   - a DOM config: lib ES2022 + DOM, no @types/node, as a browser app's bundler setup.
+//   - a DOM config: lib ES2022 + DOM, no @types/node, as a browser app's bundler setup, with rx-api-client/xhr.
 // The scratch project links rxjs, undici and @types/node from this repository's node_modules: nothing is
 // downloaded. Run by `npm run test:package` after the build; exits 1 when either config fails.
 import { execFileSync } from 'node:child_process';
@@ -26,6 +26,10 @@ const failed = (error: unknown): boolean => isHttpError(error) && error.response
 failed(undefined);
 `;
 const MAIN_IMPORTS = 'AsyncAPIClient, bearerTokenAuth, isHttpError, postJson, sse, withEvents, type RequestBody';
+const USE_XHR = `
+const uploads = new AsyncAPIClient({ baseUrl: 'https://api.example.com', transport: xhrTransport() }, withUploadProgress());
+upload<{ id: string }>(uploads, '/files', new Blob(['a'])).subscribe((event) => (event.type === 'result' ? event.value.id : event.loaded));
+`;
 const USE_UNDICI = `new AsyncAPIClient({ baseUrl: 'https://api.example.com', transport: undiciTransport({ connections: 4 }) });\n`;
 
 const compilerOptions = (extra) => ({ target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, ...extra });
@@ -51,7 +55,10 @@ try {
 
   writeFileSync(join(scratch, 'node.mts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\nimport { undiciTransport } from 'rx-api-client/undici';\n${USE_MAIN}${USE_UNDICI}`);
   writeFileSync(join(scratch, 'node.cts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\nimport { undiciTransport } from 'rx-api-client/undici';\n${USE_MAIN}${USE_UNDICI}`);
-  writeFileSync(join(scratch, 'dom.ts'), `import { ${MAIN_IMPORTS} } from 'rx-api-client';\n${USE_MAIN}`);
+  writeFileSync(
+    join(scratch, 'dom.ts'),
+    `import { ${MAIN_IMPORTS}, upload, withUploadProgress } from 'rx-api-client';\nimport { xhrTransport } from 'rx-api-client/xhr';\n${USE_MAIN}${USE_XHR}`,
+  );
 
   let failed = false;
   for (const [name, config] of Object.entries(configs)) {

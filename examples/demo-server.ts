@@ -4,6 +4,8 @@
  *   GET /api/quote    503 twice, then 200 with a small JSON quote (and 503 twice again, and so on)
  *   GET /api/missing  always 404
  *   GET /api/down     always 503
+ *   GET /api/export   8 MiB with its content-length, sent in 64 KiB pieces every 15 ms (about 2 s),
+ *                     logging when the client closes the connection before the end
  *   anything else     404
  *
  * It listens on 127.0.0.1 on a free port and logs every hit with the time
@@ -49,6 +51,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const hit = (counts.get(path) ?? 0) + 1;
     counts.set(path, hit);
+    const stamp = () => ((performance.now() - started) / 1000).toFixed(2);
+    if (path === '/api/export') return sendExport(res, (line) => log(`[server +${stamp()}s] GET ${path} ${line}  (hit #${hit})`));
     const route = routes[path];
     const reply: Reply = route ? route(hit) : { status: 404, body: { error: 'no such route' } };
     const auth = req.headers.authorization === 'Bearer demo-token' ? 'token ok' : 'no token';
@@ -77,4 +81,26 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         server.closeAllConnections();
       }),
   };
+}
+
+const EXPORT_SIZE = 8 * 1024 * 1024;
+const PIECE = 64 * 1024;
+
+/** The export: its length announced, its bytes sent slowly; a client that goes away stops it. */
+function sendExport(res: ServerResponse, log: (line: string) => void): void {
+  res.writeHead(200, { 'content-type': 'text/csv', 'content-length': String(EXPORT_SIZE) });
+  log(`-> 200, ${EXPORT_SIZE} bytes to send`);
+  let sent = 0;
+  const timer = setInterval(() => {
+    res.write(Buffer.alloc(PIECE, 0x61));
+    sent += PIECE;
+    if (sent >= EXPORT_SIZE) {
+      clearInterval(timer);
+      res.end();
+    }
+  }, 15);
+  res.on('close', () => {
+    clearInterval(timer);
+    log(res.writableFinished ? `sent all ${sent} bytes` : `connection closed by the client after ${sent} of ${EXPORT_SIZE} bytes`);
+  });
 }

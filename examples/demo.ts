@@ -4,13 +4,15 @@
  *
  *   npm run demo
  *
- * It takes about 9 seconds: (a) waits 2 s + 4 s for real, (b) is instant,
+ * It takes about 12 seconds: (a) waits 2 s + 4 s for real, (b) is instant,
  * (c) cancels 1 s into a 2 s wait and then watches a little longer to show
- * that no retry went out.
+ * that no retry went out, (d) downloads an export with a progress bar,
+ * cancels it half-way, then downloads it whole.
  */
-import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
-import { AsyncAPIClient, bearerTokenAuth, isHttpError, withEvents, type ClientEvent, type RetryEvent } from '../src/index.js';
+import { filter, firstValueFrom, lastValueFrom, tap } from 'rxjs';
+import { AsyncAPIClient, asBytes, bearerTokenAuth, download, isHttpError, withEvents, type ClientEvent, type RetryEvent } from '../src/index.js';
 import { startDemoServer } from './demo-server.js';
+import { progressBar } from './progress-bar.js';
 
 interface Quote {
   symbol: string;
@@ -102,6 +104,33 @@ try {
   const hits = server.hits('/api/down');
   console.log(`  server saw ${plural(hits, 'hit')} on /api/down ${hits === 1 ? '(no retry was sent)' : '(expected 1!)'}`);
   console.log('  the subscriber got no value, no error and no completion');
+
+  // (d) ------------------------------------------------------------------
+  heading('(d) a download with a progress bar: cancelled half-way, then whole');
+  const bar = progressBar(process.stdout);
+  await new Promise<void>((resolve, reject) => {
+    const half = download(client, '/export', asBytes).subscribe({
+      next: (event) => {
+        if (event.type === 'result') return;
+        bar.update(event);
+        if (event.total !== undefined && event.loaded >= event.total / 2) {
+          bar.end('cancelled');
+          half.unsubscribe(); // closes the connection: the server stops sending
+          resolve();
+        }
+      },
+      error: reject,
+    });
+  });
+  await sleep(100); // the server's line about the closed connection
+  const exported = await lastValueFrom(
+    download(client, '/export', asBytes).pipe(
+      tap((event) => event.type !== 'result' && bar.update(event)),
+      filter((event) => event.type === 'result'),
+    ),
+  );
+  bar.end('done');
+  console.log(`  got      ${exported.value.byteLength} bytes in one Uint8Array`);
 
   heading('done');
 } catch (error) {

@@ -5,9 +5,10 @@ export { AsyncAPIClient } from './core/client.js';
 export { DEFAULTS } from './core/constants.js';
 export type { BodyReadOptions, CallOptions, ClientOptions, QueryParams, QueryValue, ReadOptions, RequestBody, RequestOptions } from './core/options.js';
 export type { RetryJitter, RetryOptions, RetryPredicate } from './retry/policy.js';
-export type { AttemptContext, ResponseReader } from './core/context.js';
+export type { AttemptContext, ItemCheck, ItemPosition, ResponseReader } from './core/context.js';
+export type { StandardSchemaV1, Validated } from './core/standard-schema.js';
 export type { Reader, StreamReading } from './core/response.js';
-export { fetchTransport, type Transport } from './core/transport.js';
+export { fetchTransport, type Transport, type TransportInit } from './core/transport.js';
 export type { HeadersLike } from './core/headers.js';
 export { REDACTED } from './core/redact.js';
 export { toPromise, type ToPromiseOptions } from './core/to-promise.js';
@@ -66,10 +67,11 @@ export {
 export { IDEMPOTENT_METHODS, withIdempotencyKey } from './features/idempotency-key.js';
 export { withInterceptors, type HttpHandler, type Interceptor } from './features/interceptors.js';
 export { RetryBudget, withRetryBudget, type RetryBudgetOptions } from './features/retry-budget.js';
+export { isValidationError, ValidationError, withValidation, type SchemaOptions, type ValidationIssue, type ValidationOptions } from './features/validation/index.js';
 export { isTokenRefreshError, TokenRefreshError, withTokenRefresh, type TokenRefresh } from './features/token-refresh.js';
 
 // JSON writes: functions that take the client, the reply read inside the attempt as getJson reads one.
-export { patchJson, postJson, putJson, sendJson, type JsonWriteOptions } from './writes/json.js';
+export { patchJson, postJson, putJson, sendJson, type JsonWriteOptions, type ValidatedWriteOptions } from './writes/json.js';
 
 // Streams: functions that take the client.
 export { chunks, pullChunks } from './streams/chunks.js';
@@ -79,3 +81,9 @@ export { ndjson, pullNdjson } from './streams/ndjson.js';
 export { paginate, parseLinkHeader, pullPages, type PaginateOptions } from './streams/paginate.js';
 export type { PullOptions, PullStream } from './streams/pull.js';
 export { pullSse, sse, type ServerSentEvent } from './streams/sse.js';
+
+// Progress: transfers whose progress and result come in one stream, and the readers of a whole body.
+export { download, upload, type TransferOptions, type UploadOptions } from './progress/transfer.js';
+export type { TransferEvent, TransferProgress, TransferResult } from './progress/events.js';
+export { withUploadProgress } from './progress/upload-feature.js';
+export { asBlob, asBytes, asChunks } from './progress/readers.js';

@@ -132,6 +132,22 @@ function handle(req, res, url) {
       });
       return undefined;
     }
+    case '/upload': {
+      // Counts the body; the first `fail` hits answer 503 once it is in; `ms` holds the answer back.
+      let received = 0;
+      res.on('close', () => {
+        if (!res.writableEnded) e.aborted = true;
+      });
+      req.on('data', (chunk) => (received += chunk.length));
+      req.on('end', () => {
+        if (e.hits <= (Number.isNaN(fail) ? 0 : fail)) return send(res, 503, { error: 'unavailable', hits: e.hits });
+        const answer = () => send(res, 200, { received, hits: e.hits, contentLength: req.headers['content-length'] ?? null, contentType: req.headers['content-type'] ?? null });
+        const timer = setTimeout(answer, Number(url.searchParams.get('ms') ?? 0));
+        res.on('close', () => clearTimeout(timer));
+        return undefined;
+      });
+      return undefined;
+    }
     case '/bad-json':
       return send(res, 200, '{"not": json at all');
     case '/empty':

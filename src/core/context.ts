@@ -1,4 +1,4 @@
-import type { ObservableInput, SchedulerLike } from 'rxjs';
+import type { Observable, ObservableInput, SchedulerLike } from 'rxjs';
 import type { RequestTarget } from './errors.js';
 
 /** Which attempt of which request a response belongs to. */
@@ -16,7 +16,32 @@ export interface AttemptContext {
    * @default asyncScheduler
    */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Set when a feature checks each item of a stream (`withValidation()` with a
+   * `schema`): a stream reader passes each item through it, with where the item
+   * was, and emits what it emits instead (the item's output, or nothing when it
+   * is skipped); it errors for an item that is refused. It does nothing until
+   * subscribed: concatenate the results to keep the items in order.
+   */
+  readonly item?: ItemCheck;
 }
+
+/**
+ * Where a stream's item was: the `ndjson()` line (from 1, blank lines counted)
+ * or the `sse()` event (from 1, over every connection of the stream).
+ *
+ * @example
+ * ```ts
+ * const where: ItemPosition = { line: 3 };
+ * ```
+ */
+export interface ItemPosition {
+  readonly line?: number;
+  readonly event?: number;
+}
+
+/** A feature's check of one stream item: see {@link AttemptContext.item}. */
+export type ItemCheck = (item: unknown, where: ItemPosition) => Observable<unknown>;
 
 /**
  * Turns a response into what a method emits. It runs inside the attempt, so

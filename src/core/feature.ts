@@ -31,6 +31,10 @@
  *    - `retry`: veto a retry the policy allows, before its wait (retry
  *      budget, deadline);
  *    - `whole`: wrap the whole request, outside the retry (deadline, events);
+ *    - `item`: check each item of a stream where its reader knows its place
+ *      (validation: the `ndjson()` line, the `sse()` event); the core hands
+ *      it to the readers as `AttemptContext.item`, and the stream readers
+ *      that read items pass each through it, one at a time;
  *    - `sent`, `received`, `redirected`, `retrying`: observe (events, the
  *      breaker's probe). They must not throw.
  *
@@ -43,10 +47,25 @@
  * Hooks of several features run in the order of each feature's `order`
  * (lower first), whatever order the user passed them in: the lowest wraps
  * innermost. The built-in orders: idempotency key and interceptors 0,
- * deadline 5, circuit breaker 10, retry budget 15, token refresh 20, events
- * 90. So a replay after a token refresh passes the breaker (`attempts`); the
- * deadline vetoes a retry before the budget pays for it (`retry`); and
- * `giveUp` sees the deadline's error (`whole`).
+ * validation 4, deadline 5, circuit breaker 10, retry budget 15, token
+ * refresh 20, events 90. So a replay after a token refresh passes the
+ * breaker (`attempts`); the deadline vetoes a retry before the budget pays
+ * for it (`retry`); the check of a value runs after the retries and inside
+ * the deadline (`whole`), and `giveUp` sees the deadline's error and the
+ * validation's (`whole`).
+ *
+ * ## The transport seam
+ * Every fetch goes through the client's `Transport` (core/transport.ts),
+ * shaped like rxjs `fromFetch(url, init)` with `init.selector`. What a
+ * feature needs a transport to do travels on that `init`, set by the
+ * feature's `prepare` on the prepared request's `init` (which every attempt
+ * and redirect hop spreads), and nowhere else; a transport ignores what it
+ * cannot do. One such field so far: `init.onUploadProgress(loaded, total)`,
+ * set by `withUploadProgress()`: the transport calls it as it consumes the
+ * body, keeping its framing (fetch in Node and undici count the pull of a
+ * stream over the body; `xhrTransport()` relays XHR's upload events; a
+ * browser's fetch cannot). A transport made for tests implements it by
+ * calling it once with the body's size, or not at all.
  *
  * ## Time and events
  * Every timer a feature starts uses `client.scheduler` and reads the clock
@@ -60,6 +79,7 @@ import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import type { AuthSource } from '../auth/provider.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import type { FetchOne, Sender } from './attempt.js';
+import type { AttemptContext, ItemCheck } from './context.js';
 import type { RequestTarget } from './errors.js';
 import type { RedirectHop } from './follow-redirects.js';
 import type { RequestOptions } from './options.js';
@@ -145,6 +165,12 @@ export interface RequestHooks {
   retry?(error: unknown, delayMs: number): unknown;
   /** Wraps the whole request, outside the retry. */
   whole?<T>(request$: Observable<T>): Observable<T>;
+  /**
+   * Checks each item of a stream where its reader knows its place (the
+   * `ndjson()` line, the `sse()` event): the stream readers that read items
+   * call it through {@link AttemptContext.item}. The first feature's is used.
+   */
+  item?: ItemCheck;
   /**
    * A request is about to go to the transport: after its credentials and the
    * interceptors, as it is sent (each of an interceptor's fetches; none for an

@@ -30,7 +30,7 @@ export function fetchFollowingRedirects<T>(
   transport: Transport = fetchTransport,
 ): Observable<T> {
   options.onSend?.(request);
-  if (!options.manual) return transport(request.url.href, { ...request.init, selector: select });
+  if (!options.manual) return transport(request.url.href, Object.assign({}, request.init, { selector: select }));
   return transport(request.url.href, {
     ...request.init,
     redirect: 'manual',

@@ -83,14 +83,13 @@ export function fetchFollowingRedirects<T>(
   transport: Transport = fetchTransport,
 ): Observable<T> {
   options.onSend?.(request);
-  if (!options.manual) return transport(request.url.href, { ...request.init, selector: select });
+  if (!options.manual) return transport(request.url.href, Object.assign({}, request.init, { selector: select }));
   const refuse = (reason: string) => new RedirectError(reason, context.target, context.attempt);
 
   const hop = (url: URL, init: SendableRequest['init'], redirects: number, withAuth: boolean): Observable<T> =>
-    transport(url.href, {
-      ...init,
-      redirect: 'manual',
-      selector: (response) => {
+    transport(url.href, Object.assign({}, init, {
+      redirect: 'manual' as const,
+      selector: (response: Response) => {
         if (options.maxRedirects === 0 || !REDIRECT_STATUSES.has(response.status)) return select(response);
         const location = response.headers.get('location');
         let toUrl: URL | undefined;
@@ -118,7 +117,7 @@ export function fetchFollowingRedirects<T>(
         const keepAuth = withAuth && !decision.crossOrigin;
         const next = new URL(toUrl!);
         if (keepAuth && request.query && !next.searchParams.has(request.query.name)) next.searchParams.set(request.query.name, request.query.value);
-        const nextInit: SendableRequest['init'] = { ...init, method: decision.method, headers };
+        const nextInit: SendableRequest['init'] = Object.assign({}, init, { method: decision.method, headers });
         if (decision.dropBody) {
           delete nextInit.body;
           delete nextInit.duplex;
@@ -126,7 +125,7 @@ export function fetchFollowingRedirects<T>(
         options.onRedirect?.({ status: response.status, from: url, to: next, dropped });
         return hop(next, nextInit, redirects + 1, keepAuth);
       },
-    });
+    }));
 
   return hop(request.url, request.init, 0, true);
 }

@@ -60,11 +60,10 @@ export function prepareRequest(
   const url = joinUrl(config.baseUrl, endpoint, options.params, config.allowedOrigins);
   const target: RequestTarget = { method: verb, url: displayUrl(url) };
   const { body, contentType } = encodeBody(options, verb);
-  const headers: Record<string, string> = {
-    ...(accept === undefined ? undefined : { accept }),
-    ...(contentType === undefined ? undefined : { 'content-type': contentType }),
-    ...config.headers,
-  };
+  const headers: Record<string, string> = {};
+  if (accept !== undefined) headers.accept = accept;
+  if (contentType !== undefined) headers['content-type'] = contentType;
+  Object.assign(headers, config.headers);
   const init: PreparedRequest['init'] = { method: verb, headers };
   const ownHeaders = toHeaderRecord(options.headers, 'headers');
   if (typeof body === 'function') return { target, url, init, ownHeaders, makeBody: body, replayable: true };
@@ -85,8 +84,7 @@ export function prepareRequest(
  * ```
  */
 export function authorize(request: PreparedRequest, credentials: Credentials, extra?: Readonly<Record<string, string>>): SendableRequest {
-  const headers = { ...request.init.headers, ...credentials.headers };
-  for (const name of Object.keys(request.ownHeaders)) headers[name] = request.ownHeaders[name]!;
+  const headers: Record<string, string> = Object.assign({}, request.init.headers, credentials.headers, request.ownHeaders);
   if (extra !== undefined) Object.assign(headers, extra);
   let url = request.url;
   if (credentials.query !== undefined) {
@@ -114,7 +112,7 @@ function authNamesOf(credentials: Credentials): ReadonlySet<string> {
  * ```
  */
 export function attemptInit(request: PreparedRequest): PreparedRequest['init'] {
-  return request.makeBody ? { ...request.init, ...bodyInit(request.makeBody()) } : request.init;
+  return request.makeBody ? Object.assign({}, request.init, bodyInit(request.makeBody())) : request.init;
 }
 
 function bodyInit(body: RequestBody): Pick<PreparedRequest['init'], 'body' | 'duplex'> {

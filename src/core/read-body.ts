@@ -55,8 +55,15 @@ export async function readBodyText(response: Response, maxBodySize: number, cont
  * The body size that `content-length` announces, when it counts the bytes
  * the reader will see: with a `content-encoding` it counts the compressed
  * bytes, which say nothing certain about the size after decompression.
+ *
+ * @returns the size in bytes, or `undefined` when it is not declared or the body is re-encoded
+ * @example
+ * ```ts
+ * declaredLength(new Headers({ 'content-length': '42' })); // 42
+ * declaredLength(new Headers({ 'content-length': '42', 'content-encoding': 'gzip' })); // undefined
+ * ```
  */
-function declaredLength(headers: Headers): number | undefined {
+export function declaredLength(headers: Headers): number | undefined {
   const length = headers.get('content-length');
   if (length === null || !/^\s*\d+\s*$/.test(length)) return undefined;
   const encoding = headers.get('content-encoding');

@@ -49,6 +49,8 @@ export const REQUEST_ALIASES: Aliases = {
   method: () => "request(method, endpoint, options): the method is request()'s first argument",
   idleTimeout: () => 'a stream function (chunks, lines, ndjson, sse): idleTimeout is theirs',
   responseType: () => 'getJson() or postJson() for JSON, or client.read() with a reader',
+  onUploadProgress: () => 'upload(client, endpoint, body), with the withUploadProgress() feature passed to the client',
+  onDownloadProgress: () => 'download(client, endpoint, reader), which emits the progress and then the result',
 };
 
 /**
@@ -137,6 +139,8 @@ export function checkOptionNames(options: object): void {
 }
 
 const REQUEST_OPTIONS = ['params', 'json', 'body', 'headers', 'retry', 'timeout', 'deadline', 'maxBodySize'];
+// Request options that a feature reads, and that feature: without it on the client, the option would be ignored.
+const FEATURE_OPTIONS: Readonly<Record<string, string>> = { schema: 'withValidation()', onInvalid: 'withValidation()' };
 
 /**
  * Checks a request's options, in development builds (in production an
@@ -161,6 +165,8 @@ export function checkRequestOptions(options: unknown, featureOptions: readonly s
     // A number without withDeadline() is refused in every build (pipeline.ts); `false` (none) needs no feature.
     if (name === 'deadline' && !featureOptions.includes(name)) continue;
     if (!REQUEST_OPTIONS.includes(name) && !featureOptions.includes(name)) {
+      const feature = Object.hasOwn(FEATURE_OPTIONS, name) ? FEATURE_OPTIONS[name] : undefined;
+      if (feature !== undefined) throw new ConfigurationError(`${name} needs the ${feature} feature: new AsyncAPIClient(options, ${feature})`);
       const value = (options as Record<string, unknown>)[name];
       throw new ConfigurationError(`unknown request option ${JSON.stringify(name)}${didYouMean(name, value, REQUEST_OPTIONS, REQUEST_ALIASES)}`);
     }

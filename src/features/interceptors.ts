@@ -131,7 +131,7 @@ function withCredentialsFor(made: SendableRequest, attempt: SendableRequest, ori
     dropped.push(`?${query.name}`);
   }
   // No query key either for a same-origin redirect from there.
-  return { ...made, url, init: { ...made.init, headers }, query: undefined, ...(dropped[0] && { dropped }) };
+  return Object.assign({}, made, { url, init: { ...made.init, headers }, query: undefined }, dropped[0] && { dropped });
 }
 
 /** The interceptors answered `Response.error()` (status 0, type `error`): a network failure, the cause of a {@link NetworkError}. */

@@ -1,8 +1,9 @@
-import type { Observable } from 'rxjs';
+import { concatAll, type Observable } from 'rxjs';
 import type { AsyncAPIClient } from '../core/client.js';
 import type { QueryParams } from '../core/options.js';
+import type { AttemptContext } from '../core/context.js';
 import { checkStatus } from '../core/response.js';
-import { PLAIN_STREAM, readStream, type StreamKind, type StreamOptions } from './mode.js';
+import { PLAIN_STREAM, readBatches, readStream, type StreamKind, type StreamOptions } from './mode.js';
 import { pullStream, type PullOptions, type PullStream } from './pull.js';
 
 /** A body's bytes, each chunk as it came: an item per chunk, no copy. */
@@ -13,6 +14,20 @@ const CHUNKS: StreamKind<Uint8Array> = {
     return { push: (chunk) => [chunk], end: () => [], failed: undefined };
   },
 };
+
+/**
+ * The reader of a body's bytes as they arrive, once the status is checked
+ * (what `chunks()` reads, one chunk at a time); nothing for a response
+ * without a body (a 204). Unsubscribing closes the connection.
+ *
+ * @example
+ * ```ts
+ * client.read('/export.csv', { read: readChunks, stream: PLAIN_STREAM }); // Observable<Uint8Array>
+ * ```
+ */
+export function readChunks(response: Response, context: AttemptContext): Observable<Uint8Array> {
+  return readBatches(response, context, CHUNKS).pipe(concatAll());
+}
 
 /**
  * GETs an endpoint and emits its body's bytes as they arrive. Like every

@@ -1,9 +1,10 @@
-import { EMPTY, expand, from, lastValueFrom, map, Observable } from 'rxjs';
+import { defer, EMPTY, expand, lastValueFrom, map, Observable } from 'rxjs';
 import { ConfigurationError } from '../core/errors.js';
 import type { AsyncAPIClient } from '../core/client.js';
-import type { QueryParams, RequestOptions } from '../core/options.js';
+import type { CallOptions, QueryParams, RequestOptions } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
-import { readJson, type Reader } from '../core/response.js';
+import { readJson } from '../core/response.js';
+import type { StandardSchemaV1 } from '../core/standard-schema.js';
 import { toPromise } from '../core/to-promise.js';
 import { displayUrl, joinUrl } from '../core/url.js';
 
@@ -53,7 +54,7 @@ export interface PageTarget {
  *
  * @example
  * ```ts
- * readPage<Item[]>(response, context).subscribe((page: Page<Item[]>) => console.log(page.url, page.response.status, page.body.length));
+ * fetchPage<Item[]>(client, '/items', {}).subscribe((page: Page<Item[]>) => console.log(page.url, page.response.status, page.body.length));
  * ```
  */
 export interface Page<T> {
@@ -64,15 +65,26 @@ export interface Page<T> {
 }
 
 /**
- * The reader of a page: the parsed JSON body with its response.
+ * Fetches one page: its parsed JSON body (the request's value, so that
+ * `withValidation()` checks it with the request's `schema`, after the retries
+ * and within the deadline), with the response the reader saw.
  *
+ * @param options the request's options (`schema` among them) and the page's params
  * @example
  * ```ts
- * client.read('/items', { read: readPage, accept: 'application/json' }); // Observable<Page<unknown>>
+ * fetchPage<Item[]>(client, '/items', { params: { page: 2 } }).subscribe((page) => console.log(page.url, page.response.status, page.body.length));
  * ```
  */
-export function readPage<T>(response: Response, context: AttemptContext): Observable<Page<T>> {
-  return from(readJson(response, context)).pipe(map((body) => ({ response, body: body as T, url: response.url || context.target.url })));
+export function fetchPage<T>(client: AsyncAPIClient, endpoint: string, options: CallOptions): Observable<Page<T>> {
+  return defer(() => {
+    // What the last attempt's reader saw: the value that comes out is that attempt's body.
+    let seen: { response: Response; url: string };
+    const read = (response: Response, context: AttemptContext) => {
+      seen = { response, url: response.url || context.target.url };
+      return readJson(response, context) as Promise<T>;
+    };
+    return client.read(endpoint, { read, accept: 'application/json' }, options).pipe(map((body) => ({ response: seen.response, url: seen.url, body })));
+  });
 }
 
 /**
@@ -225,25 +237,36 @@ export function paginatePages<T>(
   });
 }
 
-const PAGE: Reader<Page<unknown>> = { read: readPage, accept: 'application/json' };
-
 /**
  * GETs pages of JSON and emits each page's parsed body: first the endpoint,
  * then the `Link` header's `rel="next"` URL (or what `options.next` returns),
  * until there is none or `maxPages` were fetched. The next page is fetched
  * only after the current one was emitted, never after unsubscribing. Each
  * page is one request with the retry policy, read within `maxBodySize`.
+ * With a `schema` (and the client's `withValidation()`), each page's body is
+ * checked before `next` sees it, and the schema's output emitted: a page that
+ * does not match ends the stream with `ValidationError` (its URL is the
+ * page's), after the pages before it were emitted.
  *
  * @example
  * ```ts
  * paginate<Item[]>(client, '/items', { per_page: 100 }).pipe(concatMap((items) => items)).subscribe(addRow);
+ * paginate(client, '/items', undefined, { schema: z.array(Item) }); // Observable<Item[]>, each page checked
  * ```
  */
+export function paginate<S extends StandardSchemaV1>(
+  client: AsyncAPIClient,
+  endpoint: string,
+  params: QueryParams | undefined,
+  options: PaginateOptions<StandardSchemaV1.InferOutput<S>> & { schema: S },
+): Observable<StandardSchemaV1.InferOutput<S>>;
+export function paginate<T = unknown>(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: PaginateOptions<T>): Observable<T>;
 export function paginate<T = unknown>(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options: PaginateOptions<T> = {}): Observable<T> {
   const { next, maxPages, ...request } = options;
   return paginatePages<T>(
     { endpoint, params },
-    (page) => client.read(page.endpoint, PAGE as Reader<Page<T>>, { ...request, params: page.params }),
+    // Object.assign, not a spread with an added key: microseconds per page in Node 20 (core/constants.ts).
+    (page) => fetchPage<T>(client, page.endpoint, Object.assign({}, request, { params: page.params })),
     { baseUrl: new URL(client.baseUrl), next, maxPages },
   );
 }
@@ -252,14 +275,27 @@ export function paginate<T = unknown>(client: AsyncAPIClient, endpoint: string, 
  * The pull form of {@link paginate}: each page's parsed body, the next page
  * requested only when the loop asks for it (a loop that stops after two
  * pages made two requests). The same options, checks and retry policy per
- * page; `signal` ends a page's request at once, and the loop with an
- * `AbortError`.
+ * page, a `schema` included (each page checked before `next` sees it);
+ * `signal` ends a page's request at once, and the loop with an `AbortError`.
  *
  * @example
  * ```ts
  * for await (const items of pullPages<Item[]>(client, '/items', { per_page: 100 })) await db.insertMany(items);
+ * for await (const items of pullPages(client, '/items', undefined, { schema: z.array(Item) })) show(items); // Item[], each page checked
  * ```
  */
+export function pullPages<S extends StandardSchemaV1>(
+  client: AsyncAPIClient,
+  endpoint: string,
+  params: QueryParams | undefined,
+  options: PaginateOptions<StandardSchemaV1.InferOutput<S>> & { schema: S; readonly signal?: AbortSignal },
+): AsyncGenerator<StandardSchemaV1.InferOutput<S>, void, undefined>;
+export function pullPages<T = unknown>(
+  client: AsyncAPIClient,
+  endpoint: string,
+  params?: QueryParams,
+  options?: PaginateOptions<T> & { readonly signal?: AbortSignal },
+): AsyncGenerator<T, void, undefined>;
 export async function* pullPages<T = unknown>(
   client: AsyncAPIClient,
   endpoint: string,
@@ -273,7 +309,7 @@ export async function* pullPages<T = unknown>(
   let target: PageTarget | undefined = first;
   for (let number = 1; target !== undefined; number += 1) {
     visit(target, number);
-    const page$: Observable<Page<T>> = client.read(target.endpoint, PAGE as Reader<Page<T>>, { ...request, params: target.params });
+    const page$ = fetchPage<T>(client, target.endpoint, Object.assign({}, request, { params: target.params }));
     const page: Page<T> = await (signal === undefined ? lastValueFrom(page$) : toPromise(page$, { signal }));
     yield page.body;
     target = number < maxPages ? nextPageTarget(page, first, baseUrl, next) : undefined;

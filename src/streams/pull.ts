@@ -1,10 +1,10 @@
-import { asyncScheduler, defer, fromEvent, map, Observable, takeUntil, type Subscriber, type Subscription } from 'rxjs';
+import { asyncScheduler, defer, fromEvent, map, Observable, Subscription, takeUntil, type Subscriber } from 'rxjs';
 import type { AsyncAPIClient } from '../core/client.js';
 import type { AttemptContext } from '../core/context.js';
 import { ConfigurationError, TimeoutError } from '../core/errors.js';
 import { resolveTimeout, type QueryParams } from '../core/options.js';
 import { abortError } from '../core/to-promise.js';
-import type { ChunkDecoder, StreamKind, StreamOptions } from './mode.js';
+import type { ChunkDecoder, CheckedDecoder, StreamKind, StreamOptions } from './mode.js';
 
 /**
  * Options of the pull forms (`pullNdjson`, `pullLines`, `pullSse`,
@@ -66,7 +66,7 @@ export function pullStream<T>(client: AsyncAPIClient, endpoint: string, params: 
       const idle = resolveTimeout(idleTimeout, Infinity, 'idleTimeout');
       // The held attempt gets no idleTimeout: a slow loop is no quiet server. The cursor times its own reads.
       const read = (response: Response, context: AttemptContext) => openCursor(response, context, made, idle);
-      return client.read(endpoint, { read, accept: made.accept, stream: made.stream }, { ...rest, params });
+      return client.read(endpoint, { read, accept: made.accept, stream: made.stream }, Object.assign({}, rest, { params }));
     });
     if (signal !== undefined) cursors$ = cursors$.pipe(takeUntil(aborted(signal)));
     return new Batches(cursors$);
@@ -123,10 +123,12 @@ class Cursor<T> {
   first: readonly T[] = [];
   #done = false;
   #closed = false;
+  /** A refused item (withValidation()'s), told after the items before it. */
+  #refused: { readonly error: unknown } | undefined;
 
   constructor(
     private readonly reader: ReadableStreamDefaultReader<Uint8Array>,
-    private readonly decoder: ChunkDecoder<T>,
+    private readonly decoder: ChunkDecoder<T> | CheckedDecoder<T>,
     private readonly subscriber: Subscriber<Cursor<T>>,
     private readonly idle: number,
     private readonly context: AttemptContext,
@@ -137,7 +139,7 @@ class Cursor<T> {
     const { decoder, subscriber } = this;
     for (;;) {
       if (subscriber.closed) return undefined;
-      const failed = decoder.failed;
+      const failed = this.#refused ?? decoder.failed;
       if (failed !== undefined) return void subscriber.error(failed.error);
       if (this.#done) return void subscriber.complete();
       let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -148,7 +150,7 @@ class Cursor<T> {
       }
       // Unsubscribed or timed out while waiting: what the read brought is not for anyone.
       if (subscriber.closed) return undefined;
-      let batch: T[];
+      let batch: T[] | Observable<T>[];
       try {
         batch = chunk.done ? decoder.end() : decoder.push(chunk.value);
       } catch (error) {
@@ -157,8 +159,41 @@ class Cursor<T> {
       this.#done = chunk.done;
       // A failure is told at the next step, after the items before it; the connection is closed now.
       if (decoder.failed !== undefined) this.close();
-      if (batch.length > 0) return batch;
+      // Checks, when the decoder made them (chosen per response, so no schema costs nothing per item).
+      if (decoder.settle && batch.length > 0) {
+        batch = await this.#check(decoder.settle(batch as Observable<T>[]));
+        if (subscriber.closed) return undefined;
+      }
+      if (batch.length > 0) return batch as T[];
     }
+  }
+
+  /**
+   * The items that pass their checks (see `settle`); a refusal closes the
+   * connection now and is told at the next step. Unsubscribing drops a
+   * pending check (an async schema's answer) and resolves with nothing.
+   */
+  #check(settled: Observable<T[]>): Promise<T[]> {
+    const { subscriber } = this;
+    return new Promise<T[]>((resolve) => {
+      let items: T[] = [];
+      const checking = new Subscription(() => {
+        subscriber.remove(checking);
+        resolve(items);
+      });
+      subscriber.add(checking);
+      checking.add(
+        settled.subscribe({
+          next: (passed) => void (items = passed),
+          error: (error: unknown) => {
+            this.#refused = { error };
+            this.close();
+            checking.unsubscribe();
+          },
+          complete: () => checking.unsubscribe(),
+        }),
+      );
+    });
   }
 
   /** Cancels the body unless it ended: a fetch's connection closes. */

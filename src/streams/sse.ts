@@ -1,12 +1,15 @@
-import type { Observable } from 'rxjs';
+import { defer, map, type Observable } from 'rxjs';
 import { ParseError } from '../core/body-errors.js';
 import type { AsyncAPIClient } from '../core/client.js';
 import type { QueryParams } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
 import { checkStatus, type StreamReading } from '../core/response.js';
+import type { StandardSchemaV1, Validated } from '../core/standard-schema.js';
+import type { SchemaOptions } from '../features/validation/index.js';
 import { bodySizeLimit, LineDecoder, utf8Length, type SizeLimit } from './lines.js';
 import { sendHeld } from '../core/held-attempt.js';
-import { decideStreamRetry, readStream, type ChunkDecoder, type StreamKind, type StreamOptions } from './mode.js';
+import { decideStreamRetry, readStream, type CheckedDecoder, type ChunkDecoder, type StreamKind, type StreamOptions } from './mode.js';
+import { settle } from './settle.js';
 import { pullStream, type PullOptions, type PullStream } from './pull.js';
 
 /**
@@ -17,13 +20,13 @@ import { pullStream, type PullOptions, type PullStream } from './pull.js';
  * client.sse('/prices').subscribe(({ event, data, id }) => console.log(event, id, JSON.parse(data)));
  * ```
  */
-export interface ServerSentEvent {
+export interface ServerSentEvent<Data = string> {
   /** The last event ID: set by this event's `id:` field or an earlier one; `''` when none was. */
   readonly id: string;
   /** The event type: the `event:` field, `message` when there is none. */
   readonly event: string;
-  /** The `data:` lines joined with `\n`. */
-  readonly data: string;
+  /** The `data:` lines joined with `\n`; with a `schema`, that text parsed as JSON and checked: the schema's output. */
+  readonly data: Data;
   /** The reconnection time the server asked for with `retry:`, in ms; `undefined` until it does. */
   readonly retry: number | undefined;
   /**
@@ -168,7 +171,9 @@ export class SseParser {
  * client.read('/feed', { read: (response, context) => readBatches(response, context, { stream: sseStream(session), open: openSse(session) }) });
  * ```
  */
-export function openSse(session: SseSession): (response: Response, context: AttemptContext) => ChunkDecoder<ServerSentEvent> | undefined {
+export function openSse(session: SseSession): (response: Response, context: AttemptContext) => ChunkDecoder<ServerSentEvent> | CheckedDecoder<ServerSentEvent> | undefined {
+  // The events of every connection, counted for withValidation()'s errors.
+  let count = 0;
   return (response, context) => {
     checkStatus(response, context);
     if (response.status === 204) return undefined;
@@ -193,13 +198,30 @@ export function openSse(session: SseSession): (response: Response, context: Atte
       }
       return events;
     };
+    const { item } = context;
+    // With a schema (withValidation()'s check), each event's check: its data as JSON, checked, told the event's
+    // number. Chosen once per response: an event stream without a schema pays nothing per event for it.
+    const checked = (event: ServerSentEvent): Observable<ServerSentEvent> => {
+      const number = (count += 1);
+      return defer(() => {
+        let data: unknown;
+        try {
+          data = JSON.parse(event.data);
+        } catch (cause) {
+          throw new ParseError(cause, event.data, response.status, context.target, context.attempt);
+        }
+        return item!(data, { event: number }).pipe(map((checked) => ({ ...event, data: checked }) as unknown as ServerSentEvent));
+      });
+    };
+    const decode = item ? (batch: string[]) => parse(batch).map(checked) : parse;
     return {
-      push: (chunk) => parse(lines.push(chunk)),
-      end: () => parse(lines.end()),
+      settle: item && settle,
+      push: (chunk: Uint8Array) => decode(lines.push(chunk)),
+      end: () => decode(lines.end()),
       get failed() {
         return failed ?? lines.failed;
       },
-    };
+    } as ChunkDecoder<ServerSentEvent> | CheckedDecoder<ServerSentEvent>;
   };
 }
 
@@ -256,31 +278,50 @@ export function sseStream(session: SseSession): StreamReading {
  * the stream (or answers 204). Sends `accept: text/event-stream`. A connection
  * quiet for longer than `idleTimeout` is dropped and reconnected as any other.
  *
+ * With a `schema` (and the client's `withValidation()`) each event's data
+ * is parsed as JSON (`ParseError` when it is not) and checked, and `data` is
+ * the schema's output: the first invalid event ends the stream with
+ * `ValidationError` naming its number, unless `onInvalid` skips it.
+ *
  * @example
  * ```ts
  * sse(client, '/prices').pipe(filter((e) => e.event === 'price')).subscribe((e) => show(JSON.parse(e.data)));
+ * sse(client, '/prices', undefined, { schema: Price }).subscribe((e) => show(e.data)); // data: z.output<typeof Price>
  * ```
  */
-export function sse(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: StreamOptions): Observable<ServerSentEvent> {
-  return readStream(client, endpoint, params, options, sseKind);
+export function sse<S extends StandardSchemaV1 | undefined = undefined>(
+  client: AsyncAPIClient,
+  endpoint: string,
+  params?: QueryParams,
+  options?: StreamOptions & SchemaOptions<S>,
+): Observable<ServerSentEvent<Validated<S, string>>> {
+  return readStream(client, endpoint, params, options, sseKind<ServerSentEvent<Validated<S, string>>>);
 }
 
 /**
  * The pull form of {@link sse}: the events, read from the socket only as the
  * loop asks for them, reconnecting and resuming as `sse()` does (see
- * `PullStream` for the contract).
+ * `PullStream` for the contract); a `schema` checks each event's data as
+ * `sse()` does, numbering the events over every connection.
  *
  * @example
  * ```ts
  * for await (const { event, data } of pullSse(client, '/orders')) if (event === 'order') await ship(JSON.parse(data));
+ * for await (const { data } of pullSse(client, '/prices', undefined, { schema: Price })) show(data); // data: z.output<typeof Price>
  * ```
  */
-export function pullSse(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: PullOptions): PullStream<ServerSentEvent> {
-  return pullStream(client, endpoint, params, options, sseKind);
+export function pullSse<S extends StandardSchemaV1 | undefined = undefined>(
+  client: AsyncAPIClient,
+  endpoint: string,
+  params?: QueryParams,
+  options?: PullOptions & SchemaOptions<S>,
+): PullStream<ServerSentEvent<Validated<S, string>>> {
+  return pullStream(client, endpoint, params, options, sseKind<ServerSentEvent<Validated<S, string>>>);
 }
 
-/** An event stream, with a session of its own: the last event ID and reconnection time carry over its reconnections. */
-function sseKind(): StreamKind<ServerSentEvent> {
+/** An event stream, with a session of its own: the last event ID, reconnection time and event count carry over its reconnections. */
+function sseKind<T>(): StreamKind<T> {
   const session: SseSession = { lastEventId: '', retry: undefined };
-  return { open: openSse(session), accept: 'text/event-stream', stream: sseStream(session) };
+  // T: the events, their data typed by the schema's output (or text) as the function's signature says.
+  return { open: openSse(session), accept: 'text/event-stream', stream: sseStream(session) } as unknown as StreamKind<T>;
 }

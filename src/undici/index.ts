@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
-import { from, Observable, type ObservableInput, type Subscription } from 'rxjs';
+import { from, Observable, type Subscription } from 'rxjs';
 import { Agent, type Dispatcher } from 'undici';
 import { ConfigurationError } from '../core/errors.js';
 import { refusedLocally } from '../core/local-refusal.js';
 import { didYouMean } from '../core/suggest.js';
-import type { Transport } from '../core/transport.js';
+import type { Transport, TransportInit } from '../core/transport.js';
+import { countedBody } from '../core/upload-count.js';
 import { asFetchError, toResponse } from './response.js';
 
 /**
@@ -55,7 +56,7 @@ export interface UndiciTransportOptions {
 export function undiciTransport(options: UndiciTransportOptions = {}): Transport {
   checkOptions(options);
   const dispatcher = options.dispatcher ?? new Agent(options.connections === undefined ? {} : { connections: options.connections });
-  return <T>(url: string, init: RequestInit & { selector: (response: Response) => ObservableInput<T> }) =>
+  return <T>(url: string, init: TransportInit<T>) =>
     new Observable<T>((subscriber) => {
       // undici takes an EventEmitter as its abort signal (documented): in Node 20 an
       // AbortController costs as much as the rest of the transport (makeTransferable).
@@ -137,14 +138,24 @@ function checkOptions(options: UndiciTransportOptions): void {
   }
 }
 
-/** What undici needs to send `init` to `url`: at once, or once a body that is not a string is encoded. */
-function toDispatchOptions(url: string, init: RequestInit): Dispatcher.RequestOptions | Promise<Dispatcher.RequestOptions> {
+/**
+ * What undici needs to send `init` to `url`: at once, or once a body that is not a string is encoded.
+ * An upload whose progress is asked for is counted as undici pulls it (../core/upload-count.ts): a Blob,
+ * so sent with its content-length, or a stream.
+ */
+function toDispatchOptions(url: string, init: TransportInit<unknown>): Dispatcher.RequestOptions | Promise<Dispatcher.RequestOptions> {
+  const report = init.onUploadProgress;
+  if (report !== undefined && init.body !== undefined && init.body !== null) {
+    const body = countedBody(init.body, report);
+    const counted = (encoded: BodyInit) => toDispatchOptions(url, { ...init, body: encoded, onUploadProgress: undefined });
+    return body instanceof Promise ? body.then(counted) : counted(body);
+  }
   const target = new URL(url);
   // The client hands over a record of lower-case names, checked already; anything else goes through Headers.
   const given = init.headers;
   const headers: Record<string, string> =
     given !== null && typeof given === 'object' && Object.getPrototypeOf(given) === Object.prototype
-      ? { ...(given as Record<string, string>) }
+      ? Object.assign({}, given as Record<string, string>)
       : Object.fromEntries(new Headers(given));
   const options: Dispatcher.RequestOptions = {
     origin: target.origin,
