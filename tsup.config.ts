@@ -36,7 +36,17 @@ const browser = (suffix: string, nodeEnv?: string): Options => ({
 
 export default defineConfig([
   // Node (and the types of every build): ESM and CommonJS.
-  { ...common, ...runtimeNodeEnv, entry: { index: 'src/index.ts', undici: 'src/undici/index.ts', xhr: 'src/xhr/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
+  { ...common, ...runtimeNodeEnv, entry: { index: 'src/index.ts', undici: 'src/undici/index.ts', xhr: 'src/xhr/index.ts', testing: 'src/testing/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
+  // rx-api-client/angular: its own build, importing the package's other entries by name (not bundling copies),
+  // so that an app has one AsyncAPIClient class (the injection token) whichever build of the main entry it gets.
+  {
+    ...common,
+    ...runtimeNodeEnv,
+    entry: { angular: 'src/angular/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    external: [...(common.external ?? []), /^@angular\//, 'rx-api-client', 'rx-api-client/testing'],
+  },
   browser(''),
   browser('.production', 'production'),
   browser('.development', 'development'),

@@ -1,4 +1,8 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+// The Angular entry imports the package by name: those names resolve to the source (build/self-references.cjs).
+const selfReferences: Record<string, string> = createRequire(import.meta.url)('./build/self-references.cjs');
 
 const NODE_SPECS = ['spec/**/*.spec.ts'];
 const NOT_NODE = ['spec/**/*.browser.spec.ts', 'node_modules/**'];
@@ -14,9 +18,13 @@ const PURE = 'pure functions or in-memory objects: no request is sent, so no tra
  * here runs on both transports.
  */
 const FILES_NOT_ON_UNDICI: Readonly<Record<string, string>> = {
+  'spec/angular/server.spec.ts': 'on the test transport: the default one is never used',
+  'spec/angular/provide.spec.ts': 'on the test transport: the default one is never used',
+  'spec/testing/test-transport.spec.ts': 'the test transport is its own transport: the default one is never used',
   'spec/core/transport.spec.ts': 'about fetchTransport and resolveTransport themselves, which the undici run replaces',
   'spec/undici/index.spec.ts': 'runs on both transports already, in the fetch project',
   'spec/auth/helpers.spec.ts': PURE,
+  'spec/docs/options.spec.ts': PURE,
   'spec/features/circuit-breaker.spec.ts': PURE,
   'spec/features/events.spec.ts': PURE,
   'spec/core/pipeline.spec.ts': 'runs the pipeline on a transport stand-in in virtual time; no socket to swap',
@@ -28,6 +36,7 @@ const FILES_NOT_ON_UNDICI: Readonly<Record<string, string>> = {
   'spec/core/redirect.spec.ts': PURE,
   'spec/core/response.spec.ts': PURE,
   'spec/retry/backoff.spec.ts': PURE,
+  'spec/features/poll/pace.spec.ts': PURE,
   'spec/features/retry-budget.spec.ts': PURE,
   'spec/retry/decide.spec.ts': PURE,
   'spec/core/retry.spec.ts': PURE,
@@ -38,6 +47,7 @@ const FILES_NOT_ON_UNDICI: Readonly<Record<string, string>> = {
 };
 
 export default defineConfig({
+  resolve: { alias: Object.entries(selfReferences).map(([name, path]) => ({ find: new RegExp(`^${name}$`), replacement: path })) },
   test: {
     environment: 'node',
     passWithNoTests: false,

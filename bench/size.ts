@@ -98,7 +98,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     return !scenario.passed || (relative !== undefined && (row.marginal ?? 0) > relative);
   });
   if (failed.length > 0) {
-    console.error(`\nsize budgets passed: ${failed.map((row) => row.scenario).join('; ')}`);
+    console.error(`\nsize budgets exceeded: ${failed.map((row) => row.scenario).join('; ')}`);
     process.exit(1);
   }
   console.log('\nsize budgets hold');

@@ -2,7 +2,8 @@
 // - the browser build that reads NODE_ENV at run time loads where there is no `process` (a browser without a
 //   bundler's define), with full messages;
 // - the `production` build carries the short codes, the `development` build the full messages;
-// - `require` under the `browser` condition (Jest with jsdom) gets the CommonJS build, not ESM.
+// - `require` under the `browser` condition (Jest with jsdom) gets the CommonJS build, not ESM;
+// - rx-api-client/testing and rx-api-client/angular, ESM and CommonJS, with a client of the same format.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,34 @@ for (const retry of [{ maxDelay: -1 }, { factor: 0 }, { maxRetryAfter: Infinity 
 }
 assert.match(messageOf(await load('browser/index.development.js')), /not an absolute URL/, 'the development build: full messages');
 
+// rx-api-client/testing as published, ESM and CommonJS: under the built client, a 503 retried in virtual time.
+const { createRequire } = await import('node:module');
+const { TestScheduler } = await import('rxjs/testing');
+for (const [format, testing, main] of [
+  ['ESM', await load('testing.js'), await load('index.js')],
+  ['CommonJS', createRequire(import.meta.url)('../dist/testing.cjs'), createRequire(import.meta.url)('../dist/index.cjs')],
+]) {
+  const scheduler = new TestScheduler(assert.deepEqual);
+  const api = testing.testTransport({ scheduler });
+  api.on('GET', '/items', testing.statusReply(503), { body: [1] });
+  const items = lastValueFrom(new main.AsyncAPIClient({ baseUrl: 'https://api.test', transport: api, scheduler }).getJson('/items'));
+  await testing.settle(scheduler);
+  assert.deepEqual(await items, [1], `${format} testing entry`);
+  assert.deepEqual(api.requests.map((request) => request.time), [0, 2000], `${format} testing entry: virtual time`);
+}
+
+// rx-api-client/angular as published, ESM and CommonJS: it imports the package by name, and the client it
+// provides is the main entry's own class (the token an app injects).
+for (const [format, angular, main, core] of [
+  ['ESM', await load('angular.js'), await load('index.js'), await import('@angular/core')],
+  ['CommonJS', createRequire(import.meta.url)('../dist/angular.cjs'), createRequire(import.meta.url)('../dist/index.cjs'), createRequire(import.meta.url)('@angular/core')],
+]) {
+  const injector = core.Injector.create({ providers: [angular.provideApiClient({ baseUrl: 'https://api.test' }), angular.provideApiClientTesting()] });
+  injector.get(angular.API_TEST_TRANSPORT).on('GET', '/items', { body: [2] });
+  assert.ok(injector.get(main.AsyncAPIClient) instanceof main.AsyncAPIClient, `${format} angular entry: the main entry's class`);
+  assert.deepEqual(await lastValueFrom(injector.get(main.AsyncAPIClient).getJson('/items')), [2], `${format} angular entry`);
+}
+
 const resolved = execFileSync(process.execPath, ['--conditions=browser', '-p', "require.resolve('rx-api-client')"], { cwd: root, encoding: 'utf8' }).trim();
 assert.match(resolved, /dist[\\/]index\.cjs$/, `require under the browser condition resolves to ${resolved}`);
-console.log('builds: the browser build loads without process; production and development messages; require under browser is CommonJS');
+console.log('builds: the browser build loads without process; production and development messages; require under browser is CommonJS; the testing and angular entries, ESM and CommonJS');

@@ -137,12 +137,12 @@ describe('what the matrix rows do not show', () => {
   });
 });
 
-describe("the README's failure behaviour table", () => {
+describe("docs/failure-behaviour.md's table", () => {
   /** The cells of the first table after `heading`, header row first. */
   function tableAfter(markdown: string, heading: string): string[][] {
     const lines = markdown.split('\n');
     const start = lines.findIndex((line) => line.trim() === heading);
-    expect(start, `README has no "${heading}" heading`).toBeGreaterThanOrEqual(0);
+    expect(start, `docs/failure-behaviour.md has no "${heading}" heading`).toBeGreaterThanOrEqual(0);
     const first = lines.findIndex((line, i) => i > start && line.startsWith('|'));
     const rows: string[][] = [];
     for (let i = first; i < lines.length && lines[i]!.startsWith('|'); i += 1) {
@@ -152,8 +152,8 @@ describe("the README's failure behaviour table", () => {
   }
 
   it('is the fault matrix, row for row', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const [header, separator, ...rows] = tableAfter(readme, '## Failure behaviour');
+    const page = readFileSync(new URL('../docs/failure-behaviour.md', import.meta.url), 'utf8');
+    const [header, separator, ...rows] = tableAfter(page, '# Failure behaviour');
     expect(header).toEqual(['fault', 'call', 'outcome', 'attempts', 'error']);
     expect(separator!.every((cell) => /^:?-+:?$/.test(cell))).toBe(true);
     expect(rows).toEqual(FAULT_MATRIX.map(readmeRow));

@@ -70,6 +70,12 @@ export { RetryBudget, withRetryBudget, type RetryBudgetOptions } from './feature
 export { isValidationError, ValidationError, withValidation, type SchemaOptions, type ValidationIssue, type ValidationOptions } from './features/validation/index.js';
 export { isTokenRefreshError, TokenRefreshError, withTokenRefresh, type TokenRefresh } from './features/token-refresh.js';
 
+// Dashboards: a conditional, shared, cancellable poll of an endpoint's state.
+export { poll, pollValues, type PollOptions, type PollState } from './features/poll/poll.js';
+export type { PollBackoff, PollPace } from './features/poll/pace.js';
+export { withSharing } from './features/sharing.js';
+export { withCache, type CacheOptions, type ClientCache } from './features/cache.js';
+
 // JSON writes: functions that take the client, the reply read inside the attempt as getJson reads one.
 export { patchJson, postJson, putJson, sendJson, type JsonWriteOptions, type ValidatedWriteOptions } from './writes/json.js';
 

@@ -1,35 +1,28 @@
 /**
  * An Angular service over rx-api-client, written the way an Angular app
- * writes one: the client comes from the injector, the service exposes cold
- * Observables, and whoever subscribes decides when a request ends. In an app
- * you would add `@Injectable({ providedIn: 'root' })`; this example stays
- * undecorated so that it runs without Angular's compiler, and the injector
- * creates it the same way (`inject()` works in its field initialisers).
+ * writes one: the client comes from the injector (`provideApiClient()` from
+ * rx-api-client/angular), the service exposes cold Observables, and whoever
+ * subscribes (a component, `rxResource`, `toSignal`) decides when a request
+ * ends: unsubscribing aborts it.
  *
- *   providers: [provideApiClient({ baseUrl: 'https://api.example.com/v1' }, withRetryBudget()), ItemsService]
+ *   bootstrapApplication(ItemListComponent, {
+ *     providers: [provideZonelessChangeDetection(), provideApiClient({ baseUrl: 'https://api.example.com/v1' }, withRetryBudget())],
+ *   });
  */
-import { DestroyRef, inject, InjectionToken, type Provider } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Injectable, inject } from '@angular/core';
 import { debounceTime, distinctUntilChanged, map, switchMap, type Observable } from 'rxjs';
-import { AsyncAPIClient, sse, type ClientOptions, type Feature, type ServerSentEvent } from '../../src/index.js';
+import { AsyncAPIClient, sse, type ServerSentEvent } from 'rx-api-client';
 
 export interface Item {
   id: number;
   name: string;
 }
 
-/** The client, one per injector. */
-export const API_CLIENT = new InjectionToken<AsyncAPIClient>('API_CLIENT');
-
-/** Provides {@link API_CLIENT} built from `options` and the opt-in `features` (`withCircuitBreaker()`...), as `provideHttpClient(withFetch())` does. */
-export function provideApiClient(options: ClientOptions, ...features: Feature[]): Provider {
-  return { provide: API_CLIENT, useFactory: () => new AsyncAPIClient(options, ...features) };
-}
-
+@Injectable({ providedIn: 'root' })
 export class ItemsService {
-  readonly #client = inject(API_CLIENT);
+  readonly #client = inject(AsyncAPIClient);
 
-  /** One page of items. Unsubscribing (a component destroyed, `switchMap`) aborts the request. */
+  /** One page of items. Unsubscribing (a component destroyed, `switchMap`, a new `rxResource` page) aborts the request. */
   list(page = 1): Observable<Item[]> {
     return this.#client.getJson<Item[]>('/items', { page });
   }
@@ -46,22 +39,5 @@ export class ItemsService {
   /** Live changes as Server-Sent Events, resumed with Last-Event-ID after a drop. */
   changes(): Observable<Item> {
     return sse(this.#client, '/items/changes').pipe(map((event: ServerSentEvent) => JSON.parse(event.data) as Item));
-  }
-}
-
-/**
- * What a component does with the service: it subscribes, and its
- * `DestroyRef` ends the subscription (aborting the request) when it goes.
- */
-export class ItemListComponent {
-  readonly #items = inject(ItemsService);
-  readonly #destroyRef = inject(DestroyRef);
-  items: Item[] = [];
-
-  load(page = 1): void {
-    this.#items
-      .list(page)
-      .pipe(takeUntilDestroyed(this.#destroyRef))
-      .subscribe((items) => (this.items = items));
   }
 }

@@ -13,6 +13,7 @@ import {
 } from '../../src/index.js';
 import type { ClientContext, RequestContext } from '../../src/core/feature.js';
 import { resolveClientOptions, resolveTimeout } from '../../src/core/options.js';
+import { JSON_READER } from '../../src/core/response.js';
 import { authorize, prepareRequest } from '../../src/core/prepare.js';
 import { CIRCUIT_BREAKER_DEFAULTS } from '../../src/features/circuit-breaker/index.js';
 import { addIdempotencyKey } from '../../src/features/idempotency-key.js';
@@ -54,7 +55,7 @@ describe('resolveClientOptions', () => {
 
   it('has no deadline by default: withDeadline() with no argument limits no request', () => {
     const client = { scheduler: asyncScheduler } as unknown as ClientContext;
-    const request = (options: RequestContext['options']) => ({ target: { method: 'GET', url: 'https://h/x' }, options, replayable: true, stream: false, attempts: 0 });
+    const request = (options: RequestContext['options']) => ({ target: { method: 'GET', url: 'https://h/x' }, options, reader: JSON_READER, replayable: true, stream: false, attempts: 0 });
     const hooks = withDeadline().setup(client);
     expect(hooks.options).toEqual(['deadline']);
     expect(hooks.start?.(request({}))).toBeUndefined();

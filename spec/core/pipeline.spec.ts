@@ -1,24 +1,22 @@
-// runRequest on its own, in virtual time: a transport stand-in answers after 10 ms with the
-// statuses it is given, and the client's core is built as AsyncAPIClient builds it (its one
+// runRequest on its own, in virtual time: the test transport (rx-api-client/testing) answers after
+// 10 ms with the statuses it is given, and the client's core is built as AsyncAPIClient builds it (its one
 // feature, withEvents(), set up with the client's context).
-import { from, map, mergeMap, timer } from 'rxjs';
+import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, withEvents, type ClientEvent, type Transport } from '../../src/index.js';
+import { ConfigurationError, withEvents, type ClientEvent } from '../../src/index.js';
 import { resolveClientOptions, type ClientOptions } from '../../src/core/options.js';
 import { clientCore, runRequest } from '../../src/core/pipeline.js';
 import { RESPONSE_READER } from '../../src/core/response.js';
+import { testTransport } from '../../src/testing/index.js';
 
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 /** The core of a client whose transport answers each call with the next status, 10 ms later; `calls` counts them. */
 function coreOf(scheduler: TestScheduler, statuses: number[], options: Partial<ClientOptions> = {}) {
-  const calls: string[] = [];
-  const transport: Transport = (url, init) => {
-    calls.push(url);
-    const status = statuses[calls.length - 1] ?? 200;
-    return timer(10, scheduler).pipe(mergeMap(() => from(init.selector(new Response(null, { status })))));
-  };
+  // The statuses in turn, then 200s.
+  const transport = testTransport({ scheduler }).on('*', '*', ...[...statuses, 200].map((status) => ({ status, delay: 10 })));
+  const calls = transport.requests;
   const events = withEvents();
   const seen: string[] = [];
   events.events$.subscribe((event: ClientEvent) => seen.push(`${event.type} ${'attempt' in event ? event.attempt : event.type === 'circuit' ? '' : event.attempts}`));
@@ -35,7 +33,7 @@ describe('runRequest', () => {
     scheduler.run(({ expectObservable }) => {
       expectObservable(runRequest(core, get()).pipe(map((response) => response.status))).toBe('6030ms (a|)', { a: 200 });
     });
-    expect(calls).toEqual(['https://api.test/v1/items', 'https://api.test/v1/items', 'https://api.test/v1/items']);
+    expect(calls.map((request) => request.url)).toEqual(['https://api.test/v1/items', 'https://api.test/v1/items', 'https://api.test/v1/items']);
     expect(seen).toEqual(['request 1', 'response 1', 'retry 1', 'request 2', 'response 2', 'retry 2', 'request 3', 'response 3']);
   });
 

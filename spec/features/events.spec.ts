@@ -1,11 +1,10 @@
-import { from, mergeMap, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { AsyncAPIClient } from '../../src/core/client.js';
 import type { ClientContext, Feature, FeatureEvent } from '../../src/core/feature.js';
-import type { Transport } from '../../src/core/transport.js';
 import { withCircuitBreaker } from '../../src/features/circuit-breaker/index.js';
 import { withEvents, type ClientEvent } from '../../src/features/events.js';
+import { testTransport } from '../../src/testing/index.js';
 
 const event: ClientEvent = { type: 'request', method: 'GET', url: 'https://h/x', requestId: 1, time: 0, attempt: 1, headers: {} };
 
@@ -67,13 +66,10 @@ describe('withEvents', () => {
 });
 
 describe('withEvents: telling requests apart', () => {
-  /** A client whose transport answers its nth call with `statuses[n]` after `delays[n]` ms of the test scheduler. */
+  /** A client whose transport answers its nth call with `statuses[n]` after `delays[n]` ms of the test scheduler (then 200 after 1 ms). */
   function clientOf(scheduler: TestScheduler, answers: readonly (readonly [status: number, delayMs: number])[], ...features: Feature[]) {
-    let calls = 0;
-    const transport: Transport = (_url, init) => {
-      const [status, delayMs] = answers[calls++] ?? [200, 1];
-      return timer(delayMs, scheduler).pipe(mergeMap(() => from(init.selector(new Response('{}', { status, headers: { 'content-type': 'application/json' } })))));
-    };
+    const replies = [...answers, [200, 1] as const].map(([status, delay]) => ({ status, delay, body: {} }));
+    const transport = testTransport({ scheduler }).on('GET', '*', ...replies);
     const events = withEvents();
     const seen: ClientEvent[] = [];
     events.events$.subscribe((e) => seen.push(e));

@@ -1,12 +1,11 @@
-import { from, mergeMap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, HttpError, NetworkError, TimeoutError } from '../../src/core/errors.js';
 import { ParseError } from '../../src/core/body-errors.js';
 import { AsyncAPIClient } from '../../src/core/client.js';
 import type { Feature } from '../../src/core/feature.js';
-import type { Transport } from '../../src/core/transport.js';
 import { RetryBudget, withRetryBudget } from '../../src/features/retry-budget.js';
+import { statusReply, testTransport } from '../../src/testing/index.js';
 
 const target = { method: 'GET', url: 'https://h/x' };
 
@@ -71,17 +70,13 @@ describe('withRetryBudget', () => {
    */
   function attemptsOf(maxAttempts: number, ...features: Feature[]): number {
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-    let calls = 0;
-    const transport: Transport = (_url, init) => {
-      calls += 1;
-      return scheduler.createColdObservable('(r|)', { r: new Response(null, { status: 503 }) }).pipe(mergeMap((response) => from(init.selector(response))));
-    };
+    const transport = testTransport({ scheduler }).on('GET', '/x', statusReply(503));
     const client = new AsyncAPIClient({ baseUrl: 'https://h/', transport, scheduler, retry: { maxAttempts, baseDelay: 0 } }, ...features);
     let failed = false;
     client.request('GET', 'x').subscribe({ error: () => (failed = true) });
     scheduler.flush();
     expect(failed).toBe(true);
-    return calls;
+    return transport.requests.length;
   }
 
   it('is off unless named; withRetryBudget() gives each client its own default bucket; settings fill in the defaults; a shared one is kept', () => {

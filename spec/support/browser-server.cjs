@@ -70,6 +70,7 @@ function handle(req, res, url) {
       aborted: e.aborted,
       ...(e.lastEventIds ? { lastEventIds: e.lastEventIds } : {}),
       ...(e.written === undefined ? {} : { written: e.written }),
+      ...(e.notModified === undefined ? {} : { conditional: e.conditional, notModified: e.notModified }),
     });
   }
 
@@ -113,6 +114,20 @@ function handle(req, res, url) {
     }
     case '/missing':
       return send(res, 404, { error: 'not found' });
+    case '/etag': {
+      // An ETag that changes every `every` answers (default never): 304 to a matching If-None-Match, counted.
+      const every = Number(url.searchParams.get('every') ?? Infinity);
+      const version = 1 + Math.floor((e.hits - 1) / every);
+      const etag = `"v${version}"`;
+      e.conditional = (e.conditional ?? 0) + (req.headers['if-none-match'] === undefined ? 0 : 1);
+      e.notModified = e.notModified ?? 0;
+      if (req.headers['if-none-match'] === etag) {
+        e.notModified += 1;
+        res.writeHead(304, { etag, 'cache-control': 'no-cache' });
+        return res.end();
+      }
+      return send(res, 200, { version }, { etag, 'cache-control': 'no-cache' });
+    }
     case '/echo':
       return send(res, 200, {
         method: req.method,

@@ -11,6 +11,9 @@ export interface Hits {
   lastEventIds?: string[];
   /** /api/export: the lines the server has written (the socket took them). */
   written?: number;
+  /** Only for keys used on /api/etag: requests with If-None-Match, and the 304s among them. */
+  conditional?: number;
+  notModified?: number;
 }
 
 export const API = `${location.origin}/api`;

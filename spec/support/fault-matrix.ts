@@ -5,7 +5,7 @@ export type ErrorName = 'NetworkError' | 'TimeoutError' | 'HttpError' | 'ParseEr
 
 /** One row of the fault matrix: what the server does, and how the client must end. */
 export interface FaultCase {
-  /** The fault as the README's "Failure behaviour" table names it. */
+  /** The fault as the table of docs/failure-behaviour.md names it. */
   readonly label: string;
   readonly fault: Fault;
   /** How many hits get the fault before clean answers start; every hit when absent. */
@@ -31,7 +31,7 @@ export const STALL_TIMEOUT_MS = 100;
 
 /**
  * The fault matrix, with the client's defaults (3 attempts, 50 MiB
- * `maxBodySize`) and a retry `baseDelay` of 1 ms. The README's "Failure
+ * `maxBodySize`) and a retry `baseDelay` of 1 ms. docs/failure-behaviour.md's "Failure
  * behaviour" table is checked against it, row by row.
  *
  * The 429 row sends `Retry-After: 0`, so the server's wait is no wait.
@@ -61,13 +61,13 @@ export const FAULT_MATRIX: readonly FaultCase[] = [
   { label: 'redirect loop (Node; browsers stop at 20 themselves)', fault: 'redirect-loop', call: 'getJson', attempts: 1, hits: 21, error: 'RedirectError' },
 ];
 
-/** The "outcome" cell of the README table for a row. */
+/** The "outcome" cell of the docs/failure-behaviour.md table for a row. */
 export function outcomeText(row: FaultCase): string {
   if (row.error === undefined) return row.attempts === 1 ? 'value' : 'value after retries';
   return row.attempts === 1 ? 'fails at once' : 'fails after retries';
 }
 
-/** A row as the README table shows it: fault, call, outcome, attempts, error. */
+/** A row as the docs/failure-behaviour.md table shows it: fault, call, outcome, attempts, error. */
 export function readmeRow(row: FaultCase): string[] {
   return [row.label, `\`${row.call}\``, outcomeText(row), String(row.attempts), row.error === undefined ? '—' : `\`${row.error}\``];
 }

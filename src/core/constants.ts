@@ -37,16 +37,27 @@ export const DEFAULTS = Object.freeze({
   /** How many redirects one attempt follows (where the client follows them itself). */
   maxRedirects: 20,
   // Frozen: every client shares these objects, and a change to one would change their policy.
+  /** The retry policy: 3 attempts, waits of 2 s then 4 s, on 429, 5xx, network errors and timeouts. */
   retry: Object.freeze({
+    /** Attempts in all, the first included. */
     maxAttempts: 3,
+    /** The first computed wait, in ms. */
     baseDelay: 2_000,
+    /** Each computed wait is this times the previous one. */
     factor: 2,
+    /** The longest computed wait, in ms: no cap. */
     maxDelay: Infinity,
+    /** Waits exactly the computed time. */
     jitter: 'none' as 'none' | 'full' | 'equal',
+    /** The random source of `jitter`, from 0 to 1. */
     random: Math.random,
+    /** The statuses retried: 429 and every status from 500. */
     statuses: (status: number): boolean => status === 429 || status >= 500,
+    /** Every method is retried. */
     methods: 'all' as readonly string[] | 'all',
+    /** No predicate asked before the rules. */
     retryOn: undefined as ((error: unknown, attempt: number) => boolean | undefined) | undefined,
+    /** The longest server-requested wait honoured, in ms. */
     maxRetryAfter: 60_000,
   }),
 });

@@ -48,11 +48,17 @@
  * (lower first), whatever order the user passed them in: the lowest wraps
  * innermost. The built-in orders: idempotency key and interceptors 0,
  * validation 4, deadline 5, circuit breaker 10, retry budget 15, token
- * refresh 20, events 90. So a replay after a token refresh passes the
- * breaker (`attempts`); the deadline vetoes a retry before the budget pays
- * for it (`retry`); the check of a value runs after the retries and inside
- * the deadline (`whole`), and `giveUp` sees the deadline's error and the
- * validation's (`whole`).
+ * refresh 20, events 90, sharing 95, cache 97. So a replay after a token
+ * refresh passes the breaker (`attempts`); the deadline vetoes a retry before
+ * the budget pays for it (`retry`); the check of a value runs after the
+ * retries and inside the deadline (`whole`), and `giveUp` sees the deadline's
+ * error and the validation's (`whole`); a read that joins one in flight, or
+ * is answered from the cache, sends nothing and so tells no event (`whole`,
+ * outside the events').
+ *
+ * A feature that hands one answer to several subscribers (sharing, a cache)
+ * reads the call's `reader` from the {@link RequestContext}: the `Response`
+ * of `request()` (`RESPONSE_READER`) can be read only once.
  *
  * ## The transport seam
  * Every fetch goes through the client's `Transport` (core/transport.ts),
@@ -73,6 +79,15 @@
  * has something to tell calls `client.emit(() => event)`: the event is built
  * only when a listener (the `withEvents()` feature) is there.
  *
+ * ## The host's context
+ * A feature that calls functions of the user's (interceptors, a token
+ * refresh) calls each one through `client.run` when it is set, at the moment
+ * it calls it: a framework that hosts the client gives it so that those
+ * functions run in its context (`provideApiClient()` of rx-api-client/angular
+ * sets it to Angular's injection context, so `inject()` works inside them).
+ * It is absent on a client made with `new AsyncAPIClient()`: the core neither
+ * sets nor reads it, and costs nothing for it.
+ *
  * @module
  */
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
@@ -84,6 +99,7 @@ import type { RequestTarget } from './errors.js';
 import type { RedirectHop } from './follow-redirects.js';
 import type { RequestOptions } from './options.js';
 import type { PreparedRequest, SendableRequest } from './prepare.js';
+import type { Reader } from './response.js';
 
 /**
  * What a feature sees of the client, once, in `setup`.
@@ -110,6 +126,8 @@ export interface ClientContext {
   emit(make: () => FeatureEvent): void;
   /** Adds an event listener (what `withEvents()` does); it gets the maker, and builds the event only if it wants it. */
   listen(listener: (make: () => FeatureEvent) => void): void;
+  /** Runs a function of the user's in the host's context (see the module comment); absent outside a host. */
+  readonly run?: <T>(callback: () => T) => T;
 }
 
 /**
@@ -139,6 +157,11 @@ export interface RequestContext {
   readonly target: RequestTarget;
   /** The options of the call: a feature reads its per-request override here. */
   readonly options: RequestOptions;
+  /**
+   * How the answer is read: `RESPONSE_READER` (core/response) for `request()`, whose `Response` can be
+   * read once, so that a feature that hands one answer to several subscribers (`withSharing()`) can leave it out.
+   */
+  readonly reader: Reader<unknown>;
   /** `false` when the body is a stream that can be sent only once. */
   readonly replayable: boolean;
   /** Whether this is a stream (the stream readers): its values are many, and it ends when it completes. */

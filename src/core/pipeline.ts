@@ -135,7 +135,7 @@ function startRequest<T>(core: ClientCore, { method, endpoint, options, reader }
   let request = prepareRequest(config, method, endpoint, options, reader.accept);
   const { target } = request;
   const { stream } = reader;
-  const state: RequestState = { target, options, replayable: request.replayable, stream: stream !== undefined, attempts: 0, emitted: false };
+  const state: RequestState = { target, options, replayable: request.replayable, stream: !!stream, attempts: 0, emitted: false, reader };
   for (const feature of features) if (feature.prepare) request = feature.prepare(request, state);
   const hooks = features.flatMap((feature) => feature.start?.(state) ?? []);
   const policy = resolveRetry(options.retry, config.retry);

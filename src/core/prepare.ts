@@ -4,7 +4,7 @@ import { checkHeader, toHeaderRecord } from './headers.js';
 import type { RequestBody, RequestOptions, ResolvedClientOptions } from './options.js';
 import { displayUrl, joinUrl } from './url.js';
 
-/** A request checked and built once; every attempt adds its credentials ({@link authorize}). */
+/** A request checked and built once; every attempt adds its credentials (`authorize`). */
 export interface PreparedRequest {
   /** Method and URL without query, for errors and events. */
   readonly target: RequestTarget;
@@ -14,7 +14,7 @@ export interface PreparedRequest {
   readonly init: RequestInit & { method: string; headers: Record<string, string>; duplex?: 'half' };
   /** The request's own headers, lower-case names: they win over auth. */
   readonly ownHeaders: Readonly<Record<string, string>>;
-  /** The caller's body factory, called for each attempt (see {@link attemptInit}). */
+  /** The caller's body factory, called for each attempt (see `attemptInit`). */
   readonly makeBody?: () => RequestBody;
   /** `false` when the body is a stream that can be sent only once: such a request is not retried. */
   readonly replayable: boolean;
@@ -40,7 +40,7 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
  * Checks a request and builds what `fetch` needs, but its credentials. Throws
  * {@link ConfigurationError} before anything is sent when the method, endpoint,
  * params, headers or body are not usable. Header precedence, lowest first:
- * `accept`, the client's headers, its auth headers ({@link authorize}), the request's headers.
+ * `accept`, the client's headers, its auth headers (`authorize`), the request's headers.
  *
  * @param accept the `accept` header the calling method adds (`application/json` for `getJson`)
  * @example

@@ -115,7 +115,8 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-const CLIENT_OPTIONS = ['baseUrl', 'authHeaders', 'headers', 'allowedOrigins', 'maxRedirects', 'timeout', 'retry', 'maxBodySize', 'scheduler', 'transport'];
+/** The client's option names (docs/options.md lists each). */
+export const CLIENT_OPTIONS = ['baseUrl', 'authHeaders', 'headers', 'allowedOrigins', 'maxRedirects', 'timeout', 'retry', 'maxBodySize', 'scheduler', 'transport'];
 // Options of the client before the features moved out of it: each says where it went.
 const MOVED: Readonly<Record<string, string>> = {
   circuitBreaker: 'withCircuitBreaker',
@@ -138,9 +139,10 @@ export function checkOptionNames(options: object): void {
   }
 }
 
-const REQUEST_OPTIONS = ['params', 'json', 'body', 'headers', 'retry', 'timeout', 'deadline', 'maxBodySize'];
+/** A request's option names (docs/options.md lists each). */
+export const REQUEST_OPTIONS = ['params', 'json', 'body', 'headers', 'retry', 'timeout', 'deadline', 'maxBodySize'];
 // Request options that a feature reads, and that feature: without it on the client, the option would be ignored.
-const FEATURE_OPTIONS: Readonly<Record<string, string>> = { schema: 'withValidation()', onInvalid: 'withValidation()' };
+export const FEATURE_OPTIONS: Readonly<Record<string, string>> = { schema: 'withValidation()', onInvalid: 'withValidation()' };
 
 /**
  * Checks a request's options, in development builds (in production an

@@ -72,10 +72,12 @@ export function withInterceptors(...interceptors: Interceptor[]): Feature {
       throw new ConfigurationError(`withInterceptors: argument ${index + 1} is ${interceptor === null ? 'null' : `a ${typeof interceptor}`}: pass functions (request, next) => Observable<Response>`);
     }
   });
-  const chain = [...interceptors];
   return {
     order: 0,
     setup: (client) => {
+      // Each interceptor in the host's context (Angular's injection context), the moment it is called.
+      const { run } = client;
+      const chain = run ? interceptors.map((interceptor): Interceptor => (request, next) => run(() => interceptor(request, next))) : [...interceptors];
       // Where the client's credentials may go, whatever URL an interceptor makes: as for an absolute endpoint.
       const origins = new Set([client.baseUrl.origin, ...client.allowedOrigins]);
       return {

@@ -14,7 +14,7 @@ import type { Feature } from '../core/feature.js';
 export const RETRY_BUDGET_DEFAULTS = Object.freeze({ capacity: 500, retryCost: 5, timeoutCost: 10, successRefill: 1 });
 
 /**
- * Settings of a {@link RetryBudget}; what is left out comes from {@link RETRY_BUDGET_DEFAULTS}.
+ * Settings of a {@link RetryBudget}; what is left out takes its default (`capacity: 500`, `retryCost: 5`, `timeoutCost: 10`, `successRefill: 1`).
  *
  * @example
  * ```ts

@@ -251,13 +251,14 @@ export function withTokenRefresh(refresh: TokenRefresh): Feature {
   if (typeof refresh !== 'function') throw new ConfigurationError('withTokenRefresh needs a function that renews the token');
   return {
     order: 20,
-    setup: ({ auth, timeout, scheduler }) => {
+    setup: ({ auth, timeout, scheduler, run }) => {
       if (auth.kind !== 'provider') {
         throw new ConfigurationError(
           'withTokenRefresh needs authHeaders to be a function that reads the current token, such as () => bearerTokenAuth(store.token): fixed headers would replay the old token',
         );
       }
-      const shared = new SharedTokenRefresh(refresh, timeout, scheduler);
+      // The refresh in the host's context (Angular's injection context), when there is one.
+      const shared = new SharedTokenRefresh(run ? (signal) => run(() => refresh(signal)) : refresh, timeout, scheduler);
       return {
         start: (request) => {
           const { target, replayable } = request;

@@ -50,7 +50,7 @@ export function chunks(client: AsyncAPIClient, endpoint: string, params?: QueryP
 /**
  * The pull form of {@link chunks}: the body's chunks, read from the socket
  * only as the loop asks for them, so a slow consumer slows the server down
- * (see {@link pullStream} for the contract).
+ * (see `PullStream` for the contract).
  *
  * @example
  * ```ts

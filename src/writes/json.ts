@@ -36,9 +36,6 @@ export type JsonWriteOptions = Omit<RequestOptions, 'json'> & BodyReadOptions;
  */
 export type ValidatedWriteOptions<S extends StandardSchemaV1> = JsonWriteOptions & { schema: S };
 
-/** What a write with a schema emits: the schema's output. */
-type Output<S extends StandardSchemaV1> = StandardSchemaV1.InferOutput<S>;
-
 /**
  * Sends `json` (as JSON, with `content-type: application/json`) with `method` and emits the parsed JSON
  * reply, read inside the attempt: the per-attempt timeout and unsubscribing cover reading the reply, which
@@ -55,7 +52,7 @@ type Output<S extends StandardSchemaV1> = StandardSchemaV1.InferOutput<S>;
  * sendJson<Job>(client, 'DELETE', '/jobs/7', { reason: 'duplicate' }).subscribe((job) => console.log(job.state));
  * ```
  */
-export function sendJson<S extends StandardSchemaV1>(client: AsyncAPIClient, method: string, endpoint: string, json: unknown, options: ValidatedWriteOptions<S>): Observable<Output<S>>;
+export function sendJson<S extends StandardSchemaV1>(client: AsyncAPIClient, method: string, endpoint: string, json: unknown, options: ValidatedWriteOptions<S>): Observable<StandardSchemaV1.InferOutput<S>>;
 export function sendJson<T = unknown>(client: AsyncAPIClient, method: string, endpoint: string, json?: unknown, options?: JsonWriteOptions): Observable<T>;
 export function sendJson<T = unknown>(client: AsyncAPIClient, method: string, endpoint: string, json?: unknown, options: JsonWriteOptions = {}): Observable<T> {
   // Object.assign, not a spread with added keys (slow in Node 20: see core/constants.ts).
@@ -70,7 +67,7 @@ export function sendJson<T = unknown>(client: AsyncAPIClient, method: string, en
  * postJson<Item>(client, '/items', { name: 'lamp' }).subscribe((item) => console.log(item.id));
  * ```
  */
-export function postJson<S extends StandardSchemaV1>(client: AsyncAPIClient, endpoint: string, json: unknown, options: ValidatedWriteOptions<S>): Observable<Output<S>>;
+export function postJson<S extends StandardSchemaV1>(client: AsyncAPIClient, endpoint: string, json: unknown, options: ValidatedWriteOptions<S>): Observable<StandardSchemaV1.InferOutput<S>>;
 export function postJson<T = unknown>(client: AsyncAPIClient, endpoint: string, json?: unknown, options?: JsonWriteOptions): Observable<T>;
 export function postJson<T = unknown>(client: AsyncAPIClient, endpoint: string, json?: unknown, options?: JsonWriteOptions): Observable<T> {
   return sendJson<T>(client, 'POST', endpoint, json, options);
@@ -84,7 +81,7 @@ export function postJson<T = unknown>(client: AsyncAPIClient, endpoint: string, 
  * putJson<Item>(client, '/items/42', { name: 'lamp', price: 12 }).subscribe((item) => console.log(item.price));
  * ```
  */
-export function putJson<S extends StandardSchemaV1>(client: AsyncAPIClient, endpoint: string, json: unknown, options: ValidatedWriteOptions<S>): Observable<Output<S>>;
+export function putJson<S extends StandardSchemaV1>(client: AsyncAPIClient, endpoint: string, json: unknown, options: ValidatedWriteOptions<S>): Observable<StandardSchemaV1.InferOutput<S>>;
 export function putJson<T = unknown>(client: AsyncAPIClient, endpoint: string, json?: unknown, options?: JsonWriteOptions): Observable<T>;
 export function putJson<T = unknown>(client: AsyncAPIClient, endpoint: string, json?: unknown, options?: JsonWriteOptions): Observable<T> {
   return sendJson<T>(client, 'PUT', endpoint, json, options);
@@ -98,7 +95,7 @@ export function putJson<T = unknown>(client: AsyncAPIClient, endpoint: string, j
  * patchJson<Item>(client, '/items/42', { price: 10 }).subscribe((item) => console.log(item.price));
  * ```
  */
-export function patchJson<S extends StandardSchemaV1>(client: AsyncAPIClient, endpoint: string, json: unknown, options: ValidatedWriteOptions<S>): Observable<Output<S>>;
+export function patchJson<S extends StandardSchemaV1>(client: AsyncAPIClient, endpoint: string, json: unknown, options: ValidatedWriteOptions<S>): Observable<StandardSchemaV1.InferOutput<S>>;
 export function patchJson<T = unknown>(client: AsyncAPIClient, endpoint: string, json?: unknown, options?: JsonWriteOptions): Observable<T>;
 export function patchJson<T = unknown>(client: AsyncAPIClient, endpoint: string, json?: unknown, options?: JsonWriteOptions): Observable<T> {
   return sendJson<T>(client, 'PATCH', endpoint, json, options);

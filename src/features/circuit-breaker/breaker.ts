@@ -26,7 +26,7 @@ export const CIRCUIT_BREAKER_DEFAULTS = Object.freeze({ failureThreshold: 5, res
 export type CircuitState = 'closed' | 'open' | 'halfOpen';
 
 /**
- * Settings of a {@link CircuitBreaker}; what is left out comes from {@link CIRCUIT_BREAKER_DEFAULTS}.
+ * Settings of a {@link CircuitBreaker}; what is left out takes its default (`failureThreshold: 5`, `resetTimeout: 30000`).
  *
  * @example
  * ```ts
@@ -149,8 +149,11 @@ export interface CircuitGuardContext {
  * ```
  */
 export class CircuitBreaker {
+  /** Failed attempts in a row that open the circuit. */
   readonly failureThreshold: number;
+  /** How long the circuit stays open before a probe may go, in ms. */
   readonly resetTimeout: number;
+  /** Whether an attempt's error counts as a failure. */
   readonly isFailure: (error: unknown) => boolean;
   #state: CircuitState = 'closed';
   #failures = 0;

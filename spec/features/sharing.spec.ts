@@ -1,0 +1,105 @@
+import type { ServerResponse } from 'node:http';
+import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AsyncAPIClient, bearerTokenAuth, withEvents, type ClientEvent } from '../../src/index.js';
+import { withSharing } from '../../src/features/sharing.js';
+import { record } from '../support/record.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { until } from '../support/until.js';
+
+/** A server that holds every request until the test answers it, with `{"n": <hit number>}`. */
+let server: TestServer;
+let held: ServerResponse[];
+const answerAll = () => held.splice(0).forEach((res, i) => res.writeHead(200, { 'content-type': 'application/json' }).end(`{"n":${i + 1}}`));
+
+beforeEach(async () => {
+  held = [];
+  server = await startServer((_req, res) => held.push(res));
+});
+afterEach(() => server.close());
+
+const sharingClient = (token = 'a') => new AsyncAPIClient({ baseUrl: server.origin, authHeaders: bearerTokenAuth(token) }, withSharing());
+
+describe('withSharing', () => {
+  it('identical reads in flight share one request and get the same answer, a late subscriber included', async () => {
+    const client = sharingClient();
+    const a = record(client.getJson('/items', { page: 1 }));
+    const b = record(client.getJson('/items', { page: 1 }));
+    await until(() => held.length === 1);
+    const late = record(client.read('/items?page=1', { read: (r) => r.json(), accept: 'application/json' }));
+    answerAll();
+    await until(() => a.done() && b.done() && late.done());
+    expect(server.hits).toHaveLength(1);
+    expect(a.values[0]).toEqual({ n: 1 });
+    expect(b.values[0]).toBe(a.values[0]);
+    expect(late.values[0]).toBe(a.values[0]);
+    // Once answered, the next read is a new request.
+    const again = firstValueFrom(client.getJson('/items', { page: 1 }));
+    await until(() => held.length === 1);
+    answerAll();
+    await again;
+    expect(server.hits).toHaveLength(2);
+  });
+
+  it('without it, the same two reads are two requests', async () => {
+    const client = new AsyncAPIClient({ baseUrl: server.origin });
+    record(client.getJson('/items'));
+    record(client.getJson('/items'));
+    await until(() => held.length === 2);
+    answerAll();
+  });
+
+  it.each<[string, (client: AsyncAPIClient) => unknown]>([
+    ['another query', (client) => record(client.getJson('/items', { page: 2 }))],
+    ['another Accept', (client) => record(client.read('/items', { read: (r) => r.text(), accept: 'text/csv' }))],
+    ['request(), whose Response can be read once', (client) => record(client.request('GET', '/items'))],
+    ['a POST', (client) => record(client.read('/items', { read: (r) => r.json() }, { method: 'POST', json: {} }))],
+    ['a read with its own validators (a poll’s)', (client) => record(client.getJson('/items', undefined, { headers: { 'if-none-match': '"v1"' } }))],
+  ])('does not share with %s', async (_name, other) => {
+    const client = sharingClient();
+    record(client.getJson('/items'));
+    other(client);
+    await until(() => held.length === 2);
+    answerAll();
+  });
+
+  it('two clients (two credential scopes) never share', async () => {
+    const a = record(sharingClient('alice').getJson('/me'));
+    const b = record(sharingClient('bob').getJson('/me'));
+    await until(() => held.length === 2);
+    answerAll();
+    await until(() => a.done() && b.done());
+    expect(server.hits.map((hit) => hit.headers.authorization).sort()).toEqual(['Bearer alice', 'Bearer bob']);
+  });
+
+  it('the request is cancelled only when its last subscriber leaves; the events tell of one request', async () => {
+    const events = withEvents();
+    const seen: ClientEvent[] = [];
+    events.events$.pipe(filter((e) => e.type === 'request' || e.type === 'cancel')).subscribe((e) => seen.push(e));
+    const client = new AsyncAPIClient({ baseUrl: server.origin }, withSharing(), events);
+    const a = record(client.getJson('/slow'));
+    const b = record(client.getJson('/slow'));
+    await until(() => held.length === 1);
+    a.subscription.unsubscribe();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.hits[0]!.closedEarly).toBe(false);
+    b.subscription.unsubscribe();
+    await until(() => server.hits[0]!.closedEarly);
+    expect(seen.map((e) => e.type)).toEqual(['request', 'cancel']);
+  });
+
+  it('a failed shared request fails every subscriber, and the next read starts afresh', async () => {
+    const client = new AsyncAPIClient({ baseUrl: server.origin, retry: false }, withSharing());
+    const a = record(client.getJson('/x'));
+    const b = record(client.getJson('/x'));
+    await until(() => held.length === 1);
+    held.shift()!.writeHead(500).end();
+    await until(() => a.done() && b.done());
+    expect(a.error).toMatchObject({ status: 500 });
+    expect(b.error).toBe(a.error);
+    const next = lastValueFrom(client.getJson('/x'));
+    await until(() => held.length === 1);
+    answerAll();
+    await expect(next).resolves.toEqual({ n: 1 });
+  });
+});
