@@ -6,6 +6,8 @@ export interface Loopback {
   readonly origin: string;
   /** Requests the server received since the last call. */
   hits(): Promise<number>;
+  /** NDJSON lines the server wrote (the socket took) since the last call. */
+  written(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,11 @@ export async function startLoopback(): Promise<Loopback> {
       new Promise((resolve) => {
         child.once('message', (message: { count: number }) => resolve(message.count));
         child.send({ type: 'hits' });
+      }),
+    written: () =>
+      new Promise((resolve) => {
+        child.once('message', (message: { count: number }) => resolve(message.count));
+        child.send({ type: 'written' });
       }),
     close: () =>
       new Promise((resolve) => {

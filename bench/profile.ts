@@ -7,6 +7,11 @@
  *   npm run bench:profile -- "rx-api-client" [concurrency=64] [seconds=5] [path=/small]
  *   npm run bench:profile -- "rx-api-client" 1 10 /stream    (a streamed body, per MiB)
  *
+ * A `/ndjson?lines=N` path profiles a contender of items.ts, named by
+ * transport, kind and contender, in µs per 1,000 items:
+ *
+ *   npm run bench:profile -- "fetch ndjson Observable" 1 5 "/ndjson?lines=100000"
+ *
  * A `/stream` path (`/stream?bytes=N` for another size than 100 MiB) reads
  * the body as `stream.ts` does, counting the bytes (`chunks(client, path)` for
  * rx-api-client), and prints the time per MiB instead of per request.
@@ -15,6 +20,7 @@ import { Session } from 'node:inspector';
 import { CONTENDERS, useGlobalPool } from './contenders.js';
 import { closedLoop } from './driver.js';
 import { startLoopback } from './loopback.js';
+import { itemContenders } from './items.js';
 import { MIB, readerOf, STREAM_CONTENDERS, type ContenderName } from './stream.js';
 
 interface ProfileNode {
@@ -78,16 +84,28 @@ async function profileWindow<T>(run: () => Promise<T>): Promise<{ result: T; pro
 
 const [name = 'rx-api-client', concurrency = '64', seconds = '5', path = '/small'] = process.argv.slice(2);
 const streaming = path.startsWith('/stream');
-const names: readonly string[] = streaming ? STREAM_CONTENDERS : CONTENDERS.map((c) => c.name);
-if (!names.includes(name)) throw new Error(`no contender ${name}${streaming ? ' for /stream' : ''}: ${names.join(', ')}`);
+const items = path.startsWith('/ndjson?lines=');
+const [transport, kind, ...contender] = name.split(' ');
+const names: readonly string[] = items
+  ? ['fetch', 'undici'].flatMap((t) => ['lines', 'ndjson'].flatMap((k) => ['hand loop', 'Observable', 'pull', 'pull, batches'].map((c) => `${t} ${k} ${c}`)))
+  : streaming
+    ? STREAM_CONTENDERS
+    : CONTENDERS.map((c) => c.name);
+if (!names.includes(name)) throw new Error(`no contender ${name}${streaming ? ' for /stream' : items ? ' for /ndjson' : ''}: ${names.join(', ')}`);
 const server = await startLoopback();
 // A stream is read as stream.ts reads it: fetch on Node's own dispatcher, one connection.
 if (!streaming) useGlobalPool(64);
 let bytesRead = 0;
-const send = streaming
+const send = items
+  ? await itemContenders(server.origin, transport as 'fetch' | 'undici', kind as 'lines' | 'ndjson').then((all) => {
+      const read = all.find(([n]) => n === contender.join(' '))![1];
+      // An item is counted where a stream counts a byte: the unit below is 1,000 items.
+      return async (itemsPath: string) => (bytesRead += await read(itemsPath));
+    })
+  : streaming
   ? await readerOf(name as ContenderName, server.origin).then((read) => async (streamPath: string) => (bytesRead += await read(streamPath)))
   : CONTENDERS.find((c) => c.name === name)!.create(server.origin, 64);
-await closedLoop(() => send(path), Number(concurrency), streaming ? 3000 : 1000);
+await closedLoop(() => send(path), Number(concurrency), streaming || items ? 3000 : 1000);
 bytesRead = 0;
 const started = performance.now();
 // Only the measured window is profiled: no start-up, no module loading, no warm-up.
@@ -96,7 +114,7 @@ const elapsedSeconds = (performance.now() - started) / 1000;
 await server.close();
 const { byFunction, byPackage, totalMs } = summarise(profile);
 // A stream's unit is the MiB, all that was read in the profiled window (the last stream ends after the window).
-const [units, unit] = streaming ? [bytesRead / MIB, 'MiB'] : [m.requests, 'req'];
+const [units, unit] = streaming ? [bytesRead / MIB, 'MiB'] : items ? [bytesRead / 1000, '1k items'] : [m.requests, 'req'];
 const perRequest = (ms: number) => `${((1000 * ms) / units).toFixed(1).padStart(6)} µs/${unit}`;
 const pct = (ms: number) => `${((100 * ms) / totalMs).toFixed(1).padStart(5)}%`;
 console.log(

@@ -12,6 +12,9 @@
  *   GET /stream?bytes=N  N bytes (default 100 MiB) of application/octet-stream, content-length
  *                       set, written from one reused 64 KiB buffer as fast as the client reads
  *                       (the next write waits for `drain`)
+ *   GET /ndjson?lines=N  N lines of NDJSON, 200 bytes each (newline included), written 320 lines
+ *                       (64,000 bytes) at a time as fast as the client reads (`drain`); the lines
+ *                       written so far are counted (IPC `written`: lines the socket took)
  *
  * The parent talks to it over IPC: `{ type: 'listening', port }` once, then
  * `hits` answers `{ type: 'hits', count }` and resets the counter.
@@ -41,6 +44,14 @@ const large = largeBody();
 // Never written to after this: the socket may still hold it while the next write is queued.
 const streamChunk = Buffer.alloc(64 * 1024, 'x');
 const stalled: ServerResponse[] = [];
+/** One NDJSON line of exactly 200 bytes, and a block of 320 of them. */
+export const NDJSON_LINE = (() => {
+  const line = JSON.stringify({ id: 123456, name: 'widget-00042', tags: ['blue', 'round'], price: 9.99, inStock: true, pad: '' });
+  return `${line.slice(0, -2)}${'p'.repeat(200 - line.length - 1)}"}\n`;
+})();
+const NDJSON_BLOCK_LINES = 320;
+const ndjsonBlock = Buffer.from(NDJSON_LINE.repeat(NDJSON_BLOCK_LINES));
+let ndjsonWritten = 0;
 let hits = 0;
 // A low-discrepancy sequence (golden ratio): any window of hits fails close to a share p.
 let sequence = 0;
@@ -69,6 +80,26 @@ function stream(res: ServerResponse, total: number): void {
   write();
 }
 
+/** `lines` NDJSON lines with backpressure, counted in `ndjsonWritten` as the socket takes them. */
+function ndjson(res: ServerResponse, lines: number): void {
+  res.writeHead(200, { 'content-type': 'application/x-ndjson', 'content-length': lines * NDJSON_LINE.length });
+  let left = lines;
+  const write = (): void => {
+    while (left > 0) {
+      if (res.destroyed) return;
+      const count = Math.min(left, NDJSON_BLOCK_LINES);
+      left -= count;
+      ndjsonWritten += count;
+      if (!res.write(count === NDJSON_BLOCK_LINES ? ndjsonBlock : ndjsonBlock.subarray(0, count * NDJSON_LINE.length))) {
+        res.once('drain', write);
+        return;
+      }
+    }
+    res.end();
+  };
+  write();
+}
+
 const server = createServer((req, res) => {
   hits += 1;
   const url = req.url ?? '/';
@@ -87,6 +118,11 @@ const server = createServer((req, res) => {
     const bytes = url === '/stream' ? STREAM_BYTES : Number(url.slice('/stream?bytes='.length));
     if (!Number.isSafeInteger(bytes) || bytes < 0) return json(res, 400, Buffer.from('{"error":"bytes must be a whole number"}'));
     return stream(res, bytes);
+  }
+  if (url.startsWith('/ndjson?lines=')) {
+    const lines = Number(url.slice('/ndjson?lines='.length));
+    if (!Number.isSafeInteger(lines) || lines < 0) return json(res, 400, Buffer.from('{"error":"lines must be a whole number"}'));
+    return ndjson(res, lines);
   }
   if (url.startsWith('/flaky?p=')) {
     const p = Number(url.slice('/flaky?p='.length));
@@ -110,6 +146,10 @@ process.on('message', (message: { type: string }) => {
     process.send!({ type: 'hits', count: hits });
     hits = 0;
     sequence = 0;
+  }
+  if (message.type === 'written') {
+    process.send!({ type: 'written', count: ndjsonWritten });
+    ndjsonWritten = 0;
   }
 });
 // The parent's end is ours: never outlive it.

@@ -10,6 +10,9 @@ import {
   isNetworkError,
   ndjson,
   paginate,
+  pullNdjson,
+  pullPages,
+  pullSse,
   sse,
   toPromise,
   withEvents,
@@ -62,6 +65,51 @@ describe('streams in the browser', () => {
     expect(hits.lastEventIds).toEqual(['', '1']);
     // The server asked for retry: 50; a reconnection waits 500 ms at least.
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(490);
+  });
+
+  it('pullNdjson: a loop that stops pulling holds the server back; break closes the connection', async () => {
+    const key = uniqueKey('pull-export');
+    const iterator = pullNdjson<{ n: number }>(newClient(), '/export', { key, lines: 1_000_000 })[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toEqual({ n: 0, pad: 'x'.repeat(180) });
+    // 200 MB offered; while nobody pulls, what the server can write is what the buffers on the way hold.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stalled = (await waitForServer(key, (h) => h.written !== undefined)).written!;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const later = (await waitForServer(key, (h) => h.written !== undefined)).written!;
+    expect(later).toBe(stalled);
+    expect(stalled * 200).toBeLessThan(64 * 1024 * 1024);
+    await iterator.return!();
+    await waitForServer(key, (h) => h.aborted);
+  });
+
+  it('pullNdjson items and batches; pullSse reconnects with Last-Event-ID; pullPages asks page by page', async () => {
+    const items: unknown[] = [];
+    for await (const item of pullNdjson(newClient(), '/ndjson', { key: uniqueKey('pull-items'), n: 3 })) items.push(item);
+    expect(items).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    const batches: (readonly unknown[])[] = [];
+    for await (const batch of pullNdjson(newClient(), '/ndjson', { key: uniqueKey('pull-batches'), n: 3 }).batches()) batches.push(batch);
+    expect(batches.flat()).toEqual(items);
+    const sseKey = uniqueKey('pull-sse');
+    const data: string[] = [];
+    for await (const event of pullSse(newClient(), '/sse', { key: sseKey })) data.push(event.data);
+    expect(data).toEqual(['first', 'after 1']);
+    expect((await waitForServer(sseKey, (h) => h.hits === 2)).lastEventIds).toEqual(['', '1']);
+    const pagesKey = uniqueKey('pull-pages');
+    for await (const page of pullPages<number[]>(newClient(), '/pages', { key: pagesKey, last: 3 })) {
+      expect(page).toEqual([1]);
+      break;
+    }
+    expect((await waitForServer(pagesKey, (h) => h.hits === 1)).hits).toBe(1);
+  });
+
+  it('pullNdjson: an AbortSignal ends the loop with AbortError and closes the connection', async () => {
+    const key = uniqueKey('pull-abort');
+    const controller = new AbortController();
+    const loop = (async () => {
+      for await (const _ of pullNdjson(newClient(), '/ndjson', { key, n: 1, hang: 1 }, { signal: controller.signal })) controller.abort();
+    })();
+    await expectAsync(loop).toBeRejectedWith(jasmine.objectContaining({ name: 'AbortError' }));
+    await waitForServer(key, (h) => h.aborted);
   });
 
   it('paginate follows Link rel="next"', async () => {

@@ -80,12 +80,13 @@ export { withCache, type CacheOptions, type ClientCache } from './features/cache
 export { patchJson, postJson, putJson, sendJson, type JsonWriteOptions, type ValidatedWriteOptions } from './writes/json.js';
 
 // Streams: functions that take the client.
-export { chunks } from './streams/chunks.js';
+export { chunks, pullChunks } from './streams/chunks.js';
 export type { StreamOptions } from './streams/mode.js';
-export { lines } from './streams/lines.js';
-export { ndjson } from './streams/ndjson.js';
-export { paginate, parseLinkHeader, type PaginateOptions } from './streams/paginate.js';
-export { sse, type ServerSentEvent } from './streams/sse.js';
+export { lines, pullLines } from './streams/lines.js';
+export { ndjson, pullNdjson } from './streams/ndjson.js';
+export { paginate, parseLinkHeader, pullPages, type PaginateOptions } from './streams/paginate.js';
+export type { PullOptions, PullStream } from './streams/pull.js';
+export { pullSse, sse, type ServerSentEvent } from './streams/sse.js';
 
 // Progress: transfers whose progress and result come in one stream, and the readers of a whole body.
 export { download, upload, type TransferOptions, type UploadOptions } from './progress/transfer.js';

@@ -1,15 +1,17 @@
-import { from, lastValueFrom, toArray } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import { concatAll, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { BodyTooLargeError } from '../../src/core/body-errors.js';
 import { DEFAULTS } from '../../src/core/constants.js';
-import { bodySizeLimit, decodeLines, LineSplitter, readLines, utf8Length } from '../../src/streams/lines.js';
+import type { AttemptContext } from '../../src/core/context.js';
+import { bodySizeLimit, LineDecoder, openLines, utf8Length } from '../../src/streams/lines.js';
+import { PLAIN_STREAM, readBatches } from '../../src/streams/mode.js';
 import { record } from '../support/record.js';
 import { until } from '../support/until.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
+const readLines = (response: Response, context: AttemptContext) => readBatches(response, context, { stream: PLAIN_STREAM, open: openLines }).pipe(concatAll());
 
-describe('LineSplitter', () => {
+describe('LineDecoder.split', () => {
   it.each([
     ['LF', ['a\nb\n'], ['a', 'b']],
     ['CRLF', ['a\r\nb\r\n'], ['a', 'b']],
@@ -24,64 +26,40 @@ describe('LineSplitter', () => {
     ['nothing', [''], []],
     ['a final end gives no empty line', ['a\n'], ['a']],
   ])('%s', (_name, pieces, lines) => {
-    const splitter = new LineSplitter();
-    const seen = pieces.flatMap((piece) => splitter.push(piece));
+    const splitter = new LineDecoder();
+    const seen = pieces.flatMap((piece) => splitter.split(piece));
     expect([...seen, ...splitter.end()]).toEqual(lines);
   });
 
   it('gives each line as soon as it is complete', () => {
-    const splitter = new LineSplitter();
-    expect(splitter.push('a\nb')).toEqual(['a']);
-    expect(splitter.push('c\r')).toEqual(['bc']);
-    expect(splitter.push('\nd')).toEqual([]);
+    const splitter = new LineDecoder();
+    expect(splitter.split('a\nb')).toEqual(['a']);
+    expect(splitter.split('c\r')).toEqual(['bc']);
+    expect(splitter.split('\nd')).toEqual([]);
     expect(splitter.end()).toEqual(['d']);
   });
 });
 
-describe('decodeLines', () => {
-  it('emits lines as the chunks complete them (marbles)', () => {
-    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-    scheduler.run(({ cold, expectObservable }) => {
-      const chunks = cold('a-b-c|', { a: encode('one\ntw'), b: encode('o\nthr'), c: encode('ee') });
-      expectObservable(chunks.pipe(decodeLines())).toBe('a-b--(c|)', { a: 'one', b: 'two', c: 'three' });
-    });
+describe('LineDecoder', () => {
+  it('gives the lines each chunk completes', () => {
+    const decoder = new LineDecoder();
+    expect(decoder.push(encode('one\ntw'))).toEqual(['one']);
+    expect(decoder.push(encode('o\nthr'))).toEqual(['two']);
+    expect(decoder.push(encode('ee'))).toEqual([]);
+    expect(decoder.end()).toEqual(['three']);
+    expect(decoder.failed).toBeUndefined();
   });
 
-  it('decodes a character split across chunks, drops a BOM, replaces bad bytes', async () => {
+  it('many lines of one chunk come together, CRs or not', () => {
+    expect(new LineDecoder().push(encode('a\nb\nc\n'))).toEqual(['a', 'b', 'c']);
+    expect(new LineDecoder().push(encode('a\r\nb\rc\n'))).toEqual(['a', 'b', 'c']);
+  });
+
+  it('decodes a character split across chunks, drops a BOM, replaces bad bytes', () => {
     const bytes = encode('\uFEFFé€\n');
-    const chunks = [bytes.slice(0, 4), bytes.slice(4, 6), bytes.slice(6), new Uint8Array([0xff, 0x0a])];
-    expect(await lastValueFrom(from(chunks).pipe(decodeLines(), toArray()))).toEqual(['é€', '\uFFFD']);
-  });
-
-  it('starts afresh for each subscription', async () => {
-    const lines$ = from([encode('a\nb')]).pipe(decodeLines(), toArray());
-    expect(await lastValueFrom(lines$)).toEqual(['a', 'b']);
-    expect(await lastValueFrom(lines$)).toEqual(['a', 'b']);
-  });
-});
-
-describe('LineSplitter with a longest line', () => {
-  it.each<[string, number, string[], string[], number | undefined]>([
-    ['a line of exactly the limit', 4, ['abcd\n'], ['abcd'], undefined],
-    ['an unterminated line of exactly the limit', 4, ['abcd'], [], undefined],
-    ['one byte more', 4, ['abcde'], [], 5],
-    ['one byte more, across pieces', 4, ['ab', 'c', 'de'], [], 5],
-    ['the lines completed before it are returned', 4, ['ab\ncd\nabcde'], ['ab', 'cd'], 5],
-    ['a complete line longer than the limit, within one piece', 4, ['abcdefg\nh\n'], [], 7],
-    ['each end starts the count again (LF, CRLF, CR)', 2, ['ab\ncd\r\nef\rgh'], ['ab', 'cd', 'ef'], undefined],
-    ['counted in UTF-8 bytes: é is 2, € is 3', 6, ['éé€'], [], 7],
-    ['an emoji (a surrogate pair) is 4', 3, ['\u{1F600}'], [], 4],
-  ])('%s', (_name, limit, pieces, lines, overflow) => {
-    const splitter = new LineSplitter(limit);
-    expect(pieces.flatMap((piece) => splitter.push(piece))).toEqual(lines);
-    expect(splitter.overflowBytes).toBe(overflow);
-  });
-
-  it('takes nothing more once a line passed the limit', () => {
-    const splitter = new LineSplitter(2);
-    splitter.push('abc');
-    expect(() => splitter.push('\n')).toThrow(RangeError);
-    expect(() => splitter.end()).toThrow(RangeError);
+    const decoder = new LineDecoder();
+    const lines = [bytes.slice(0, 4), bytes.slice(4, 6), bytes.slice(6), new Uint8Array([0xff, 0x0a])].flatMap((chunk) => decoder.push(chunk));
+    expect([...lines, ...decoder.end()]).toEqual(['é€', '\uFFFD']);
   });
 });
 
@@ -99,26 +77,24 @@ describe('utf8Length', () => {
   });
 });
 
-describe('decodeLines with a longest line (marbles)', () => {
+
+describe('LineDecoder with a longest line', () => {
   const tooLarge = (receivedBytes: number) => ({ receivedBytes });
 
-  it('errors as soon as the line in progress passes the limit, after the lines before it, and stops reading', () => {
-    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const chunks = cold('a---b---c---d|', { a: encode('one\ntw'), b: encode('o\nthree\nxx'), c: encode('xxxxxxxx'), d: encode('\n') });
-      const lines$ = chunks.pipe(decodeLines({ maxBytes: 8, tooLarge }));
-      // 'xx', then 8 more: 10 bytes of the line have come when it passes the limit.
-      expectObservable(lines$).toBe('a---(bc)#', { a: 'one', b: 'two', c: 'three' }, { receivedBytes: 10 });
-      expectSubscriptions(chunks.subscriptions).toBe('^-------!');
-    });
+  it('fails as soon as the line in progress passes the limit, after the lines before it', () => {
+    const decoder = new LineDecoder({ maxBytes: 8, tooLarge });
+    expect(decoder.push(encode('one\ntw'))).toEqual(['one']);
+    expect(decoder.push(encode('o\nthree\nxx'))).toEqual(['two', 'three']);
+    expect(decoder.failed).toBeUndefined();
+    // 'xx', then 8 more: 10 bytes of the line have come when it passes the limit.
+    expect(decoder.push(encode('xxxxxxxx'))).toEqual([]);
+    expect(decoder.failed).toEqual({ error: { receivedBytes: 10 } });
   });
 
   it('the last line, unterminated, is limited too', () => {
-    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-    scheduler.run(({ cold, expectObservable }) => {
-      const chunks = cold('a|', { a: encode('ok\nlonger than eight') });
-      expectObservable(chunks.pipe(decodeLines({ maxBytes: 8, tooLarge }))).toBe('(a#)', { a: 'ok' }, { receivedBytes: 17 });
-    });
+    const decoder = new LineDecoder({ maxBytes: 8, tooLarge });
+    expect(decoder.push(encode('ok\nlonger than eight'))).toEqual(['ok']);
+    expect(decoder.failed).toEqual({ error: { receivedBytes: 17 } });
   });
 });
 
@@ -154,13 +130,5 @@ describe('readLines: the longest line is maxBodySize', () => {
 
   it('false (Infinity): no limit', async () => {
     expect(await lastValueFrom(readLines(body('x'.repeat(64)), { target, attempt: 1, maxBodySize: Infinity }))).toBe('x'.repeat(64));
-  });
-});
-
-describe('decodeLines over a source that emits synchronously', () => {
-  it('ends with the limit error and takes nothing more: no uncaught error from the chunks after it', async () => {
-    const tooLarge = (receivedBytes: number) => Object.assign(new Error('too large'), { receivedBytes });
-    const lines$ = from([encode('ok\nabcdefghij\n'), encode('more\n'), encode('still more\n')]).pipe(decodeLines({ maxBytes: 4, tooLarge }), toArray());
-    await expect(lastValueFrom(lines$)).rejects.toMatchObject({ message: 'too large' });
   });
 });

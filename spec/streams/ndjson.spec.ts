@@ -1,9 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { eachValueFrom } from 'rxjs-for-await';
-import { from, lastValueFrom, take, toArray } from 'rxjs';
+import { concatAll, lastValueFrom, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AsyncAPIClient, BodyTooLargeError, chunks, HttpError, lines, ndjson, NetworkError, ParseError, TimeoutError, withEvents } from '../../src/index.js';
-import { parseNdjson, readNdjson } from '../../src/streams/ndjson.js';
+import { PLAIN_STREAM, readBatches } from '../../src/streams/mode.js';
+import { openNdjson } from '../../src/streams/ndjson.js';
+import type { AttemptContext } from '../../src/core/context.js';
 import { eventsOf } from '../support/events.js';
 import { record } from '../support/record.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -29,9 +31,11 @@ async function holdingServer(status = 200, headers: Record<string, string> = { '
   return held;
 }
 
-describe('parseNdjson', () => {
+const readNdjson = (response: Response, context: AttemptContext) => readBatches(response, context, { stream: PLAIN_STREAM, open: openNdjson }).pipe(concatAll());
+
+describe('openNdjson', () => {
   const target = { method: 'GET', url: 'https://api.test/jobs' };
-  const parsed = (lines: string[]) => lastValueFrom(from(lines).pipe(parseNdjson(200, { target, attempt: 1 }), toArray()));
+  const parsed = (lines: string[]) => lastValueFrom(readNdjson(new Response(lines.join('\n')), { target, attempt: 1 }).pipe(toArray()));
 
   it.each([
     ['an object', '{"a":1}', [{ a: 1 }]],

@@ -1,9 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { lastValueFrom, take } from 'rxjs';
+import { concatAll, lastValueFrom, take } from 'rxjs';
 import { AsyncAPIClient, bearerTokenAuth, BodyTooLargeError, HttpError, NetworkError, ParseError, sse, withEvents, withInterceptors, withTokenRefresh, type RetryEvent, type ServerSentEvent } from '../../src/index.js';
 import { decideStreamRetry } from '../../src/streams/mode.js';
-import { readSse, SseParser, type SseSession } from '../../src/streams/sse.js';
+import { readBatches } from '../../src/streams/mode.js';
+import { openSse, SseParser, sseStream, type SseSession } from '../../src/streams/sse.js';
+import type { AttemptContext } from '../../src/core/context.js';
+
+const readSse = (session: SseSession) => (response: Response, context: AttemptContext) =>
+  readBatches(response, context, { open: openSse(session), stream: sseStream(session) }).pipe(concatAll());
 import { eventsOf } from '../support/events.js';
 import { record } from '../support/record.js';
 import { startServer, type TestServer } from '../support/server.js';

@@ -26,6 +26,8 @@
  *   /api/sse        first hit of a key: `retry: 50`, an event with id 1, then the connection drops;
  *                   later hits: one event "after <Last-Event-ID>" with id 2, then the end.
  *                   /api/hits lists each hit's Last-Event-ID as `lastEventIds`
+ *   /api/export     `lines` NDJSON lines of 200 bytes (default 1,000,000), each write waiting for the socket
+ *                   to drain; /api/hits counts the lines written as `written`
  *   /api/pages      JSON [page] for ?page=N (default 1) with Link rel="next" up to `last` (default 3)
  *   /api/cors-echo  as /api/echo, for any origin: CORS headers, and a preflight allowed whatever it asks
  *                   (a page on 127.0.0.1 reaches it as another origin at localhost)
@@ -67,6 +69,7 @@ function handle(req, res, url) {
       hits: e.hits,
       aborted: e.aborted,
       ...(e.lastEventIds ? { lastEventIds: e.lastEventIds } : {}),
+      ...(e.written === undefined ? {} : { written: e.written }),
       ...(e.notModified === undefined ? {} : { conditional: e.conditional, notModified: e.notModified }),
     });
   }
@@ -195,6 +198,25 @@ function handle(req, res, url) {
         return undefined;
       }
       return res.end(`id: 2\ndata: after ${req.headers['last-event-id'] ?? 'nothing'}\n\n`);
+    }
+    case '/export': {
+      const lines = Number(url.searchParams.get('lines') ?? 1_000_000);
+      const line = `${JSON.stringify({ n: 0, pad: 'x'.repeat(180) })}\n`;
+      const block = line.repeat(100);
+      e.written = 0;
+      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+      res.on('close', () => {
+        if (!res.writableEnded) e.aborted = true;
+      });
+      const write = () => {
+        while (e.written < lines && !res.destroyed) {
+          e.written += 100;
+          if (!res.write(block)) return void res.once('drain', write);
+        }
+        if (e.written >= lines) res.end();
+      };
+      write();
+      return undefined;
     }
     case '/pages': {
       const page = Number(url.searchParams.get('page') ?? 1);

@@ -9,6 +9,8 @@ export interface Hits {
   aborted: boolean;
   /** Only for keys used on /api/sse: the Last-Event-ID header of each request, '' when absent. */
   lastEventIds?: string[];
+  /** /api/export: the lines the server has written (the socket took them). */
+  written?: number;
   /** Only for keys used on /api/etag: requests with If-None-Match, and the 304s among them. */
   conditional?: number;
   notModified?: number;

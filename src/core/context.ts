@@ -1,4 +1,4 @@
-import type { Observable, ObservableInput } from 'rxjs';
+import type { Observable, ObservableInput, SchedulerLike } from 'rxjs';
 import type { RequestTarget } from './errors.js';
 
 /** Which attempt of which request a response belongs to. */
@@ -11,6 +11,11 @@ export interface AttemptContext {
    * @default DEFAULTS.maxBodySize
    */
   readonly maxBodySize?: number;
+  /**
+   * The client's scheduler, for a reader's own timers (a pull stream's idle limit).
+   * @default asyncScheduler
+   */
+  readonly scheduler?: SchedulerLike;
   /**
    * Set when a feature checks each item of a stream (`withValidation()` with a
    * `schema`): a stream reader passes each item through it, with where the item

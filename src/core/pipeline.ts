@@ -231,9 +231,9 @@ function attemptsOf<T>(
   const authorized = (credentials: Credentials) => authorize(request, credentials, stream?.headers?.());
   const { auth } = config;
   return defer(() => {
-    // The body limit and the item check (withValidation()'s), with the attempt: a literal, not a spread with
-    // added keys, which costs microseconds per attempt in Node 20 (core/constants.ts).
-    const context = { target, attempt: ++state.attempts, maxBodySize: limits.maxBodySize, item: limits.item };
+    // The body limit, the item check (withValidation()'s) and the scheduler (a pull stream's idle timer), with the
+    // attempt: a literal, not a spread with added keys, which costs microseconds per attempt in Node 20 (constants.ts).
+    const context = { target, attempt: ++state.attempts, maxBodySize: limits.maxBodySize, item: limits.item, scheduler: config.scheduler };
     // Per attempt: a retry or a replay asks an auth function for the current token; fixed headers need no wait.
     const request$ = auth.kind === 'fixed' ? authorized(auth.credentials) : credentialsOf(auth).pipe(map(authorized));
     return sender(request$, observedRead, Object.assign({ context }, attemptOptions));

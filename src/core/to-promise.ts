@@ -47,7 +47,17 @@ export function toPromise<T>(source$: Observable<T>, options: ToPromiseOptions =
   return lastValueFrom(source$.pipe(takeUntil(aborted$)));
 }
 
-function abortError(signal: AbortSignal): DOMException {
+/**
+ * What an aborted `signal` rejects with: its reason when that is an
+ * `AbortError`, else an `AbortError` whose `cause` is the reason (the pull
+ * streams throw the same).
+ *
+ * @example
+ * ```ts
+ * abortError(AbortSignal.abort('stop')); // DOMException AbortError, cause 'stop'
+ * ```
+ */
+export function abortError(signal: AbortSignal): DOMException {
   const reason: unknown = signal.reason;
   if (reason instanceof DOMException && reason.name === 'AbortError') return reason;
   const error = new DOMException('This operation was aborted', 'AbortError');

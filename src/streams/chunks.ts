@@ -1,52 +1,24 @@
-import { EMPTY, Observable } from 'rxjs';
+import { concatAll, type Observable } from 'rxjs';
 import type { AsyncAPIClient } from '../core/client.js';
 import type { QueryParams } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
-import { checkStatus, type Reader } from '../core/response.js';
-import { PLAIN_STREAM, readStream, type StreamOptions } from './mode.js';
+import { checkStatus } from '../core/response.js';
+import { PLAIN_STREAM, readBatches, readStream, type StreamKind, type StreamOptions } from './mode.js';
+import { pullStream, type PullOptions, type PullStream } from './pull.js';
+
+/** A body's bytes, each chunk as it came: an item per chunk, no copy. */
+const CHUNKS: StreamKind<Uint8Array> = {
+  stream: PLAIN_STREAM,
+  open: (response, context) => {
+    checkStatus(response, context);
+    return { push: (chunk) => [chunk], end: () => [], failed: undefined };
+  },
+};
 
 /**
- * The chunks of a byte stream as they arrive. Unsubscribing cancels the
- * stream, which closes the connection of a fetch body. (rxjs's own
- * `from(readableStream)` only releases its lock, which leaves a stalled body
- * open, and waits for the next chunk before it notices the unsubscribe.)
- *
- * @example
- * ```ts
- * bodyChunks(response.body!).subscribe((chunk) => console.log(chunk.byteLength));
- * ```
- */
-export function bodyChunks(body: ReadableStream<Uint8Array>): Observable<Uint8Array> {
-  return new Observable<Uint8Array>((subscriber) => {
-    const reader = body.getReader();
-    let ended = false;
-    const pump = (): void => {
-      reader.read().then(
-        ({ done, value }) => {
-          if (done) {
-            ended = true;
-            subscriber.complete();
-            return;
-          }
-          subscriber.next(value);
-          if (!subscriber.closed) pump();
-        },
-        (error: unknown) => {
-          ended = true;
-          subscriber.error(error);
-        },
-      );
-    };
-    pump();
-    return () => {
-      if (!ended) reader.cancel().catch(() => undefined);
-    };
-  });
-}
-
-/**
- * The reader of `chunks()`: the body's bytes as they arrive, once the
- * status is checked; nothing for a response without a body (a 204).
+ * The reader of a body's bytes as they arrive, once the status is checked
+ * (what `chunks()` reads, one chunk at a time); nothing for a response
+ * without a body (a 204). Unsubscribing closes the connection.
  *
  * @example
  * ```ts
@@ -54,11 +26,8 @@ export function bodyChunks(body: ReadableStream<Uint8Array>): Observable<Uint8Ar
  * ```
  */
 export function readChunks(response: Response, context: AttemptContext): Observable<Uint8Array> {
-  checkStatus(response, context);
-  return response.body === null ? EMPTY : bodyChunks(response.body);
+  return readBatches(response, context, CHUNKS).pipe(concatAll());
 }
-
-const CHUNKS: Reader<Uint8Array> = { read: readChunks, stream: PLAIN_STREAM };
 
 /**
  * GETs an endpoint and emits its body's bytes as they arrive. Like every
@@ -66,7 +35,8 @@ const CHUNKS: Reader<Uint8Array> = { read: readChunks, stream: PLAIN_STREAM };
  * `deadline` (with `withDeadline()`) the stream's whole life, `idleTimeout`
  * each quiet spell; a failure is retried by the policy until the first value,
  * never after it (the values would repeat); unsubscribing closes the
- * connection at once.
+ * connection at once. It reads as fast as the server sends: for a consumer
+ * that may be slower, see {@link pullChunks}.
  *
  * @example
  * ```ts
@@ -75,4 +45,18 @@ const CHUNKS: Reader<Uint8Array> = { read: readChunks, stream: PLAIN_STREAM };
  */
 export function chunks(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: StreamOptions): Observable<Uint8Array> {
   return readStream(client, endpoint, params, options, () => CHUNKS);
+}
+
+/**
+ * The pull form of {@link chunks}: the body's chunks, read from the socket
+ * only as the loop asks for them, so a slow consumer slows the server down
+ * (see `PullStream` for the contract).
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of pullChunks(client, '/export.csv')) await file.write(chunk);
+ * ```
+ */
+export function pullChunks(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: PullOptions): PullStream<Uint8Array> {
+  return pullStream(client, endpoint, params, options, () => CHUNKS);
 }

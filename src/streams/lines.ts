@@ -1,15 +1,17 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { BodyTooLargeError } from '../core/body-errors.js';
 import { DEFAULTS } from '../core/constants.js';
 import type { AttemptContext } from '../core/context.js';
 import type { AsyncAPIClient } from '../core/client.js';
 import type { QueryParams } from '../core/options.js';
-import type { Reader } from '../core/response.js';
-import { readChunks } from './chunks.js';
-import { PLAIN_STREAM, readStream, type StreamOptions } from './mode.js';
+import { checkStatus } from '../core/response.js';
+import { PLAIN_STREAM, readStream, type ChunkDecoder, type StreamKind, type StreamOptions } from './mode.js';
+import { pullStream, type PullOptions, type PullStream } from './pull.js';
 
 const LF = 10;
 const CR = 13;
+
+const CR_ENDS = /\r\n?/g;
 
 /**
  * The most text a stream reader holds at once (a line in progress, an event
@@ -18,7 +20,7 @@ const CR = 13;
  * @example
  * ```ts
  * const limit: SizeLimit = { maxBytes: 1024, tooLarge: (bytes) => new Error(`a line of more than 1024 bytes (${bytes} so far)`) };
- * bodyChunks(response.body!).pipe(decodeLines(limit));
+ * new LineDecoder(limit).push(chunk);
  * ```
  */
 export interface SizeLimit {
@@ -53,62 +55,63 @@ export function utf8Length(text: string): number {
 }
 
 /**
- * Splits text that arrives in pieces into lines. A line ends with `\n`,
- * `\r\n` or `\r` (as the HTML spec reads event streams), also when the `\r`
- * and the `\n` arrive in different pieces; the ends are not part of the lines.
+ * Decodes UTF-8 chunks (a character may be split across chunks; a leading
+ * byte-order mark is dropped; bad bytes become U+FFFD) into the lines that
+ * each completes: one decode per chunk, each line a slice of its text. A line
+ * ends with `\n`, `\r\n` or `\r` (as the HTML spec reads event streams),
+ * also when the `\r` and the `\n` arrive in different chunks; the ends are
+ * not part of the lines.
  *
- * With `maxLineBytes`, a line (finished or not) that passes it stops the
- * splitter at once: `push` returns the lines finished before it and
- * `overflowBytes` says how many bytes of that line had come; the splitter
- * takes nothing more.
+ * With a `limit`, a line (finished or not) that passes `limit.maxBytes`
+ * stops the decoder at once: `push` returns the lines finished before it and
+ * `failed` holds `limit.tooLarge(bytes)`; the decoder takes nothing more.
  *
- * @param maxLineBytes the longest line in UTF-8 bytes, its end not counted
- * @default maxLineBytes Infinity
  * @example
  * ```ts
- * const splitter = new LineSplitter();
- * splitter.push('a\nb');   // ['a']
- * splitter.push('c\r');    // ['bc']
- * splitter.push('\nd');    // []
- * splitter.end();          // ['d']
+ * const decoder = new LineDecoder({ maxBytes: 1024, tooLarge: (bytes) => new Error(`${bytes} bytes`) });
+ * decoder.push(new TextEncoder().encode('a\nb')); // ['a']
+ * decoder.split('c\r');                            // ['bc']
+ * decoder.split('\nd');                            // []
+ * decoder.end();                                    // ['d']
  * ```
  */
-export class LineSplitter {
+export class LineDecoder implements ChunkDecoder<string> {
+  failed: { readonly error: unknown } | undefined;
+  readonly #limit: SizeLimit | undefined;
   readonly #maxLineBytes: number;
+  readonly #decoder = new TextDecoder();
   #pending = '';
   /** The UTF-8 bytes of `#pending`, counted only when there is a limit. */
   #pendingBytes = 0;
   #skipLineFeed = false;
-  #overflowBytes: number | undefined;
 
-  constructor(maxLineBytes = Infinity) {
-    this.#maxLineBytes = maxLineBytes;
+  /** @param limit the longest line in UTF-8 bytes (its end not counted), and its error; none when absent */
+  constructor(limit?: SizeLimit) {
+    this.#limit = limit;
+    this.#maxLineBytes = limit?.maxBytes ?? Infinity;
   }
 
-  /** The bytes of the line that passed `maxLineBytes`, as far as it had come; `undefined` while none did. */
-  get overflowBytes(): number | undefined {
-    return this.#overflowBytes;
+  /** Decodes a chunk and returns the lines it completes. */
+  push(chunk: Uint8Array): string[] {
+    return this.split(this.#decoder.decode(chunk, { stream: true }));
   }
 
-  /** Adds a piece of text and returns the lines it completes. */
-  push(text: string): string[] {
-    if (this.#overflowBytes !== undefined) throw new RangeError(process.env.NODE_ENV !== 'production' ? `a line passed ${this.#maxLineBytes} bytes: this splitter takes nothing more` : 'overflow');
-    if (text === '') return [];
-    let start = 0;
-    if (this.#skipLineFeed && text.charCodeAt(0) === LF) start = 1;
-    this.#skipLineFeed = false;
+  /** Adds a piece of decoded text and returns the lines it completes. */
+  split(text: string): string[] {
     const lines: string[] = [];
-    for (let i = start; i < text.length; i += 1) {
-      const code = text.charCodeAt(i);
-      if (code !== LF && code !== CR) continue;
+    if (this.failed !== undefined || text === '') return lines;
+    // A CR that ended the last piece and the LF that starts this one are one line end.
+    if (this.#skipLineFeed && text.charCodeAt(0) === LF) text = text.slice(1);
+    this.#skipLineFeed = text.charCodeAt(text.length - 1) === CR;
+    // Most text has no CR. Text with some gets one copy, its line ends made LF; either way the native
+    // indexOf finds each line end, and a line is a slice of the text (no copy per line).
+    if (text.indexOf('\r') !== -1) text = text.replace(CR_ENDS, '\n');
+    let start = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', start)) {
       if (this.#passesLimit(text, start, i)) return lines;
-      lines.push(this.#pending + text.slice(start, i));
+      lines.push(this.#pending === '' ? text.slice(start, i) : this.#pending + text.slice(start, i));
       this.#pending = '';
       this.#pendingBytes = 0;
-      if (code === CR) {
-        if (i + 1 === text.length) this.#skipLineFeed = true;
-        else if (text.charCodeAt(i + 1) === LF) i += 1;
-      }
       start = i + 1;
     }
     if (this.#passesLimit(text, start, text.length)) return lines;
@@ -118,62 +121,24 @@ export class LineSplitter {
     return lines;
   }
 
-  /** Adds the last piece and returns the lines left, the unterminated last one included. */
-  end(text = ''): string[] {
-    const lines = this.push(text);
-    if (this.#overflowBytes !== undefined) return lines;
-    if (this.#pending !== '') lines.push(this.#pending);
+  /** Ends the text and returns the lines left, the unterminated last one included. */
+  end(): string[] {
+    const lines = this.split(this.#decoder.decode());
+    if (this.failed === undefined && this.#pending !== '') lines.push(this.#pending);
     this.#pending = '';
-    this.#pendingBytes = 0;
     return lines;
   }
 
-  /** Whether the pending line and `text` from `start` to `end` pass the limit; if so, the splitter stops. */
+  /** Whether the pending line and `text` from `start` to `end` pass the limit; if so, the decoder stops. */
   #passesLimit(text: string, start: number, end: number): boolean {
     // A UTF-16 code unit is 1 to 3 UTF-8 bytes: count exactly only when the line may be too long.
     if (this.#pendingBytes + 3 * (end - start) <= this.#maxLineBytes) return false;
     const bytes = this.#pendingBytes + utf8Length(text.slice(start, end));
     if (bytes <= this.#maxLineBytes) return false;
-    this.#overflowBytes = bytes;
+    this.failed = { error: this.#limit!.tooLarge(bytes) };
     this.#pending = '';
     return true;
   }
-}
-
-/**
- * Decodes UTF-8 chunks (a character may be split across chunks; a leading
- * byte-order mark is dropped; bad bytes become U+FFFD) and emits the text's
- * lines as soon as each is complete. With a `limit`, a line that passes
- * `limit.maxBytes` errors with `limit.tooLarge(bytes)` as soon as it does
- * (after the lines before it), which unsubscribes from the chunks.
- *
- * @example
- * ```ts
- * bodyChunks(response.body!).pipe(decodeLines()).subscribe((line) => console.log(line));
- * ```
- */
-export function decodeLines(limit?: SizeLimit): OperatorFunction<Uint8Array, string> {
-  return (chunks) =>
-    new Observable<string>((subscriber) => {
-      const decoder = new TextDecoder();
-      const splitter = new LineSplitter(limit?.maxBytes);
-      // The lines of one chunk go out at once; a line past the limit ends the stream with the limit's error.
-      const emit = (lines: string[]) => {
-        for (const line of lines) subscriber.next(line);
-        const overflow = splitter.overflowBytes;
-        if (overflow !== undefined && limit !== undefined) subscriber.error(limit.tooLarge(overflow));
-      };
-      return chunks.subscribe({
-        // A source that emits synchronously goes on after an over-limit line ended the stream: ignore it.
-        next: (chunk) => subscriber.closed || emit(splitter.push(decoder.decode(chunk, { stream: true }))),
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => {
-          if (subscriber.closed) return;
-          emit(splitter.end(decoder.decode()));
-          subscriber.complete();
-        },
-      });
-    });
 }
 
 /**
@@ -182,7 +147,7 @@ export function decodeLines(limit?: SizeLimit): OperatorFunction<Uint8Array, str
  *
  * @example
  * ```ts
- * readChunks(response, context).pipe(decodeLines(bodySizeLimit(response, context)));
+ * new LineDecoder(bodySizeLimit(response, context));
  * ```
  */
 export function bodySizeLimit(response: Response, context: AttemptContext): SizeLimit {
@@ -194,26 +159,29 @@ export function bodySizeLimit(response: Response, context: AttemptContext): Size
 }
 
 /**
- * The reader of `client.lines()`: the body's lines as they arrive. A line
- * longer than `context.maxBodySize` errors with `BodyTooLargeError` as soon
- * as it passes it (the connection is closed), so that a body without line
- * ends cannot grow in memory without bound.
+ * The decoder of a response's lines, once its status is checked: a line
+ * longer than `context.maxBodySize` fails with `BodyTooLargeError` as soon as
+ * it passes it, so that a body without line ends cannot grow in memory
+ * without bound.
  *
  * @example
  * ```ts
- * send(prepared, readLines, 1, 30_000, asyncScheduler, { stream: true }); // Observable<string>
+ * readBatches(response, context, { stream: PLAIN_STREAM, open: openLines }); // Observable<string[]>
  * ```
  */
-export function readLines(response: Response, context: AttemptContext): Observable<string> {
-  return readChunks(response, context).pipe(decodeLines(bodySizeLimit(response, context)));
+export function openLines(response: Response, context: AttemptContext): ChunkDecoder<string> {
+  checkStatus(response, context);
+  return new LineDecoder(bodySizeLimit(response, context));
 }
 
-const LINES: Reader<string> = { read: readLines, stream: PLAIN_STREAM };
+const LINES: StreamKind<string> = { stream: PLAIN_STREAM, open: openLines };
 
 /**
  * GETs an endpoint and emits its body's lines (UTF-8; ended by `\n`, `\r\n`
  * or `\r`, which are not part of the line) as each one completes. A line
- * longer than `maxBodySize` errors with `BodyTooLargeError`.
+ * longer than `maxBodySize` errors with `BodyTooLargeError`. It reads as
+ * fast as the server sends: for a consumer that may be slower, see
+ * {@link pullLines}.
  *
  * @example
  * ```ts
@@ -222,4 +190,19 @@ const LINES: Reader<string> = { read: readLines, stream: PLAIN_STREAM };
  */
 export function lines(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: StreamOptions): Observable<string> {
   return readStream(client, endpoint, params, options, () => LINES);
+}
+
+/**
+ * The pull form of {@link lines}: the body's lines, read from the socket only
+ * as the loop asks for them, so a slow consumer slows the server down (see
+ * `PullStream` for the contract); `.batches()` gives each chunk's lines as
+ * one array.
+ *
+ * @example
+ * ```ts
+ * for await (const line of pullLines(client, '/logs')) await sink.write(line);
+ * ```
+ */
+export function pullLines(client: AsyncAPIClient, endpoint: string, params?: QueryParams, options?: PullOptions): PullStream<string> {
+  return pullStream(client, endpoint, params, options, () => LINES);
 }

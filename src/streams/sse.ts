@@ -1,15 +1,16 @@
-import { concatMap, defer, EMPTY, map, type Observable, type OperatorFunction } from 'rxjs';
+import { defer, map, type Observable } from 'rxjs';
 import { ParseError } from '../core/body-errors.js';
 import type { AsyncAPIClient } from '../core/client.js';
 import type { QueryParams } from '../core/options.js';
-import type { AttemptContext, ResponseReader } from '../core/context.js';
+import type { AttemptContext } from '../core/context.js';
 import { checkStatus, type StreamReading } from '../core/response.js';
 import type { StandardSchemaV1, Validated } from '../core/standard-schema.js';
 import type { SchemaOptions } from '../features/validation/index.js';
-import { readChunks } from './chunks.js';
-import { bodySizeLimit, decodeLines, utf8Length, type SizeLimit } from './lines.js';
+import { bodySizeLimit, LineDecoder, utf8Length, type SizeLimit } from './lines.js';
 import { sendHeld } from '../core/held-attempt.js';
-import { decideStreamRetry, readStream, type StreamOptions } from './mode.js';
+import { decideStreamRetry, readStream, type CheckedDecoder, type ChunkDecoder, type StreamKind, type StreamOptions } from './mode.js';
+import { settle } from './settle.js';
+import { pullStream, type PullOptions, type PullStream } from './pull.js';
 
 /**
  * One event of a Server-Sent Events stream, as `client.sse()` emits it.
@@ -43,7 +44,7 @@ export interface ServerSentEvent<Data = string> {
  * @example
  * ```ts
  * const session: SseSession = { lastEventId: '', retry: undefined };
- * readLines(response, context).pipe(parseSse(session)).subscribe({ complete: () => console.log(session.lastEventId, session.retry) });
+ * const decoder = openSse(session)(response, context); // the events of one connection; the session outlives it
  * ```
  */
 export interface SseSession {
@@ -158,65 +159,69 @@ export class SseParser {
 }
 
 /**
- * Turns the lines of one connection into events (see {@link SseParser}).
- *
- * @param limit the largest event, and its error; none when absent
- * @example
- * ```ts
- * readLines(response, context).pipe(parseSse(session));
- * ```
- */
-export function parseSse(session: SseSession, limit?: SizeLimit): OperatorFunction<string, ServerSentEvent> {
-  return (lines) =>
-    defer(() => {
-      const parser = new SseParser(session, limit);
-      return lines.pipe(
-        concatMap((line) => {
-          const event = parser.line(line);
-          return event === undefined ? [] : [event];
-        }),
-      );
-    });
-}
-
-/**
- * The reader of one `client.sse()` connection. A 204 ends the stream (the
- * server says: no more); a response that is not `text/event-stream` errors
- * with {@link ParseError}, not retried; a line or an event's data longer than
- * `context.maxBodySize` errors with `BodyTooLargeError`, not retried.
+ * The decoder of one event-stream connection, once its response is checked.
+ * A 204 ends the stream (the server says: no more); a response that is not
+ * `text/event-stream` throws {@link ParseError}, not retried; a line or an
+ * event's data longer than `context.maxBodySize` fails with
+ * `BodyTooLargeError`, not retried. Every event of `sse()` and `pullSse()`
+ * is made here, by the {@link SseParser}.
  *
  * @example
  * ```ts
- * send(prepared, readSse(session), 1, 30_000, asyncScheduler, { stream: true });
+ * client.read('/feed', { read: (response, context) => readBatches(response, context, { stream: sseStream(session), open: openSse(session) }) });
  * ```
  */
-export function readSse(session: SseSession): (response: Response, context: AttemptContext) => Observable<ServerSentEvent> {
+export function openSse(session: SseSession): (response: Response, context: AttemptContext) => ChunkDecoder<ServerSentEvent> | CheckedDecoder<ServerSentEvent> | undefined {
   // The events of every connection, counted for withValidation()'s errors.
-  let events = 0;
+  let count = 0;
   return (response, context) => {
     checkStatus(response, context);
-    if (response.status === 204) return EMPTY;
+    if (response.status === 204) return undefined;
     const contentType = response.headers.get('content-type') ?? '';
     if (contentType.split(';', 1)[0]!.trim().toLowerCase() !== 'text/event-stream') {
       response.body?.cancel().catch(() => undefined);
       throw new ParseError(undefined, '', response.status, context.target, context.attempt, { contentType });
     }
     const limit = bodySizeLimit(response, context);
-    const events$ = readChunks(response, context).pipe(decodeLines(limit), parseSse(session, limit));
+    const lines = new LineDecoder(limit);
+    const parser = new SseParser(session, limit);
+    let failed: { readonly error: unknown } | undefined;
+    const parse = (batch: string[]): ServerSentEvent[] => {
+      const events: ServerSentEvent[] = [];
+      try {
+        for (const line of batch) {
+          const event = parser.line(line);
+          if (event !== undefined) events.push(event);
+        }
+      } catch (error) {
+        failed = { error };
+      }
+      return events;
+    };
     const { item } = context;
-    if (!item) return events$;
-    // With a schema (withValidation()'s check): each event's data as JSON, checked, told the event's number.
-    return events$.pipe(
-      concatMap((event) => {
+    // With a schema (withValidation()'s check), each event's check: its data as JSON, checked, told the event's
+    // number. Chosen once per response: an event stream without a schema pays nothing per event for it.
+    const checked = (event: ServerSentEvent): Observable<ServerSentEvent> => {
+      const number = (count += 1);
+      return defer(() => {
         let data: unknown;
         try {
           data = JSON.parse(event.data);
         } catch (cause) {
           throw new ParseError(cause, event.data, response.status, context.target, context.attempt);
         }
-        return item(data, { event: (events += 1) }).pipe(map((checked) => ({ ...event, data: checked }) as unknown as ServerSentEvent));
-      }),
-    );
+        return item!(data, { event: number }).pipe(map((checked) => ({ ...event, data: checked }) as unknown as ServerSentEvent));
+      });
+    };
+    const decode = item ? (batch: string[]) => parse(batch).map(checked) : parse;
+    return {
+      settle: item && settle,
+      push: (chunk: Uint8Array) => decode(lines.push(chunk)),
+      end: () => decode(lines.end()),
+      get failed() {
+        return failed ?? lines.failed;
+      },
+    } as ChunkDecoder<ServerSentEvent> | CheckedDecoder<ServerSentEvent>;
   };
 }
 
@@ -239,7 +244,7 @@ const STEADY_MS = 5_000;
  *
  * @example
  * ```ts
- * client.read('/feed', { read: readSse(session), accept: 'text/event-stream', stream: sseStream(session) });
+ * readStream(client, '/feed', undefined, undefined, () => ({ open: openSse(session), accept: 'text/event-stream', stream: sseStream(session) }));
  * ```
  */
 export function sseStream(session: SseSession): StreamReading {
@@ -290,8 +295,33 @@ export function sse<S extends StandardSchemaV1 | undefined = undefined>(
   params?: QueryParams,
   options?: StreamOptions & SchemaOptions<S>,
 ): Observable<ServerSentEvent<Validated<S, string>>> {
-  return readStream(client, endpoint, params, options, () => {
-    const session: SseSession = { lastEventId: '', retry: undefined };
-    return { read: readSse(session) as ResponseReader<ServerSentEvent<Validated<S, string>>>, accept: 'text/event-stream', stream: sseStream(session) };
-  });
+  return readStream(client, endpoint, params, options, sseKind<ServerSentEvent<Validated<S, string>>>);
+}
+
+/**
+ * The pull form of {@link sse}: the events, read from the socket only as the
+ * loop asks for them, reconnecting and resuming as `sse()` does (see
+ * `PullStream` for the contract); a `schema` checks each event's data as
+ * `sse()` does, numbering the events over every connection.
+ *
+ * @example
+ * ```ts
+ * for await (const { event, data } of pullSse(client, '/orders')) if (event === 'order') await ship(JSON.parse(data));
+ * for await (const { data } of pullSse(client, '/prices', undefined, { schema: Price })) show(data); // data: z.output<typeof Price>
+ * ```
+ */
+export function pullSse<S extends StandardSchemaV1 | undefined = undefined>(
+  client: AsyncAPIClient,
+  endpoint: string,
+  params?: QueryParams,
+  options?: PullOptions & SchemaOptions<S>,
+): PullStream<ServerSentEvent<Validated<S, string>>> {
+  return pullStream(client, endpoint, params, options, sseKind<ServerSentEvent<Validated<S, string>>>);
+}
+
+/** An event stream, with a session of its own: the last event ID, reconnection time and event count carry over its reconnections. */
+function sseKind<T>(): StreamKind<T> {
+  const session: SseSession = { lastEventId: '', retry: undefined };
+  // T: the events, their data typed by the schema's output (or text) as the function's signature says.
+  return { open: openSse(session), accept: 'text/event-stream', stream: sseStream(session) } as unknown as StreamKind<T>;
 }

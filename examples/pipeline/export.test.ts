@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AsyncAPIClient } from '../../src/index.js';
+import { copyExport } from './export.js';
+import { startExportServer, type ExportServer } from './export-server.js';
+
+let server: ExportServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the export copied into a slow sink (pull form)', () => {
+  it('memory stays flat: the server stays a bounded lead ahead of the sink, however long the export', async () => {
+    // 3 million records, about 500 MB: far more than any buffer on the way.
+    server = await startExportServer({ lines: 3_000_000 });
+    const controller = new AbortController();
+    const leads: number[] = [];
+    let taken = 0;
+    const sink = async () => {
+      if ((taken += 1) % 50 === 0) await sleep(1);
+    };
+    const copy = copyExport(new AsyncAPIClient(server.url), '/export', sink, {
+      signal: controller.signal,
+      everyMs: 250,
+      onProgress: ({ records }) => leads.push(server!.written() - records),
+    });
+    const rssBefore = process.memoryUsage.rss();
+    while (leads.length < 12) await sleep(50);
+    controller.abort();
+    await expect(copy).rejects.toMatchObject({ name: 'AbortError' });
+    // The lead is what the buffers hold (the sockets' and one chunk's records): some 10 MB at most, and not growing.
+    expect(Math.max(...leads)).toBeLessThan(60_000);
+    expect(Math.max(...leads.slice(6))).toBeLessThan(2 * Math.max(...leads.slice(0, 6)) + 10_000);
+    expect(process.memoryUsage.rss() - rssBefore).toBeLessThan(64 * 2 ** 20);
+    expect(taken).toBeGreaterThan(0);
+    await until(() => server!.closedByClient());
+  });
+
+  it('copies every record when the export ends', async () => {
+    server = await startExportServer({ lines: 5_000 });
+    const ids: number[] = [];
+    expect(await copyExport(new AsyncAPIClient(server.url), '/export', (record) => void ids.push(record.id))).toBe(5_000);
+    expect(ids[0]).toBe(1);
+    expect(ids[4_999]).toBe(5_000);
+  });
+
+  it('runs as a program, and SIGTERM stops it and closes the connection: npm run example:export', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const program = spawn(process.execPath, ['--import', 'tsx', 'examples/pipeline/export-main.ts'], { cwd: root, env: { ...process.env, EXPORT_LINES: '2000000' } });
+    let stdout = '';
+    program.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    const exited = new Promise((resolve) => program.once('exit', resolve));
+    await until(() => stdout.includes('progress'), 15_000);
+    program.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/progress {2}[\d,]+ records {2}[\d,]+ records\/s {2}RSS \d+ MiB/);
+    expect(stdout).toMatch(/stopped {3}after [\d,]+ records/);
+    expect(stdout).toContain('connection closed by the client: true');
+    const written = Number(/server {4}wrote ([\d,]+) records/.exec(stdout)![1]!.replaceAll(',', ''));
+    expect(written).toBeLessThan(2_000_000);
+  });
+});
+
+async function until(predicate: () => boolean, limitMs = 5_000): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`condition not met within ${limitMs} ms`);
+    await sleep(10);
+  }
+}
