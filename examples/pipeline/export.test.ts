@@ -19,6 +19,7 @@ describe('the export copied into a slow sink (pull form)', () => {
     server = await startExportServer({ lines: 3_000_000 });
     const controller = new AbortController();
     const leads: number[] = [];
+    const rss: number[] = [];
     let taken = 0;
     const sink = async () => {
       if ((taken += 1) % 50 === 0) await sleep(1);
@@ -26,16 +27,21 @@ describe('the export copied into a slow sink (pull form)', () => {
     const copy = copyExport(new AsyncAPIClient(server.url), '/export', sink, {
       signal: controller.signal,
       everyMs: 250,
-      onProgress: ({ records }) => leads.push(server!.written() - records),
+      onProgress: ({ records }) => {
+        leads.push(server!.written() - records);
+        rss.push(process.memoryUsage.rss());
+      },
     });
-    const rssBefore = process.memoryUsage.rss();
     while (leads.length < 12) await sleep(50);
     controller.abort();
     await expect(copy).rejects.toMatchObject({ name: 'AbortError' });
     // The lead is what the buffers hold (the sockets' and one chunk's records): some 10 MB at most, and not growing.
     expect(Math.max(...leads)).toBeLessThan(60_000);
     expect(Math.max(...leads.slice(6))).toBeLessThan(2 * Math.max(...leads.slice(0, 6)) + 10_000);
-    expect(process.memoryUsage.rss() - rssBefore).toBeLessThan(64 * 2 ** 20);
+    // Flat: once the JIT and the heap have settled (the first half of the samples, which also hold this
+    // worker's other allocations), the process grows by less than the 32 MiB the issue allows, while the
+    // export goes on at full speed; a body kept in memory would add some 100 MiB in that time.
+    expect(Math.max(...rss.slice(6)) - rss[5]!).toBeLessThan(32 * 2 ** 20);
     expect(taken).toBeGreaterThan(0);
     await until(() => server!.closedByClient());
   });
