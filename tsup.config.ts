@@ -34,9 +34,11 @@ const browser = (suffix: string, nodeEnv?: string): Options => ({
   ...(nodeEnv ? { define: { 'process.env.NODE_ENV': JSON.stringify(nodeEnv) } } : runtimeNodeEnv),
 });
 
+// No config cleans dist/: tsup runs them in parallel, and one that cleaned at its start could delete what another
+// had written (publint once found dist/angular.d.ts missing). The build script empties dist/ once, before tsup.
 export default defineConfig([
   // Node (and the types of every build): ESM and CommonJS.
-  { ...common, ...runtimeNodeEnv, entry: { index: 'src/index.ts', undici: 'src/undici/index.ts', xhr: 'src/xhr/index.ts', testing: 'src/testing/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
+  { ...common, ...runtimeNodeEnv, entry: { index: 'src/index.ts', undici: 'src/undici/index.ts', xhr: 'src/xhr/index.ts', testing: 'src/testing/index.ts' }, format: ['esm', 'cjs'], dts: true },
   // rx-api-client/angular: its own build, importing the package's other entries by name (not bundling copies),
   // so that an app has one AsyncAPIClient class (the injection token) whichever build of the main entry it gets.
   {

@@ -71,7 +71,7 @@ export { isValidationError, ValidationError, withValidation, type SchemaOptions,
 export { isTokenRefreshError, TokenRefreshError, withTokenRefresh, type TokenRefresh } from './features/token-refresh.js';
 
 // Dashboards: a conditional, shared, cancellable poll of an endpoint's state.
-export { poll, pollValues, type PollOptions, type PollState } from './features/poll/poll.js';
+export { poll, pollValues, type PollOptions, type PollSchemaOptions, type PollState } from './features/poll/poll.js';
 export type { PollBackoff, PollPace } from './features/poll/pace.js';
 export { withSharing } from './features/sharing.js';
 export { withCache, type CacheOptions, type ClientCache } from './features/cache.js';

@@ -21,14 +21,17 @@ export interface AttemptContext {
    * `schema`): a stream reader passes each item through it, with where the item
    * was, and emits what it emits instead (the item's output, or nothing when it
    * is skipped); it errors for an item that is refused. It does nothing until
-   * subscribed: concatenate the results to keep the items in order.
+   * subscribed: concatenate the results to keep the items in order. A
+   * one-value reader gets it too when it says it `checks` (see `Reader`): it
+   * hands it on to its caller, which checks each new value after the request.
    */
   readonly item?: ItemCheck;
 }
 
 /**
  * Where a stream's item was: the `ndjson()` line (from 1, blank lines counted)
- * or the `sse()` event (from 1, over every connection of the stream).
+ * or the `sse()` event (from 1, over every connection of the stream); `{}`
+ * for a value that is not one of many (a poll's).
  *
  * @example
  * ```ts
@@ -40,7 +43,7 @@ export interface ItemPosition {
   readonly event?: number;
 }
 
-/** A feature's check of one stream item: see {@link AttemptContext.item}. */
+/** A feature's check of one stream item (or of a poll's value): see {@link AttemptContext.item}. */
 export type ItemCheck = (item: unknown, where: ItemPosition) => Observable<unknown>;
 
 /**

@@ -34,7 +34,10 @@
  *    - `item`: check each item of a stream where its reader knows its place
  *      (validation: the `ndjson()` line, the `sse()` event); the core hands
  *      it to the readers as `AttemptContext.item`, and the stream readers
- *      that read items pass each through it, one at a time;
+ *      that read items pass each through it, one at a time. A one-value
+ *      reader that sets `checks` (`poll()`'s) gets it too instead of a
+ *      `whole` check of its value: it hands it to its caller, which checks
+ *      what it makes of the value (each new one, parsed) after the request;
  *    - `sent`, `received`, `redirected`, `retrying`: observe (events, the
  *      breaker's probe). They must not throw.
  *
@@ -191,7 +194,8 @@ export interface RequestHooks {
   /**
    * Checks each item of a stream where its reader knows its place (the
    * `ndjson()` line, the `sse()` event): the stream readers that read items
-   * call it through {@link AttemptContext.item}. The first feature's is used.
+   * call it through {@link AttemptContext.item}, as does the caller of a
+   * reader that `checks` (`poll()`). The first feature's is used.
    */
   item?: ItemCheck;
   /**

@@ -24,6 +24,13 @@ export interface Reader<T> {
   readonly accept?: string;
   /** Set by a stream: many values, retried until the first (or resumed, for an event stream). */
   readonly stream?: StreamReading;
+  /**
+   * Set by a one-value reader whose caller checks what it makes of the value
+   * itself, after the request (`poll()`: each new value, once parsed): a
+   * feature that checks values (`withValidation()`) then hands its check to
+   * the reader as {@link AttemptContext.item} instead of checking the read's value.
+   */
+  readonly checks?: boolean;
 }
 
 /**

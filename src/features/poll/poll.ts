@@ -1,11 +1,12 @@
-import { asyncScheduler, distinctUntilChanged, filter, finalize, fromEvent, map, Observable, ReplaySubject, share, Subscription, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, defer, distinctUntilChanged, filter, finalize, fromEvent, map, Observable, ReplaySubject, share, Subscription, type SchedulerLike } from 'rxjs';
 import type { AsyncAPIClient } from '../../core/client.js';
-import type { AttemptContext } from '../../core/context.js';
+import type { AttemptContext, ItemCheck } from '../../core/context.js';
 import { DEFAULTS } from '../../core/constants.js';
 import { ConfigurationError } from '../../core/errors.js';
 import type { QueryParams, ReadOptions } from '../../core/options.js';
 import { readBodyText } from '../../core/read-body.js';
 import { checkStatus, type Reader } from '../../core/response.js';
+import type { StandardSchemaV1 } from '../../core/standard-schema.js';
 import { endsPoll, failureDelay, nextDelay, resolvePace, type PollBackoff, type PollPace } from './pace.js';
 
 /**
@@ -19,7 +20,7 @@ import { endsPoll, failureDelay, nextDelay, resolvePace, type PollBackoff, type 
 export interface PollState<T> {
   /** The last good value; the same object until the server's data changes. `undefined` before the first 200. */
   readonly value: T | undefined;
-  /** When the last 200 came. */
+  /** When the last 200 came (with a `schema`, when its value passed it). */
   readonly lastFetched: number | undefined;
   /** When the value was last confirmed: a 200 or a 304. */
   readonly lastChecked: number | undefined;
@@ -33,13 +34,14 @@ export interface PollState<T> {
 
 /**
  * Options of {@link poll}. Those of a read (`headers`, `timeout`, `retry`...) apply to every poll.
+ * `T` is the value; `Parsed`, what `parse` makes of the body (the schema's input, with a `schema`).
  *
  * @example
  * ```ts
  * const options: PollOptions<Stats> = { interval: 5_000, jitter: 500, trigger: fromEvent(button, 'click') };
  * ```
  */
-export interface PollOptions<T> extends ReadOptions {
+export interface PollOptions<T, Parsed = T> extends ReadOptions {
   /**
    * The wait between the end of one poll and the start of the next, in ms.
    * @default 30000
@@ -73,7 +75,7 @@ export interface PollOptions<T> extends ReadOptions {
    * Turns the body's text into the value.
    * @default JSON.parse (an empty body is `undefined`)
    */
-  parse?: (text: string) => T;
+  parse?: (text: string) => Parsed;
   /**
    * The `accept` header.
    * @default 'application/json'
@@ -100,17 +102,31 @@ export interface PollOptions<T> extends ReadOptions {
   scheduler?: SchedulerLike;
 }
 
-/** One answer as the poll's reader gives it. */
+/**
+ * The options of a poll whose values a Standard Schema checks (`withValidation()` runs it): its output is the value.
+ *
+ * @example
+ * ```ts
+ * const options: PollSchemaOptions<typeof Stats> = { schema: Stats, interval: 5_000 };
+ * ```
+ */
+export type PollSchemaOptions<S extends StandardSchemaV1> = PollOptions<StandardSchemaV1.InferOutput<S>, unknown> & {
+  /** Each new value, once parsed, must pass it (a value it refuses is a failed poll); what it outputs is `value`. Needs `withValidation()`. */
+  schema: S;
+};
+
+/** One answer as the poll's reader gives it, with `withValidation()`'s check when the poll has a schema. */
 interface Answer {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
+  readonly check: ItemCheck | undefined;
 }
 
 const readAnswer = async (response: Response, context: AttemptContext): Promise<Answer> => {
   checkStatus(response, context);
   const text = response.status === 304 ? '' : await readBodyText(response, context.maxBodySize ?? DEFAULTS.maxBodySize, context);
-  return { status: response.status, headers: response.headers, text };
+  return { status: response.status, headers: response.headers, text, check: context.item };
 };
 
 const parseJson = (text: string) => (text.trim() === '' ? undefined : JSON.parse(text));
@@ -128,6 +144,12 @@ const pollers = new WeakMap<AsyncAPIClient, Map<string, Observable<PollState<unk
  * Node's fetch (and a browser's) adds `cache-control: no-cache` to a request with
  * `If-None-Match`: the validator still reaches the server, which may answer 304 as usual.
  *
+ * With a `schema` (any Standard Schema v1 validator; the client needs `withValidation()`,
+ * or the poll ends with a `ConfigurationError` before anything is sent), each new value,
+ * once parsed, is checked (async schemas too) and `value` is the schema's output, typed
+ * from it. A value it refuses is a failed poll: the last good value stays, `stale` and
+ * `error` (the `ValidationError`) are set, and the next poll waits the failure backoff.
+ *
  * @param client the client whose retry policy, auth and features each poll goes through
  * @param endpoint a path under the client's base URL
  * @returns the poll's states; it errors only when the poll ends
@@ -136,8 +158,11 @@ const pollers = new WeakMap<AsyncAPIClient, Map<string, Observable<PollState<unk
  * ```ts
  * poll<Stats>(client, '/stats', { interval: 5_000, trigger: fromEvent(refresh, 'click') })
  *   .subscribe((s) => render(s.value, s.stale, s.nextTryAt));
+ * poll(client, '/stats', { schema: Stats }); // Observable<PollState<z.output<typeof Stats>>>, with withValidation()
  * ```
  */
+export function poll<S extends StandardSchemaV1>(client: AsyncAPIClient, endpoint: string, options: PollSchemaOptions<S>): Observable<PollState<StandardSchemaV1.InferOutput<S>>>;
+export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, options?: PollOptions<T>): Observable<PollState<T>>;
 export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, options: PollOptions<T> = {}): Observable<PollState<T>> {
   const { interval, jitter, random, trigger, params, key, conditional, parse, accept = 'application/json', equal, pace, backoff, visibility, scheduler = asyncScheduler, ...read } = options;
   const resolved = resolvePace({ interval, jitter, random, pace, backoff });
@@ -150,7 +175,8 @@ export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, opti
   if (!byKey) pollers.set(client, (byKey = new Map()));
   const found = byKey.get(id) as Observable<PollState<T>> | undefined;
   if (found) return found;
-  const reader: Reader<Answer> = { read: readAnswer, accept };
+  // `checks`: a `schema` (in `read`) is withValidation()'s to check on each new value, not on the answer.
+  const reader: Reader<Answer> = { read: readAnswer, accept, checks: true };
   const toValue = (parse ?? parseJson) as (text: string) => T;
   // The request's own headers in any of their forms (a record, Headers, pairs), checked by the client as for any request.
   const ownHeaders: [string, string][] = read.headers === undefined ? [] : Symbol.iterator in read.headers ? [...(read.headers as Iterable<[string, string]>)] : Object.entries(read.headers);
@@ -177,17 +203,15 @@ export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, opti
       set({ ...changes, nextTryAt: scheduler.now() + delayMs });
       running.add((wait = scheduler.schedule(pollNow, delayMs)));
     };
-    const answered = ({ status, headers, text }: Answer) => {
+    // `fresh`: the new body's value, parsed and checked; unused for a 304 or the same text.
+    const answered = ({ status, headers, text }: Answer, fresh: T) => {
       inFlight = false;
       failures = 0;
       const now = scheduler.now();
       if (status === 304) return plan(nextDelay(resolved, headers), { lastChecked: now, stale: false, error: undefined });
       let { value } = state;
       // The same text is the same value; `equal` may say that other text is too (a timestamp that moved).
-      if (text !== lastText) {
-        const fresh = toValue(text);
-        if (lastText === undefined || !equal?.(value as T, fresh)) value = fresh;
-      }
+      if (text !== lastText && (lastText === undefined || !equal?.(value as T, fresh))) value = fresh;
       lastText = text;
       if (conditional !== false) {
         const etag = headers.get('etag');
@@ -209,14 +233,16 @@ export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, opti
       set({ nextTryAt: undefined });
       request?.unsubscribe();
       running.add(
-        (request = client.read(endpoint, reader, { ...read, params, headers: [...ownHeaders, ...Object.entries(validators)] }).subscribe({
+        (request = client.read(endpoint, reader, Object.assign({}, read, { params, headers: [...ownHeaders, ...Object.entries(validators)] })).subscribe({
           next: (answer) => {
-            try {
-              answered(answer);
-            } catch (error) {
-              // A body that `parse` refuses: a failed poll, the last good value kept.
-              failed(error);
-            }
+            const { status, text, check } = answer;
+            // A new body's value, parsed, then checked by the schema (maybe async, cancelled with the poll). A body
+            // that `parse` or the schema refuses is a failed poll, the last good value kept.
+            running.add(
+              defer(() => (status === 304 || text === lastText ? [state.value] : check ? check(toValue(text), {}) : [toValue(text)]))
+                .pipe(map((fresh) => answered(answer, fresh as T)))
+                .subscribe({ error: failed }),
+            );
           },
           error: failed,
         })),
@@ -253,8 +279,11 @@ export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, opti
  * @example
  * ```ts
  * pollValues<Stats>(client, '/stats', { interval: 5_000 }).subscribe((stats) => render(stats));
+ * pollValues(client, '/stats', { schema: Stats }); // Observable<z.output<typeof Stats>>, with withValidation()
  * ```
  */
+export function pollValues<S extends StandardSchemaV1>(client: AsyncAPIClient, endpoint: string, options: PollSchemaOptions<S>): Observable<StandardSchemaV1.InferOutput<S>>;
+export function pollValues<T = unknown>(client: AsyncAPIClient, endpoint: string, options?: PollOptions<T>): Observable<T>;
 export function pollValues<T = unknown>(client: AsyncAPIClient, endpoint: string, options?: PollOptions<T>): Observable<T> {
   return poll<T>(client, endpoint, options).pipe(
     filter((state) => state.lastFetched !== undefined),

@@ -64,7 +64,8 @@ export function validate<Output>(schema: StandardSchemaV1<unknown, Output>, valu
 /**
  * Validated data: every JSON read given a `schema` (`getJson`, the JSON
  * writes, each page of `paginate`, each item of `ndjson`, the data of each
- * `sse` event) emits the schema's output, typed from it, or fails with a
+ * `sse` event, each new value of `poll()` once parsed: a failed poll) emits
+ * the schema's output, typed from it, or fails with a
  * `ValidationError` that lists the issues. A check runs once the attempt has
  * its body, after the retries (a bad payload is not retried, and a slow
  * validator is not a slow server: the per-attempt timeout does not cover it),
@@ -104,8 +105,9 @@ export function withValidation(): Feature {
               )
             : checked$;
         };
-        // A stream's items are checked by its reader, which knows their lines; one value, here.
-        return request.stream ? { item: check } : { whole: <T>(request$: Observable<T>) => request$.pipe(concatMap((value) => check(value, {}))) as Observable<T> };
+        // A stream's items are checked by its reader, which knows their lines; a poll's values by the poll, each
+        // new one once parsed (its reader `checks`: the read's own value is an answer, not the data); one value, here.
+        return request.stream || request.reader.checks ? { item: check } : { whole: <T>(request$: Observable<T>) => request$.pipe(concatMap((value) => check(value, {}))) as Observable<T> };
       },
     }),
   };
