@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AsyncAPIClient, bearerTokenAuth, withEvents, type ClientEvent } from '../../src/index.js';
+import { AsyncAPIClient, bearerTokenAuth, paginate, withEvents, type ClientEvent } from '../../src/index.js';
 import { withSharing } from '../../src/features/sharing.js';
 import { record } from '../support/record.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -26,7 +26,7 @@ describe('withSharing', () => {
     const a = record(client.getJson('/items', { page: 1 }));
     const b = record(client.getJson('/items', { page: 1 }));
     await until(() => held.length === 1);
-    const late = record(client.read('/items?page=1', { read: (r) => r.json(), accept: 'application/json' }));
+    const late = record(client.getJson('/items?page=1'));
     answerAll();
     await until(() => a.done() && b.done() && late.done());
     expect(server.hits).toHaveLength(1);
@@ -39,6 +39,32 @@ describe('withSharing', () => {
     answerAll();
     await again;
     expect(server.hits).toHaveLength(2);
+  });
+
+  it('reads of one URL with other readers do not share: each gets its own reader\'s value', async () => {
+    const client = sharingClient();
+    const json = record(client.getJson('/items'));
+    const text = record(client.read('/items', { read: (r) => r.text(), accept: 'application/json' }));
+    await until(() => held.length === 2);
+    answerAll();
+    await until(() => json.done() && text.done());
+    expect(json.values[0]).toEqual({ n: 1 });
+    expect(text.values[0]).toBe('{"n":2}');
+  });
+
+  it('paginate beside a getJson of the same URL gets its own request, and its pages with their responses', async () => {
+    const client = sharingClient();
+    const plain = record(client.getJson('/items'));
+    const pages = record(paginate<{ n: number }>(client, '/items', undefined, { next: (response, body) => (response.ok && body.n === 2 ? { after: 2 } : null) }));
+    await until(() => held.length === 2);
+    answerAll();
+    await until(() => held.length === 1);
+    answerAll();
+    await until(() => plain.done() && pages.done());
+    expect(pages.error).toBeUndefined();
+    expect(plain.values).toEqual([{ n: 1 }]);
+    expect(pages.values).toEqual([{ n: 2 }, { n: 1 }]);
+    expect(server.hits).toHaveLength(3);
   });
 
   it('without it, the same two reads are two requests', async () => {

@@ -12,7 +12,7 @@ import { RESPONSE_READER } from '../core/response.js';
  * @returns the key, or `undefined` when the request is not such a read
  * @example
  * ```ts
- * readKey(prepared, context); // 'GET https://api.example.com/v1/items?page=2 application/json'
+ * readKey(prepared, context); // '1 GET https://api.example.com/v1/items?page=2 application/json'
  * ```
  */
 export function readKey(request: PreparedRequest, context: RequestContext): string | undefined {
@@ -20,5 +20,17 @@ export function readKey(request: PreparedRequest, context: RequestContext): stri
   // A read with validators of its own (a poll) asks its own question: a 304 to one is no answer to another.
   const { ownHeaders } = request;
   if (ownHeaders['if-none-match'] !== undefined || ownHeaders['if-modified-since'] !== undefined) return undefined;
-  return `GET ${request.url.href} ${request.ownHeaders.accept ?? request.init.headers.accept ?? ''}`;
+  // The reader is part of the question: two readers of one URL (getJson's and a custom one, or paginate's,
+  // whose reader keeps the response beside the body) make different values, and neither may get the other's.
+  return `${readerId(context.reader)} GET ${request.url.href} ${request.ownHeaders.accept ?? request.init.headers.accept ?? ''}`;
+}
+
+const READER_IDS = new WeakMap<object, number>();
+let lastReaderId = 0;
+
+/** A number per reader object, for the key: readers are values (JSON_READER is one for every getJson). */
+function readerId(reader: object): number {
+  let id = READER_IDS.get(reader);
+  if (id === undefined) READER_IDS.set(reader, (id = ++lastReaderId));
+  return id;
 }
