@@ -31,10 +31,9 @@ export function fetchFollowingRedirects<T>(
 ): Observable<T> {
   options.onSend?.(request);
   if (!options.manual) return transport(request.url.href, Object.assign({}, request.init, { selector: select }));
-  return transport(request.url.href, {
-    ...request.init,
-    redirect: 'manual',
-    selector: (response) => {
+  return transport(request.url.href, Object.assign({}, request.init, {
+    redirect: 'manual' as const,
+    selector: (response: Response) => {
       if (options.maxRedirects === 0 || !REDIRECTS.includes(response.status)) return select(response);
       response.body?.cancel().catch(() => undefined);
       throw new RedirectError(
@@ -45,7 +44,7 @@ export function fetchFollowingRedirects<T>(
         context.attempt,
       );
     },
-  });
+  }));
 }
 
 const REDIRECTS = [301, 302, 303, 307, 308];

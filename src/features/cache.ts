@@ -2,6 +2,7 @@ import { concat, filter, map, of, tap, type Observable } from 'rxjs';
 import { ConfigurationError } from '../core/errors.js';
 import type { Feature, RequestContext } from '../core/feature.js';
 import { readKey } from './read-key.js';
+import { validatorsOf } from './validators.js';
 
 /**
  * Options of {@link withCache}.
@@ -112,7 +113,7 @@ export function withCache(options: CacheOptions = {}): ClientCache {
           if (!entry) return request;
           table.delete(key);
           table.set(key, entry);
-          return { ...request, ownHeaders: { ...entry.validators, ...request.ownHeaders } };
+          return { ...request, ownHeaders: Object.assign({}, entry.validators, request.ownHeaders) };
         },
         start: (context) => {
           const read = reads.get(context);
@@ -132,10 +133,8 @@ export function withCache(options: CacheOptions = {}): ClientCache {
               entry.storedAt = now;
               return entry.value;
             }
-            const etag = headers?.get('etag');
-            const modified = headers?.get('last-modified');
             table.delete(key);
-            table.set(key, { url, value, storedAt: now, validators: { ...(etag && { 'if-none-match': etag }), ...(modified && { 'if-modified-since': modified }) } });
+            table.set(key, { url, value, storedAt: now, validators: validatorsOf(headers) });
             if (table.size > maxEntries) table.delete(table.keys().next().value!);
             return value;
           };

@@ -93,7 +93,7 @@ export function upload<T = unknown>(
   options: UploadOptions<T> = {},
 ): Observable<TransferEvent<T>> {
   const { reader = JSON_READER as Reader<T>, ...rest } = options;
-  return transfer(client, endpoint, reader, { method: 'POST', ...rest, body }, 'upload');
+  return transfer(client, endpoint, reader, Object.assign({ method: 'POST' }, rest, { body }), 'upload');
 }
 
 /** One transfer: the call, with the progress of one direction counted and throttled into the same stream as its result. */
@@ -107,7 +107,7 @@ function transfer<T>(client: AsyncAPIClient, endpoint: string, reader: Reader<T>
     }
     const progress = throttle(direction, (event) => subscriber.next(event), progressInterval, () => scheduler.now());
     const counting = direction === 'download' ? countingDownload(reader, progress) : afterUpload(reader, progress);
-    const callOptions = direction === 'upload' ? ({ ...call, onUploadProgress: progress.count } satisfies CallOptions & UploadProgressOption) : call;
+    const callOptions = direction === 'upload' ? (Object.assign({}, call, { onUploadProgress: progress.count }) satisfies CallOptions & UploadProgressOption) : call;
     return client.read(endpoint, counting, callOptions).subscribe({
       next: (value) => subscriber.next({ type: 'result', value }),
       error: (error: unknown) => subscriber.error(error),

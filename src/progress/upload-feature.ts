@@ -39,7 +39,7 @@ export function withUploadProgress(): Feature {
         if (listener === undefined) return request;
         // The listener is set once per logical request; `context.attempts` is the attempt sending at the time.
         const onUploadProgress = (loaded: number, total: number | undefined) => listener(loaded, total, context.attempts);
-        return { ...request, init: { ...request.init, onUploadProgress } as PreparedRequest['init'] };
+        return { ...request, init: Object.assign({}, request.init, { onUploadProgress }) as PreparedRequest['init'] };
       },
     }),
   };

@@ -8,6 +8,7 @@ import { readBodyText } from '../../core/read-body.js';
 import { checkStatus, type Reader } from '../../core/response.js';
 import type { StandardSchemaV1 } from '../../core/standard-schema.js';
 import { endsPoll, failureDelay, nextDelay, resolvePace, type PollBackoff, type PollPace } from './pace.js';
+import { validatorsOf } from '../validators.js';
 
 /**
  * What a dashboard shows of a poll: one value of `poll()`'s stream. Times are the scheduler's (`now()`), in ms.
@@ -193,14 +194,14 @@ export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, opti
     let request: Subscription | undefined;
 
     const set = (changes: Partial<PollState<T>>) => {
-      const next = { ...state, ...changes };
+      const next = Object.assign({}, state, changes);
       if ((Object.keys(next) as (keyof PollState<T>)[]).some((field) => !Object.is(next[field], state[field]))) subscriber.next((state = next));
     };
     // The next poll after `delayMs`; none while the page is hidden (it polls when shown).
     const plan = (delayMs: number, changes: Partial<PollState<T>>) => {
       wait?.unsubscribe();
-      if (hidden?.()) return set({ ...changes, nextTryAt: undefined });
-      set({ ...changes, nextTryAt: scheduler.now() + delayMs });
+      if (hidden?.()) return set(Object.assign({}, changes, { nextTryAt: undefined }));
+      set(Object.assign({}, changes, { nextTryAt: scheduler.now() + delayMs }));
       running.add((wait = scheduler.schedule(pollNow, delayMs)));
     };
     // `fresh`: the new body's value, parsed and checked; unused for a 304 or the same text.
@@ -214,9 +215,7 @@ export function poll<T = unknown>(client: AsyncAPIClient, endpoint: string, opti
       if (text !== lastText && (lastText === undefined || !equal?.(value as T, fresh))) value = fresh;
       lastText = text;
       if (conditional !== false) {
-        const etag = headers.get('etag');
-        const modified = headers.get('last-modified');
-        validators = { ...(etag && { 'if-none-match': etag }), ...(modified && { 'if-modified-since': modified }) };
+        validators = validatorsOf(headers);
       }
       plan(nextDelay(resolved, headers), { value, lastFetched: now, lastChecked: now, stale: false, error: undefined });
     };
