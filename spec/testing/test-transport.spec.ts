@@ -152,6 +152,20 @@ describe('testTransport: aborts', () => {
     expect(pending.request.cancelled).toBe(true);
     expect(api.requests).toHaveLength(1);
   });
+
+  it('a signal aborted before the request is sent rejects it at once, as fetch does, and records nothing', async () => {
+    const scheduler = newScheduler();
+    const api = testTransport({ scheduler });
+    const controller = new AbortController();
+    controller.abort();
+    const withSignal = withInterceptors((request, next) => next(new Request(request, { signal: controller.signal })));
+    const client = new AsyncAPIClient({ baseUrl: 'https://api.test/v1', transport: api, scheduler }, withSignal);
+    const result = lastValueFrom(client.getJson('/items')).catch((error: unknown) => error);
+    await advanceBy(scheduler, 0);
+    expect(((await result) as DOMException).name).toBe('AbortError');
+    expect(api.requests).toHaveLength(0);
+    api.verify();
+  });
 });
 
 describe('testTransport: scripted faults in virtual time', () => {

@@ -139,6 +139,8 @@ export function testTransport(options: { readonly scheduler?: SchedulerLike } = 
 
   const send = <T>(url: string, init: TransportInit<T>) =>
     new Observable<T>((subscriber) => {
+      // A signal aborted already: fetch rejects at once and sends nothing, so nothing is recorded.
+      if (init.signal?.aborted) return subscriber.error(init.signal.reason ?? new DOMException('This operation was aborted', 'AbortError'));
       const request = recordOf(url, init, scheduler.now());
       requests.push(request);
       let finished = false;
