@@ -56,6 +56,11 @@ const refused = await lastValueFrom(validating.getJson('/x', { key: 's' }, { sch
 assert.equal(refused.name, 'ValidationError');
 assert.equal(refused.message, 'GET https://api.test/x: invalid', 'a ValidationError in production');
 assert.deepEqual(refused.issues, [{ message: 'not a number', path: [] }]);
+let sent = false;
+const counting = new production.AsyncAPIClient({ baseUrl: 'https://api.test', transport: (url, init) => ((sent = true), json(1)(url, init)) }, production.withValidation());
+const notSchema = await lastValueFrom(counting.getJson('/x', undefined, { schema: { parse: () => 1 } })).catch((e) => e);
+assert.equal(notSchema.message, 'schema', 'a schema that is no Standard Schema is refused in production');
+assert.equal(sent, false, 'before anything is sent');
 for (const retry of [{ maxDelay: -1 }, { factor: 0 }, { maxRetryAfter: Infinity }]) {
   assert.throws(() => new production.AsyncAPIClient({ baseUrl: 'https://api.test', retry }), { message: 'retry' }, JSON.stringify(retry));
 }

@@ -72,7 +72,7 @@ export function validate<Output>(schema: StandardSchemaV1<unknown, Output>, valu
  * within the request's `deadline`; async schemas work, and unsubscribing
  * during one drops it. A stream ends at its first invalid item unless
  * `onInvalid` is given. A `schema` without this feature is a
- * `ConfigurationError` (in development builds): the data would go unchecked.
+ * `ConfigurationError` in every build: the data would go unchecked.
  * Any Standard Schema v1 validator works; the package depends on none.
  *
  * @returns the feature, to pass after the client's options
@@ -93,6 +93,10 @@ export function withValidation(): Feature {
         const { schema, onInvalid } = request.options as ValidationOptions;
         if (process.env.NODE_ENV !== 'production') checkOptions(schema, onInvalid, request.stream);
         if (schema === undefined) return undefined;
+        // In every build: what is no Standard Schema would fail only after the request was sent, as a bare TypeError.
+        if (typeof (schema as Partial<StandardSchemaV1>)['~standard']?.validate !== 'function') {
+          throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? 'schema must be a Standard Schema v1 validator (zod, valibot, arktype...)' : 'schema');
+        }
         const check = (value: unknown, where: ItemPosition): Observable<unknown> => {
           const checked$ = validate(schema, value, (issues) => new ValidationError(issues, request.target, request.attempts, where));
           return onInvalid
