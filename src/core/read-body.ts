@@ -17,38 +17,71 @@ import type { AttemptContext } from './context.js';
  * ```
  */
 export async function readBodyText(response: Response, maxBodySize: number, context: AttemptContext): Promise<string> {
-  const tooLarge = (size: { contentLength?: number; receivedBytes: number }) =>
-    new BodyTooLargeError({ maxBodySize, ...size }, response.status, context.target, context.attempt);
-
-  const contentLength = declaredLength(response.headers);
-  if (contentLength !== undefined && contentLength > maxBodySize) {
-    // Not awaited: a peer that never answers the cancel must not hold the error back.
-    response.body?.cancel().catch(() => undefined);
-    throw tooLarge({ contentLength, receivedBytes: 0 });
-  }
+  const contentLength = refuseDeclaredLength(response, maxBodySize, context);
   // A network response's declared length within the limit is what the reader will get (HTTP/1.1 frames
   // the body by it): the platform's own reader is the fast path, and `body` is not touched (a transport may
   // build it lazily). A Response made in code (type "default": an interceptor's, a stand-in's) may declare
   // any length over any body, so its bytes are counted.
   if (contentLength !== undefined && response.type !== 'default') return response.text();
-  if (response.body === null) return '';
-
-  const reader = response.body.getReader();
   const decoder = new TextDecoder();
   const parts: string[] = [];
+  await readCounted(response, maxBodySize, context, (chunk) => parts.push(decoder.decode(chunk, { stream: true })));
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
+/**
+ * The first half of a body read within `maxBodySize`: a `content-length`
+ * above it (when it counts the bytes the reader will see) fails before a
+ * byte is read, with {@link BodyTooLargeError}, and the body is cancelled.
+ *
+ * @returns the declared length, when there is one that counts the body's bytes
+ * @example
+ * ```ts
+ * refuseDeclaredLength(new Response('abc', { headers: { 'content-length': '3' } }), 1024, context); // 3
+ * ```
+ */
+export function refuseDeclaredLength(response: Response, maxBodySize: number, context: AttemptContext): number | undefined {
+  const contentLength = declaredLength(response.headers);
+  if (contentLength !== undefined && contentLength > maxBodySize) {
+    // Not awaited: a peer that never answers the cancel must not hold the error back.
+    response.body?.cancel().catch(() => undefined);
+    throw tooLarge(response, context, { maxBodySize, contentLength, receivedBytes: 0 });
+  }
+  return contentLength;
+}
+
+/**
+ * The second half: hands each chunk of the body to `take`, counting its
+ * bytes; as soon as more than `maxBodySize` have come it cancels the stream,
+ * which releases the connection, and throws {@link BodyTooLargeError}, so at
+ * most one chunk past the limit is ever held.
+ *
+ * @param take what to do with each chunk (decode it, keep it)
+ * @example
+ * ```ts
+ * const parts: Uint8Array[] = [];
+ * await readCounted(response, 1024, context, (chunk) => parts.push(chunk));
+ * ```
+ */
+export async function readCounted(response: Response, maxBodySize: number, context: AttemptContext, take: (chunk: Uint8Array) => void): Promise<void> {
+  if (response.body === null) return;
+  const reader = response.body.getReader();
   let receivedBytes = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return;
     receivedBytes += value.byteLength;
     if (receivedBytes > maxBodySize) {
       reader.cancel().catch(() => undefined);
-      throw tooLarge({ receivedBytes });
+      throw tooLarge(response, context, { maxBodySize, receivedBytes });
     }
-    parts.push(decoder.decode(value, { stream: true }));
+    take(value);
   }
-  parts.push(decoder.decode());
-  return parts.join('');
+}
+
+function tooLarge(response: Response, context: AttemptContext, size: { maxBodySize: number; contentLength?: number; receivedBytes: number }): BodyTooLargeError {
+  return new BodyTooLargeError(size, response.status, context.target, context.attempt);
 }
 
 /**

@@ -1,7 +1,6 @@
-import { BodyTooLargeError } from '../core/body-errors.js';
 import { DEFAULTS } from '../core/constants.js';
 import type { AttemptContext } from '../core/context.js';
-import { declaredLength } from '../core/read-body.js';
+import { readCounted, refuseDeclaredLength } from '../core/read-body.js';
 import { checkStatus, type Reader } from '../core/response.js';
 import { readChunks } from '../streams/chunks.js';
 import { PLAIN_STREAM } from '../streams/mode.js';
@@ -14,27 +13,10 @@ import { PLAIN_STREAM } from '../streams/mode.js';
 async function readParts(response: Response, context: AttemptContext): Promise<Uint8Array[]> {
   checkStatus(response, context);
   const maxBodySize = context.maxBodySize ?? DEFAULTS.maxBodySize;
-  const tooLarge = (size: { contentLength?: number; receivedBytes: number }) =>
-    new BodyTooLargeError({ maxBodySize, ...size }, response.status, context.target, context.attempt);
-  const contentLength = declaredLength(response.headers);
-  if (contentLength !== undefined && contentLength > maxBodySize) {
-    response.body?.cancel().catch(() => undefined);
-    throw tooLarge({ contentLength, receivedBytes: 0 });
-  }
+  refuseDeclaredLength(response, maxBodySize, context);
   const parts: Uint8Array[] = [];
-  if (response.body === null) return parts;
-  const reader = response.body.getReader();
-  let receivedBytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return parts;
-    receivedBytes += value.byteLength;
-    if (receivedBytes > maxBodySize) {
-      reader.cancel().catch(() => undefined);
-      throw tooLarge({ receivedBytes });
-    }
-    parts.push(value);
-  }
+  await readCounted(response, maxBodySize, context, (chunk) => parts.push(chunk));
+  return parts;
 }
 
 /**
