@@ -9,8 +9,6 @@ const DELAY = /^\s*(\d+(?:\.\d+)?)\s*$/;
 // IMF-fixdate (day, month, year, time), RFC 850 (day, month, two-digit year, time), asctime (month, day, time, year).
 const HTTP_DATE =
   /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) ([A-Z][a-z]{2}) (\d{4}) (\d\d:\d\d:\d\d) GMT|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d\d)-([A-Z][a-z]{2})-(\d\d) (\d\d:\d\d:\d\d) GMT|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d\d:\d\d:\d\d) (\d{4}))$/;
-// A month's index is its place here divided by 3; only the names match at a multiple of 3.
-const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 const EPOCH_SECONDS_FROM = 1_000_000_000;
 
 /**
@@ -74,22 +72,15 @@ function parseHttpDate(value: string, now: number): number | undefined {
   if (match === null) return undefined;
   const [, day1, month1, year1, time1, day2, month2, year2, time2, month3, day3, time3, year3] = match;
   const year = year1 ?? year3 ?? fullYear(Number(year2), now);
-  return utc(Number(year), (month1 ?? month2 ?? month3)!, Number(day1 ?? day2 ?? day3), (time1 ?? time2 ?? time3)!);
+  // The date as an IMF-fixdate without its weekday, which Date parses; one that does not read back the same
+  // (31 Feb rolls over to March, 25:00 to the next day) was not a date.
+  const date = `${(day1 ?? day2 ?? day3)!.replace(' ', '0')} ${month1 ?? month2 ?? month3} ${year} ${time1 ?? time2 ?? time3} GMT`;
+  const at = Date.parse(date);
+  return new Date(at).toUTCString().slice(5) === date ? at : undefined;
 }
 
 function fullYear(twoDigits: number, now: number): number {
   const thisYear = new Date(now).getUTCFullYear();
   const year = thisYear - (thisYear % 100) + twoDigits;
   return year > thisYear + 50 ? year - 100 : year;
-}
-
-function utc(year: number, monthName: string, day: number, time: string): number | undefined {
-  const month = MONTHS.indexOf(monthName);
-  if (month % 3 !== 0) return undefined;
-  const parts = [year, month / 3, day, ...time.split(':').map(Number)] as [number, number, number, number, number, number];
-  const at = Date.UTC(...parts);
-  const date = new Date(at);
-  // Date.UTC rolls 31 Feb over to March: a date that does not read back the same was not a date.
-  const readBack = [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
-  return readBack.every((part, i) => part === parts[i]) ? at : undefined;
 }
