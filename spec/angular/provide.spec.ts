@@ -81,6 +81,14 @@ describe('provideApiClient', () => {
     ]);
   });
 
+  it('two withInterceptors() make one chain, each interceptor run in the injection context', async () => {
+    const injector = injectorWith(provideApiClient({ baseUrl: 'https://api.test' }, withInterceptors(afterAPromise), withInterceptors(tenantHeader)), provideApiClientTesting());
+    const api = injector.get(API_TEST_TRANSPORT);
+    api.on('GET', '/items', { body: [] });
+    expect(await lastValueFrom(injector.get(AsyncAPIClient).getJson('/items'))).toEqual([]);
+    expect(api.requests.map((request) => request.headers['x-tenant'])).toEqual(['acme']);
+  });
+
   it('without it (a client made with new), inject() in an interceptor fails with NG0203: what it saves users from', async () => {
     const api = testTransport();
     const client = new AsyncAPIClient({ baseUrl: 'https://api.test', transport: api }, withInterceptors(tenantHeader));

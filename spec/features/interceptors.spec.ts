@@ -67,6 +67,42 @@ describe('withInterceptors', () => {
 });
 
 describe('interceptors on the client', () => {
+  it('several withInterceptors() make one chain, in the order given, whatever features stand between them', async () => {
+    const log: string[] = [];
+    const named = (name: string): Interceptor => (request, next) => {
+      log.push(`${name} request`);
+      return next(request).pipe(tap(() => log.push(`${name} response`)));
+    };
+    nock(ORIGIN)
+      .get('/x')
+      .reply(function () {
+        log.push(`server: ${String(this.req.headers['x-from-b'])}`);
+        return [200, { ok: true }];
+      });
+    const client = new AsyncAPIClient(
+      { baseUrl: ORIGIN },
+      withInterceptors(named('a')),
+      withEvents(),
+      withInterceptors(named('b'), withHeader('x-from-b', () => 'yes')),
+    );
+    expect(await lastValueFrom(client.getJson('/x'))).toEqual({ ok: true });
+    expect(log).toEqual(['a request', 'b request', 'server: yes', 'b response', 'a response']);
+  });
+
+  it('the chains of two clients stay apart', async () => {
+    const log: string[] = [];
+    const tag = (name: string): Interceptor => (request, next) => {
+      log.push(name);
+      return next(request);
+    };
+    nock(ORIGIN).get('/x').times(2).reply(200, {});
+    const first = new AsyncAPIClient({ baseUrl: ORIGIN }, withInterceptors(tag('first')));
+    const second = new AsyncAPIClient({ baseUrl: ORIGIN }, withInterceptors(tag('second')));
+    await lastValueFrom(first.getJson('/x'));
+    await lastValueFrom(second.getJson('/x'));
+    expect(log).toEqual(['first', 'second']);
+  });
+
   it('run on every attempt: a retried request gets a fresh header', async () => {
     const seen: string[] = [];
     nock(ORIGIN)

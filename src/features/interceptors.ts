@@ -1,6 +1,6 @@
 import { catchError, defer, map, Observable, switchMap, take, throwError, throwIfEmpty, type Subscription } from 'rxjs';
 import { ConfigurationError, NetworkError } from '../core/errors.js';
-import type { Feature } from '../core/feature.js';
+import type { ClientContext, Feature, FeatureHooks } from '../core/feature.js';
 import { sendHeld } from '../core/held-attempt.js';
 import type { SendableRequest } from '../core/prepare.js';
 import { isSensitiveHeader } from '../core/redact.js';
@@ -77,38 +77,58 @@ export function withInterceptors(...interceptors: Interceptor[]): Feature {
     setup: (client) => {
       // Each interceptor in the host's context (Angular's injection context), the moment it is called.
       const { run } = client;
-      const chain = run ? interceptors.map((interceptor): Interceptor => (request, next) => run(() => interceptor(request, next))) : [...interceptors];
-      // Where the client's credentials may go, whatever URL an interceptor makes: as for an absolute endpoint.
-      const origins = new Set([client.baseUrl.origin, ...client.allowedOrigins]);
-      return {
-        send: sendHeld,
-        intercept: (sendable, fetch, attempt) => {
-          const fetchOne = (request: SendableRequest) => heldByAttempt(fetch(request), attempt);
-          const original = new Request(sendable.url.href, sendable.init);
-          // Passed on as it is, the request keeps its prepared body (a string, not a stream read once).
-          const last = (request: Request) =>
-            request === original ? fetchOne(sendable) : fromRequest(request, sendable).pipe(map((made) => withCredentialsFor(made, sendable, origins)), switchMap(fetchOne));
-          return chainInterceptors(chain, last)(original).pipe(
-            take(1),
-            throwIfEmpty(() => new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
-            map((response) => {
-              // What fetch rejects with when the network fails, as a Response: a network failure, not an answer.
-              if (response.type === 'error') throw new ErrorResponse('an interceptor answered Response.error()');
-              // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a network error.
-              if (response.bodyUsed || response.body?.locked) {
-                throw new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()');
-              }
-              return response;
-            }),
-          );
-        },
-        // The request's own hook knows its target and attempts: there the network failure becomes a NetworkError, retried as any.
-        start: (request) => ({
-          attempts: (attempt$) =>
-            attempt$.pipe(catchError((error: unknown) => throwError(() => (error instanceof ErrorResponse ? new NetworkError(error, request.target, request.attempts) : error)))),
-        }),
-      };
+      const own = run ? interceptors.map((interceptor): Interceptor => (request, next) => run(() => interceptor(request, next))) : interceptors;
+      // Several withInterceptors() of one client make one chain, in the order they were given, as Angular's do: the
+      // first one set up runs it, and the others add their interceptors to it. Setup ends before any request runs.
+      const chain = CHAINS.get(client.emit);
+      if (chain !== undefined) {
+        chain.push(...own);
+        return {};
+      }
+      const shared = [...own];
+      CHAINS.set(client.emit, shared);
+      return interceptingHooks(client, shared);
     },
+  };
+}
+
+/**
+ * The interceptor chain of each client, found by the client's `emit`: the same function in every feature's view
+ * of one client (a host such as provideApiClient() gives each feature a copy of the view, with the same `emit`).
+ */
+const CHAINS = new WeakMap<ClientContext['emit'], Interceptor[]>();
+
+/** The hooks of the client's one intercepting feature: `chain` runs around the transport on every fetch. */
+function interceptingHooks(client: ClientContext, chain: readonly Interceptor[]): FeatureHooks {
+  // Where the client's credentials may go, whatever URL an interceptor makes: as for an absolute endpoint.
+  const origins = new Set([client.baseUrl.origin, ...client.allowedOrigins]);
+  return {
+    send: sendHeld,
+    intercept: (sendable, fetch, attempt) => {
+      const fetchOne = (request: SendableRequest) => heldByAttempt(fetch(request), attempt);
+      const original = new Request(sendable.url.href, sendable.init);
+      // Passed on as it is, the request keeps its prepared body (a string, not a stream read once).
+      const last = (request: Request) =>
+        request === original ? fetchOne(sendable) : fromRequest(request, sendable).pipe(map((made) => withCredentialsFor(made, sendable, origins)), switchMap(fetchOne));
+      return chainInterceptors(chain, last)(original).pipe(
+        take(1),
+        throwIfEmpty(() => new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
+        map((response) => {
+          // What fetch rejects with when the network fails, as a Response: a network failure, not an answer.
+          if (response.type === 'error') throw new ErrorResponse('an interceptor answered Response.error()');
+          // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a network error.
+          if (response.bodyUsed || response.body?.locked) {
+            throw new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()');
+          }
+          return response;
+        }),
+      );
+    },
+    // The request's own hook knows its target and attempts: there the network failure becomes a NetworkError, retried as any.
+    start: (request) => ({
+      attempts: (attempt$) =>
+        attempt$.pipe(catchError((error: unknown) => throwError(() => (error instanceof ErrorResponse ? new NetworkError(error, request.target, request.attempts) : error)))),
+    }),
   };
 }
 
