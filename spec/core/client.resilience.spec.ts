@@ -506,6 +506,25 @@ describe('circuit breaker (opt-in)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('an open circuit ends the request as CircuitOpenError under retryOn: () => true, before the one-shot body and deadline checks', async () => {
+    serve('GET', '/x', () => [503]);
+    const once = new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+    const breaker = withCircuitBreaker({ failureThreshold: 1, resetTimeout: 60_000 });
+    const client = new AsyncAPIClient({ baseUrl: BASE, retry: { retryOn: () => true, maxAttempts: 1 } }, breaker, withDeadline(1_000));
+    // One 503 opens the circuit (a threshold of 1); the next requests find it open.
+    await expect(lastValueFrom(client.request('GET', '/x'))).rejects.toBeInstanceOf(HttpError);
+    const retrying = { retry: { retryOn: () => true, maxAttempts: 3 } };
+    // Before, the retry that retryOn allowed met the one-shot body (BodyNotReplayableError) or the deadline
+    // (TimeoutError, 2 s of backoff past 1 s) before the breaker could say that an open circuit is final.
+    const oneShot = await lastValueFrom(client.request('PUT', '/upload', { body: once, ...retrying })).catch((error: unknown) => error);
+    expect(oneShot).toBeInstanceOf(CircuitOpenError);
+    // Refused before it was sent: no attempt was made.
+    expect(oneShot).toMatchObject({ attempts: 0 });
+    const deadline = await lastValueFrom(client.request('GET', '/x', retrying)).catch((error: unknown) => error);
+    expect(deadline).toBeInstanceOf(CircuitOpenError);
+    expect(deadline).toMatchObject({ attempts: 0 });
+  });
+
   it('is off by default: a failing server is tried every time', async () => {
     const endpoint = serve('GET', '/x', () => [503]);
     const client = new AsyncAPIClient({ baseUrl: BASE, retry: false });

@@ -17,6 +17,13 @@
  * (`{ ...init, headers }`) keeps its hidden class and is fine.
  */
 
+/**
+ * Marks an error that no retry rule may retry, `retryOn` included: a
+ * misconfiguration, an open circuit. A symbol of the global registry, so
+ * that the ESM and CommonJS copies of the package agree.
+ */
+export const NEVER_RETRIED = Symbol.for('rx-api-client.never-retried');
+
 /** The longest timer browsers and Node keep: a longer one overflows and fires after about 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 

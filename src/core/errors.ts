@@ -3,6 +3,7 @@
  * its query string and, for HTTP errors, the status; they never hold a header
  * value, so a token cannot leak through `message`, `stack` or `util.inspect()`.
  */
+import { NEVER_RETRIED } from './constants.js';
 
 /**
  * Where a request went: what every request-time error reports.
@@ -284,7 +285,21 @@ export class ConfigurationError extends Error {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
+    // Misconfiguration is never retried, whatever retryOn says (retry/decide.ts).
+    neverRetried(this);
   }
+}
+
+/**
+ * Marks `error` as one that no retry rule may retry, `retryOn` included (`decideRetry` reads the mark).
+ *
+ * @example
+ * ```ts
+ * neverRetried(this); // in the constructor of an error that is an answer, not a failure
+ * ```
+ */
+export function neverRetried(error: Error): void {
+  Object.defineProperty(error, NEVER_RETRIED, { value: true });
 }
 
 const EXCERPT_LENGTH = 80;

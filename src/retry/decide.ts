@@ -1,5 +1,5 @@
 import { HttpError, NetworkError, TimeoutError } from '../core/errors.js';
-import { DEFAULTS } from '../core/constants.js';
+import { DEFAULTS, NEVER_RETRIED } from '../core/constants.js';
 import type { RetryPolicy } from './policy.js';
 import { backoffDelay } from './backoff.js';
 import { serverRetryDelay } from './retry-after.js';
@@ -73,7 +73,8 @@ export function isRetryableError(error: unknown, policy: Partial<RetryPolicy> = 
  */
 export function decideRetry(settings: Partial<RetryPolicy>, error: unknown, attempt: number, now: number = Date.now()): RetryDecision {
   const policy: RetryPolicy = { ...DEFAULTS.retry, ...settings };
-  if (attempt >= policy.maxAttempts) return NO_RETRY;
+  // An error marked final (a misconfiguration, an open circuit) is not retried, whatever retryOn says.
+  if (attempt >= policy.maxAttempts || (error as { [NEVER_RETRIED]?: true } | null | undefined)?.[NEVER_RETRIED]) return NO_RETRY;
   const verdict = policy.retryOn?.(error, attempt);
   if (verdict === false || (verdict !== true && !isRetryableError(error, policy))) return NO_RETRY;
   const asked = error instanceof HttpError ? serverRetryDelay(error.response.headers, error.status, now) : undefined;

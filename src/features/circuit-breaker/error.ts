@@ -1,4 +1,4 @@
-import { attemptsSuffix, RequestError, type RequestTarget } from '../../core/errors.js';
+import { attemptsSuffix, neverRetried, RequestError, type RequestTarget } from '../../core/errors.js';
 import { isErrorOf } from '../../core/guards.js';
 
 /**
@@ -32,6 +32,8 @@ export class CircuitOpenError extends RequestError {
       attempts,
     );
     this.retryAfterMs = retryAfterMs;
+    // An open circuit is an answer, not a failure: no retry, whatever retryOn says.
+    neverRetried(this);
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Feature, FeatureEvent } from '../../core/feature.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitChange, type CircuitState } from './breaker.js';
-import { CircuitOpenError } from './error.js';
 import { requestId } from '../request-id.js';
 
 export { CircuitBreaker, CIRCUIT_BREAKER_DEFAULTS, type CircuitBreakerOptions, type CircuitState } from './breaker.js';
@@ -63,8 +62,6 @@ export function withCircuitBreaker(options: CircuitBreakerOptions | CircuitBreak
           return {
             attempts: (attempt$) => breaker.guard(attempt$, { now, target, attempts: () => request.attempts, onChange, onAdmit: (respond) => (responded = respond) }),
             received: (response) => responded?.(response.status),
-            // An open circuit is an answer, not a failure to retry, whatever a retryOn says.
-            retry: (error) => (error instanceof CircuitOpenError ? error : undefined),
           };
         },
       };
