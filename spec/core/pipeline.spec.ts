@@ -6,6 +6,8 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, withEvents, type ClientEvent } from '../../src/index.js';
 import { resolveClientOptions, type ClientOptions } from '../../src/core/options.js';
+import type { FeatureHooks } from '../../src/core/feature.js';
+import { sendHeld } from '../../src/core/held-attempt.js';
 import { clientCore, runRequest } from '../../src/core/pipeline.js';
 import { RESPONSE_READER } from '../../src/core/response.js';
 import { testTransport } from '../../src/testing/index.js';
@@ -80,5 +82,28 @@ describe('runRequest and a per-request deadline without withDeadline()', () => {
       expectObservable(runRequest(core, { ...get(), options: { deadline: false } }).pipe(map((response) => response.status))).toBe('10ms (a|)', { a: 200 });
     });
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('runRequest and a feature that intercepts', () => {
+  it('intercepts a one-value call through the sender it brings; intercept without send does not type-check', () => {
+    const scheduler = newScheduler();
+    const transport = testTransport({ scheduler }).on('GET', '*', { status: 200, delay: 10 });
+    const intercepted: string[] = [];
+    const hooks: FeatureHooks = {
+      send: sendHeld,
+      intercept: (request, fetch) => {
+        intercepted.push(request.url.pathname);
+        return fetch(request);
+      },
+    };
+    // @ts-expect-error: a feature that intercepts brings its sender, or a one-value call would go round it.
+    const withoutSender: FeatureHooks = { intercept: (request, fetch) => fetch(request) };
+    expect(withoutSender.send).toBeUndefined();
+    const core = clientCore(resolveClientOptions({ baseUrl: 'https://api.test/v1', transport, scheduler }), [{ order: 0, setup: () => hooks }]);
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(runRequest(core, get()).pipe(map((response) => response.status))).toBe('10ms (a|)', { a: 200 });
+    });
+    expect(intercepted).toEqual(['/v1/items']);
   });
 });

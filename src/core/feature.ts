@@ -213,24 +213,48 @@ export interface RequestHooks {
 }
 
 /**
- * What a feature does, decided once per client in `setup`.
+ * What a feature does, decided once per client in `setup`: the hooks every
+ * feature may have, and `intercept` only together with `send` (a feature that
+ * intercepts without its sender would intercept streams only).
  *
  * @example
  * ```ts
  * const stamp: FeatureHooks = { prepare: (request) => ({ ...request, init: { ...request.init, headers: { ...request.init.headers, 'x-client': 'a' } } }) };
  * ```
  */
-export interface FeatureHooks {
+export type FeatureHooks = CommonFeatureHooks & (InterceptingHooks | { readonly intercept?: undefined; readonly send?: undefined });
+
+/**
+ * The hooks that any feature may have (see {@link FeatureHooks}).
+ *
+ * @example
+ * ```ts
+ * const hooks: CommonFeatureHooks = { options: ['deadline'], start: () => undefined };
+ * ```
+ */
+export interface CommonFeatureHooks {
   /** Changes the prepared request, once per logical request. */
   prepare?(request: PreparedRequest, context: RequestContext): PreparedRequest;
-  /** Stands around the transport for every fetch of an attempt; comes with `send`. See `Intercept`. */
-  intercept?(request: SendableRequest, fetch: FetchOne, attempt: Subscription): Observable<Response>;
-  /** How attempts are sent when `intercept` is set: `sendHeld` (core/held-attempt), which runs it. */
-  readonly send?: Sender;
   /** Starts the hooks of one logical request. */
   start?(request: RequestContext): RequestHooks | undefined;
   /** Per-request options this feature reads from {@link RequestContext.options} (`deadline`). */
   readonly options?: readonly string[];
+}
+
+/**
+ * The hooks of a feature that stands around the transport (`withInterceptors()`): at most one feature of a
+ * client intercepts, and it brings the sender that runs its `intercept`.
+ *
+ * @example
+ * ```ts
+ * const passing: InterceptingHooks = { send: sendHeld, intercept: (request, fetch) => fetch(request) };
+ * ```
+ */
+export interface InterceptingHooks {
+  /** Stands around the transport for every fetch of an attempt. See `Intercept`. */
+  intercept(request: SendableRequest, fetch: FetchOne, attempt: Subscription): Observable<Response>;
+  /** How attempts are sent: `sendHeld` (core/held-attempt), which runs `intercept`. */
+  readonly send: Sender;
 }
 
 /**
