@@ -1,4 +1,5 @@
-import { excerpt, RequestError, type RequestTarget } from './errors.js';
+import { RequestError, type RequestTarget } from './errors.js';
+import { excerpt } from './messages.js';
 
 /** The errors of reading a response body: too large, or not what was expected. */
 

@@ -4,6 +4,7 @@
  * value, so a token cannot leak through `message`, `stack` or `util.inspect()`.
  */
 import { NEVER_RETRIED } from './constants.js';
+import { attemptsSuffix, describeCause } from './messages.js';
 
 /**
  * Where a request went: what every request-time error reports.
@@ -300,25 +301,4 @@ export class ConfigurationError extends Error {
  */
 export function neverRetried(error: Error): void {
   Object.defineProperty(error, NEVER_RETRIED, { value: true });
-}
-
-const EXCERPT_LENGTH = 80;
-
-/** A short, quoted start of a body, for messages. */
-export function excerpt(body: string): string {
-  const head = body.length > EXCERPT_LENGTH ? `${body.slice(0, EXCERPT_LENGTH)}…` : body;
-  return JSON.stringify(head);
-}
-
-/** ` (after 3 attempts)`, or nothing after one attempt: the end of a message. */
-export function attemptsSuffix(attempts: number): string {
-  return attempts > 1 ? ` (after ${attempts} attempts)` : '';
-}
-
-function describeCause(cause: unknown): string {
-  // Node's fetch says only "fetch failed"; the useful part (ECONNREFUSED...) is one level down.
-  const inner = (cause as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (inner && typeof inner.code === 'string') return ` (${inner.code})`;
-  if (cause instanceof Error && cause.message) return ` (${cause.message})`;
-  return '';
 }

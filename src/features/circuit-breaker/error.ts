@@ -1,4 +1,5 @@
-import { attemptsSuffix, neverRetried, RequestError, type RequestTarget } from '../../core/errors.js';
+import { neverRetried, RequestError, type RequestTarget } from '../../core/errors.js';
+import { attemptsSuffix } from '../../core/messages.js';
 import { isErrorOf } from '../../core/guards.js';
 
 /**
