@@ -23,6 +23,15 @@ describe('rx-api-client/testing in the browser (jasmine)', () => {
     expect(api.requests.map((request) => request.time)).toEqual([0, 1_000, 5_000]);
   });
 
+  it('follows a redirect as the browser’s fetch does: the client’s getJson gets the final answer', async () => {
+    const { scheduler, api, client } = setup();
+    api.on('GET', '/v1/old', { status: 302, headers: { location: '/v1/new' } }).on('GET', '/v1/new', { body: [3] });
+    const items = lastValueFrom(client.getJson('/old'));
+    await settle(scheduler);
+    expect(await items).toEqual([3]);
+    expect(api.requests.map((request) => request.url)).toEqual(['https://api.test/v1/old', 'https://api.test/v1/new']);
+  });
+
   it('settle() runs under jasmine’s fake clock', async () => {
     jasmine.clock().install();
     try {

@@ -3,6 +3,7 @@ import { ConfigurationError } from '../core/errors.js';
 import type { Transport, TransportInit } from '../core/transport.js';
 import { displayUrl } from '../core/url.js';
 import type { Reply } from './replies.js';
+import { followingSelector } from './follow.js';
 import { resetError, respond } from './respond.js';
 
 /**
@@ -159,7 +160,8 @@ export function testTransport(options: { readonly scheduler?: SchedulerLike } = 
         } else {
           // The progress seam (core/transport.ts): the whole body counts as sent once the request is answered.
           reportUpload(init);
-          connection = respond(given, url, init.selector, subscriber, scheduler, finish);
+          // Redirects followed here where a browser's fetch would follow them (./follow.ts).
+          connection = respond(given, url, followingSelector(url, init, send), subscriber, scheduler, finish);
         }
         return read;
       };
