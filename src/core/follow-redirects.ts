@@ -143,8 +143,9 @@ export function fetchFollowingRedirects<T>(
  * A body that fetch in Node would keep a copy of: a Blob (a file from `fs.openAsBlob()` too) or a stream.
  * Unless `redirect` is `'error'`, fetch (undici) sends a clone of the request, so it tees the body's stream
  * and the branch it keeps, read by nobody, queues every byte sent: a 1 GiB upload held 1 GiB (the Fetch
- * standard's "HTTP-network-or-cache fetch" clones the request unless the redirect mode is "error").
- * Strings, bytes and forms are in memory anyway, and keep following redirects.
+ * standard's "HTTP-network-or-cache fetch" clones the request unless the redirect mode is "error";
+ * nodejs/undici#4058). The standard's note that asks not to tee a body without a source would spare
+ * streams, never Blobs. Strings, bytes and forms are in memory anyway, and keep following redirects.
  */
 function sentWithoutCopy(body: unknown): boolean {
   return (typeof Blob !== 'undefined' && body instanceof Blob) || isOneShot(body);
