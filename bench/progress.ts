@@ -5,21 +5,23 @@
  * holds no more of the body than one without (peak RSS over the baseline, against the same transfer
  * without progress in the same run), and what the counting costs in throughput (a ratio).
  *
- * The download is read by a reader that counts the bytes and keeps none; the upload is a file
- * (`fs.openAsBlob`), so a Blob of known length whose bytes stay on disk: it must go out with its
- * Content-Length, and is checked to. The server runs in this (parent) process. Each child warms up
- * on a 16 MiB transfer of its own kind, takes its baseline RSS, then runs the large one while
- * sampling `process.memoryUsage.rss()` every 10 ms.
+ * The download is read by a reader that counts the bytes and keeps none; the upload is a file, sent
+ * as a Blob (`fs.openAsBlob`: its bytes stay on disk), which must go out with its Content-Length,
+ * and as a web stream of `fs.createReadStream`, which goes chunked: each is checked to. A body held
+ * as it is sent shows as a peak that grows with `BENCH_PROGRESS_MIB`. The server runs in this
+ * (parent) process. Each child warms up on a 16 MiB transfer of its own kind, takes its baseline
+ * RSS, then runs the large one while sampling `process.memoryUsage.rss()` every 10 ms.
  *
- * Run: `npm run bench:progress` (about a minute at 256 MiB on a 2-core machine). It measures the
+ * Run: `npm run bench:progress` (a minute or two at 256 MiB on a 2-core machine). It measures the
  * source (through tsx), not dist/.
  */
 import { fork } from 'node:child_process';
-import { createWriteStream, openAsBlob } from 'node:fs';
+import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom } from 'rxjs';
@@ -33,7 +35,8 @@ const PIECE = Buffer.alloc(64 * 1024, 0x61);
 
 interface Scenario {
   readonly transport: 'fetch' | 'undici';
-  readonly direction: 'download' | 'upload';
+  /** An upload sends the file as a Blob (with its length) or as a stream (chunked). */
+  readonly direction: 'download' | 'upload, Blob' | 'upload, stream';
   readonly progress: boolean;
 }
 
@@ -71,15 +74,16 @@ async function transfer({ transport, direction, progress }: Scenario, origin: st
     );
     return events;
   }
-  const body = await openAsBlob(`${file}.${bytes}`);
+  const stream = direction === 'upload, stream';
+  const body = stream ? (Readable.toWeb(createReadStream(`${file}.${bytes}`)) as ReadableStream<Uint8Array>) : await openAsBlob(`${file}.${bytes}`);
   if (!progress) {
     const response = await lastValueFrom(client.request('POST', '/up', { body }));
-    check(await response.json(), bytes);
+    check(await response.json(), bytes, stream);
     return 0;
   }
   await new Promise<void>((resolve, reject) =>
-    upload<{ received: number; contentLength: string }>(client, '/up', body).subscribe({
-      next: (event) => (event.type === 'result' ? check(event.value, bytes) : (events += 1)),
+    upload<Received>(client, '/up', body).subscribe({
+      next: (event) => (event.type === 'result' ? check(event.value, bytes, stream) : (events += 1)),
       error: reject,
       complete: resolve,
     }),
@@ -87,9 +91,18 @@ async function transfer({ transport, direction, progress }: Scenario, origin: st
   return events;
 }
 
-function check(answer: unknown, bytes: number): void {
-  const { received, contentLength } = answer as { received: number; contentLength: string | undefined };
-  if (received !== bytes || contentLength !== String(bytes)) throw new Error(`the server got ${received} bytes with content-length ${contentLength}, not ${bytes}`);
+/** What the server got of an upload. */
+interface Received {
+  readonly received: number;
+  readonly contentLength: string | undefined;
+  readonly transferEncoding: string | undefined;
+}
+
+/** The whole body arrived, a Blob with its Content-Length, a stream chunked. */
+function check(answer: Received, bytes: number, stream: boolean): void {
+  const { received, contentLength, transferEncoding } = answer;
+  const framed = stream ? contentLength === undefined && transferEncoding === 'chunked' : contentLength === String(bytes);
+  if (received !== bytes || !framed) throw new Error(`the server got ${received} bytes with content-length ${contentLength} (${transferEncoding}), not ${bytes}`);
 }
 
 /** In a child: warm up, take the baseline, then the large transfer with RSS sampled. */
@@ -125,7 +138,10 @@ function startBenchServer(): Promise<Server> {
     }
     let received = 0;
     req.on('data', (chunk: Buffer) => (received += chunk.length));
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ received, contentLength: req.headers['content-length'] })));
+    req.on('end', () => {
+      const answer = { received, contentLength: req.headers['content-length'], transferEncoding: req.headers['transfer-encoding'] };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
@@ -147,7 +163,7 @@ async function parent(): Promise<void> {
   const rows: Measured[] = [];
   try {
     for (const transport of ['fetch', 'undici'] as const) {
-      for (const direction of ['download', 'upload'] as const) {
+      for (const direction of ['download', 'upload, Blob', 'upload, stream'] as const) {
         for (const progress of [false, true]) {
           rows.push(
             await new Promise<Measured>((resolve, reject) => {

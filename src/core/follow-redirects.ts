@@ -1,4 +1,4 @@
-import type { Observable, ObservableInput } from 'rxjs';
+import { catchError, throwError, type Observable, type ObservableInput } from 'rxjs';
 import { RedirectError } from './errors.js';
 import { fetchTransport, type Transport } from './transport.js';
 import type { SendableRequest } from './prepare.js';
@@ -64,7 +64,10 @@ export function runtimeShowsRedirects(): boolean {
  * `options.manual`: each hop is decided by {@link redirectDecision}, and a hop
  * to another origin goes without the auth headers (see
  * {@link headersAfterRedirect}); a query-string API key is added again only on
- * same-origin hops. The final response goes to `select`, and its fetch stays
+ * same-origin hops. A Blob or stream body goes with `redirect: 'error'`, so
+ * that fetch keeps no copy of it: fetch then shows no redirect of it, which
+ * ends the attempt with a {@link RedirectError} (a transport that shows the
+ * 3xx, such as undici's, has it followed as any other). The final response goes to `select`, and its fetch stays
  * open (abortable) until what `select` returns completes: unsubscribing aborts
  * whichever hop is in flight, or the body read inside `select`.
  *
@@ -86,9 +89,10 @@ export function fetchFollowingRedirects<T>(
   if (!options.manual) return transport(request.url.href, Object.assign({}, request.init, { selector: select }));
   const refuse = (reason: string) => new RedirectError(reason, context.target, context.attempt);
 
-  const hop = (url: URL, init: SendableRequest['init'], redirects: number, withAuth: boolean): Observable<T> =>
-    transport(url.href, Object.assign({}, init, {
-      redirect: 'manual' as const,
+  const hop = (url: URL, init: SendableRequest['init'], redirects: number, withAuth: boolean): Observable<T> => {
+    const uncopied = sentWithoutCopy(init.body);
+    const sent = transport(url.href, Object.assign({}, init, {
+      redirect: uncopied ? ('error' as const) : ('manual' as const),
       selector: (response: Response) => {
         if (options.maxRedirects === 0 || !REDIRECT_STATUSES.has(response.status)) return select(response);
         const location = response.headers.get('location');
@@ -126,8 +130,32 @@ export function fetchFollowingRedirects<T>(
         return hop(next, nextInit, redirects + 1, keepAuth);
       },
     }));
+    if (!uncopied) return sent;
+    // fetch met a 3xx that it was told not to follow: no network failure to retry, and nothing to follow (it shows no Location).
+    const unexpected = (error: unknown) => (error as { cause?: { message?: unknown } } | null)?.cause?.message === 'unexpected redirect';
+    return sent.pipe(catchError((error: unknown) => throwError(() => (unexpected(error) ? refuse(notFollowed(init.body)) : error))));
+  };
 
   return hop(request.url, request.init, 0, true);
+}
+
+/**
+ * A body that fetch in Node would keep a copy of: a Blob (a file from `fs.openAsBlob()` too) or a stream.
+ * Unless `redirect` is `'error'`, fetch (undici) sends a clone of the request, so it tees the body's stream
+ * and the branch it keeps, read by nobody, queues every byte sent: a 1 GiB upload held 1 GiB (the Fetch
+ * standard's "HTTP-network-or-cache fetch" clones the request unless the redirect mode is "error";
+ * nodejs/undici#4058). The standard's note that asks not to tee a body without a source would spare
+ * streams, never Blobs. Strings, bytes and forms are in memory anyway, and keep following redirects.
+ */
+function sentWithoutCopy(body: unknown): boolean {
+  return (typeof Blob !== 'undefined' && body instanceof Blob) || isOneShot(body);
+}
+
+/** Why a body sent with `redirect: 'error'` was not followed: completes "POST https://h/x ...". */
+function notFollowed(body: unknown): string {
+  return isOneShot(body)
+    ? 'was redirected, and its body, a stream, cannot be sent again (fetch in Node sends it without keeping a copy): send a string or ArrayBuffer, or handle the redirect on the server'
+    : 'was redirected, and fetch in Node follows no redirect of a Blob body (it sends one without keeping a copy, which a redirect would need): send it through undiciTransport() from rx-api-client/undici, which follows it, or handle the redirect on the server';
 }
 
 /** A body read as it is sent: a web `ReadableStream`, a Node stream, an async generator or any other async iterable. */
