@@ -16,6 +16,7 @@ import { excerpt, RequestError, type RequestTarget } from './errors.js';
  * ```
  */
 export class BodyTooLargeError extends RequestError {
+  /** `'BodyTooLargeError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'BodyTooLargeError';
   }
@@ -63,6 +64,7 @@ export class BodyTooLargeError extends RequestError {
  * ```
  */
 export class ParseError extends RequestError {
+  /** `'ParseError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'ParseError';
   }

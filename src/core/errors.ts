@@ -34,7 +34,10 @@ export interface RequestTarget {
  * ```
  */
 export class RequestError extends Error {
-  // A getter, not an assignment: the stack header is written during super(), and minifiers rename classes.
+  /**
+   * `'RequestError'`: the class's name, kept by minifiers, which rename classes. A getter, not a field:
+   * the stack header is written during `super()`, before a field would be set.
+   */
   override get name(): string {
     return 'RequestError';
   }
@@ -99,6 +102,7 @@ export class RequestError extends Error {
  * ```
  */
 export class HttpError extends RequestError {
+  /** `'HttpError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'HttpError';
   }
@@ -152,6 +156,7 @@ function withoutQuery(response: Response): Response {
  * ```
  */
 export class NetworkError extends RequestError {
+  /** `'NetworkError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'NetworkError';
   }
@@ -178,6 +183,7 @@ export class NetworkError extends RequestError {
  * ```
  */
 export class TimeoutError extends RequestError {
+  /** `'TimeoutError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'TimeoutError';
   }
@@ -225,6 +231,7 @@ export class TimeoutError extends RequestError {
  * ```
  */
 export class RedirectError extends RequestError {
+  /** `'RedirectError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'RedirectError';
   }
@@ -247,6 +254,7 @@ export class RedirectError extends RequestError {
  * ```
  */
 export class BodyNotReplayableError extends RequestError {
+  /** `'BodyNotReplayableError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'BodyNotReplayableError';
   }
@@ -274,6 +282,7 @@ export class BodyNotReplayableError extends RequestError {
  * ```
  */
 export class ConfigurationError extends Error {
+  /** `'ConfigurationError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'ConfigurationError';
   }
