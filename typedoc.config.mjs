@@ -1,7 +1,7 @@
 // The API reference (`npm run docs`, into api-docs/, git-ignored), built from the doc comments.
 // `npm test` builds it too (`npm run test:docs`) and fails on any warning: a missing doc comment on an
-// exported declaration or method, a {@link} that does not resolve, a public type that refers to one that
-// is not exported.
+// exported declaration, method, property or accessor, a {@link} that does not resolve, a public type that
+// refers to one that is not exported.
 import { readFileSync } from 'node:fs';
 
 // One entry point per export of package.json: "." is src/index.ts, "./name" is src/name/index.ts. A new
@@ -22,9 +22,9 @@ export default {
   excludeInternal: true,
   treatWarningsAsErrors: true,
   validation: { notExported: true, invalidLink: true, invalidPath: true, notDocumented: true, unusedMergeModuleWith: true, rewrittenLink: true },
-  // Every exported declaration and every method. Properties of interfaces and classes are not required yet
-  // (about 50 lack a comment of their own; their type's comment describes them).
-  requiredToBeDocumented: ['Class', 'Function', 'Interface', 'TypeAlias', 'Variable', 'Enum', 'Method'],
+  // Every exported declaration, and every member a user reads: methods, properties (of interfaces, classes
+  // and inline object types) and accessors (the errors' `name` getters).
+  requiredToBeDocumented: ['Class', 'Function', 'Interface', 'TypeAlias', 'Variable', 'Enum', 'Method', 'Property', 'Accessor'],
   // Types of the plug-in contract that public types mention but the package does not export (yet): the
   // reference shows their name without a page. Exporting one is an API decision, not a docs one.
   intentionallyNotExported: [

@@ -19,7 +19,10 @@ function checkSecret(value: string, what: string, header?: string): void {
  * new AsyncAPIClient('https://api.example.com', bearerTokenAuth(process.env.API_TOKEN!));
  * ```
  */
-export function bearerTokenAuth(token: string): { Authorization: string } {
+export function bearerTokenAuth(token: string): {
+  /** `Bearer <token>`: the value of the `Authorization` header. */
+  Authorization: string;
+} {
   checkSecret(token, 'token', 'Authorization');
   return { Authorization: `Bearer ${token}` };
 }
@@ -108,7 +111,10 @@ export function apiKeyAuth(apiKey: string, nameOrOptions: string | ApiKeyOptions
  * basicAuth('aladdin', 'open sesame'); // { Authorization: 'Basic YWxhZGRpbjpvcGVuIHNlc2FtZQ==' }
  * ```
  */
-export function basicAuth(user: string, password: string): { Authorization: string } {
+export function basicAuth(user: string, password: string): {
+  /** `Basic <base64 of user:password>`: the value of the `Authorization` header. */
+  Authorization: string;
+} {
   if (typeof user !== 'string' || user === '') {
     throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? 'basicAuth: the user is empty: pass the user name (check that the variable it comes from is set)' : 'auth');
   }
@@ -135,6 +141,9 @@ const CONTROL = /[\x00-\x1f\x7f]/;
  * new AsyncAPIClient({ baseUrl: 'https://api.example.com', authHeaders: oauthTokenAuth(accessToken) });
  * ```
  */
-export function oauthTokenAuth(accessToken: string): { Authorization: string } {
+export function oauthTokenAuth(accessToken: string): {
+  /** `Bearer <access token>`: the value of the `Authorization` header. */
+  Authorization: string;
+} {
   return bearerTokenAuth(accessToken);
 }

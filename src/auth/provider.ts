@@ -13,6 +13,7 @@ import { QUERY_CREDENTIAL, toHeaderRecord, type HeadersLike } from '../core/head
 export interface QueryCredential {
   /** The query parameter's name. */
   readonly name: string;
+  /** The API key: the parameter's value, percent-encoded when it is sent, never shown in errors or events. */
   readonly value: string;
 }
 
@@ -24,7 +25,10 @@ export interface QueryCredential {
  * const auth: AuthRecord = { ...bearerTokenAuth(token), ...apiKeyAuth(key, { in: 'query' }) };
  * ```
  */
-export type AuthRecord = Readonly<Record<string, string>> & { readonly [QUERY_CREDENTIAL]?: QueryCredential };
+export type AuthRecord = Readonly<Record<string, string>> & {
+  /** The query-string API key of `apiKeyAuth(key, { in: 'query' })`, under a symbol so that it is never taken for a header. */
+  readonly [QUERY_CREDENTIAL]?: QueryCredential;
+};
 
 /**
  * A function that gives the auth headers of one attempt: the headers

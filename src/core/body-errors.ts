@@ -17,6 +17,7 @@ import { excerpt } from './messages.js';
  * ```
  */
 export class BodyTooLargeError extends RequestError {
+  /** `'BodyTooLargeError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'BodyTooLargeError';
   }
@@ -64,6 +65,7 @@ export class BodyTooLargeError extends RequestError {
  * ```
  */
 export class ParseError extends RequestError {
+  /** `'ParseError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'ParseError';
   }

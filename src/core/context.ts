@@ -3,6 +3,7 @@ import type { RequestTarget } from './errors.js';
 
 /** Which attempt of which request a response belongs to. */
 export interface AttemptContext {
+  /** The request's method and URL without its query, for the errors a reader raises. */
   readonly target: RequestTarget;
   /** 1 for the first attempt. */
   readonly attempt: number;
@@ -39,7 +40,9 @@ export interface AttemptContext {
  * ```
  */
 export interface ItemPosition {
+  /** For `ndjson()`: the item's line, from 1, blank lines counted. */
   readonly line?: number;
+  /** For `sse()`: the item's event, from 1, counted over every connection of the stream. */
   readonly event?: number;
 }
 

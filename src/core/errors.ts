@@ -35,7 +35,10 @@ export interface RequestTarget {
  * ```
  */
 export class RequestError extends Error {
-  // A getter, not an assignment: the stack header is written during super(), and minifiers rename classes.
+  /**
+   * `'RequestError'`: the class's name, kept by minifiers, which rename classes. A getter, not a field:
+   * the stack header is written during `super()`, before a field would be set.
+   */
   override get name(): string {
     return 'RequestError';
   }
@@ -100,6 +103,7 @@ export class RequestError extends Error {
  * ```
  */
 export class HttpError extends RequestError {
+  /** `'HttpError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'HttpError';
   }
@@ -153,6 +157,7 @@ function withoutQuery(response: Response): Response {
  * ```
  */
 export class NetworkError extends RequestError {
+  /** `'NetworkError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'NetworkError';
   }
@@ -179,6 +184,7 @@ export class NetworkError extends RequestError {
  * ```
  */
 export class TimeoutError extends RequestError {
+  /** `'TimeoutError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'TimeoutError';
   }
@@ -226,6 +232,7 @@ export class TimeoutError extends RequestError {
  * ```
  */
 export class RedirectError extends RequestError {
+  /** `'RedirectError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'RedirectError';
   }
@@ -248,6 +255,7 @@ export class RedirectError extends RequestError {
  * ```
  */
 export class BodyNotReplayableError extends RequestError {
+  /** `'BodyNotReplayableError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'BodyNotReplayableError';
   }
@@ -275,6 +283,7 @@ export class BodyNotReplayableError extends RequestError {
  * ```
  */
 export class ConfigurationError extends Error {
+  /** `'ConfigurationError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'ConfigurationError';
   }

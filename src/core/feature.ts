@@ -142,8 +142,11 @@ export interface ClientContext {
  * ```
  */
 export interface FeatureEvent {
+  /** What happened: one name per kind of event (`'circuit'`...), which listeners narrow on. */
   readonly type: string;
+  /** The request's HTTP method, upper case. */
   readonly method: string;
+  /** The request's URL without its query string (a query may hold a key). */
   readonly url: string;
 }
 
@@ -222,7 +225,12 @@ export interface RequestHooks {
  * const stamp: FeatureHooks = { prepare: (request) => ({ ...request, init: { ...request.init, headers: { ...request.init.headers, 'x-client': 'a' } } }) };
  * ```
  */
-export type FeatureHooks = CommonFeatureHooks & (InterceptingHooks | { readonly intercept?: undefined; readonly send?: undefined });
+export type FeatureHooks = CommonFeatureHooks & (InterceptingHooks | {
+  /** Absent on a feature that does not intercept (see {@link InterceptingHooks}). */
+  readonly intercept?: undefined;
+  /** Absent on a feature that does not intercept: it brings no sender, and the client's own sends the attempts. */
+  readonly send?: undefined;
+});
 
 /**
  * The hooks that any feature may have (see {@link FeatureHooks}).

@@ -15,8 +15,11 @@ import type { AttemptContext } from './context.js';
  * ```
  */
 export interface RedirectHop {
+  /** The redirect's status: 301, 302, 303, 307 or 308. */
   readonly status: number;
+  /** The URL of the hop that was redirected, query included (it may hold a query-string API key: show it without). */
   readonly from: URL;
+  /** Where the next hop goes: the `Location`, resolved against `from`; query included, as for `from`. */
   readonly to: URL;
   /** Lower-case names of the headers not sent to `to` (credentials on a cross-origin hop, body headers on a change to GET). */
   readonly dropped: readonly string[];

@@ -11,7 +11,14 @@ export interface PreparedRequest {
   /** The full URL, params included, credentials not. */
   readonly url: URL;
   /** Method, body, and the headers that auth overrides: the method's defaults, the content type, the client's headers. */
-  readonly init: RequestInit & { method: string; headers: Record<string, string>; duplex?: 'half' };
+  readonly init: RequestInit & {
+    /** The HTTP method, upper case. */
+    method: string;
+    /** The headers to send, by lower-case name. */
+    headers: Record<string, string>;
+    /** `'half'` when the body is a stream: Node's fetch sends a stream body only when told it is half-duplex. */
+    duplex?: 'half';
+  };
   /** The request's own headers, lower-case names: they win over auth. */
   readonly ownHeaders: Readonly<Record<string, string>>;
   /** The caller's body factory, called for each attempt (see `attemptInit`). */
@@ -22,7 +29,9 @@ export interface PreparedRequest {
 
 /** One attempt's request: the prepared request with the credentials of that attempt. */
 export interface SendableRequest {
+  /** The full URL the attempt goes to, params and a query-string API key included (errors and events show it without its query). */
   readonly url: URL;
+  /** What the transport gets: method, body, and every header of the attempt, credentials included. */
   readonly init: PreparedRequest['init'];
   /** Lower-case names of the headers that came from auth: redacted in events, dropped on a cross-origin redirect. */
   readonly authNames: ReadonlySet<string>;

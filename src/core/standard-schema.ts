@@ -48,17 +48,21 @@ export declare namespace StandardSchemaV1 {
 
   /** The value is valid: `value` is the schema's output. */
   export interface SuccessResult<Output> {
+    /** The schema's output for the value: the value itself, or what the schema made of it (a transform, a default). */
     readonly value: Output;
+    /** Always absent on success: a result with `issues` is a failure. */
     readonly issues?: undefined;
   }
 
   /** The value is not valid. */
   export interface FailureResult {
+    /** What is wrong with the value, one issue each. */
     readonly issues: ReadonlyArray<Issue>;
   }
 
   /** One thing wrong with the value. */
   export interface Issue {
+    /** The schema's message, for people (`Expected string, received number`). */
     readonly message: string;
     /** Where in the value: keys and indexes from its root. */
     readonly path?: ReadonlyArray<PropertyKey | PathSegment> | undefined;
@@ -66,12 +70,15 @@ export declare namespace StandardSchemaV1 {
 
   /** A step of an issue's path, as an object. */
   export interface PathSegment {
+    /** The key or index of this step. */
     readonly key: PropertyKey;
   }
 
   /** The schema's input and output types. */
   export interface Types<Input = unknown, Output = Input> {
+    /** The type of the values the schema accepts (a type only: no value at run time). */
     readonly input: Input;
+    /** The type of the values the schema gives when they pass (a type only: no value at run time). */
     readonly output: Output;
   }
 

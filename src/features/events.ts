@@ -32,6 +32,7 @@ interface EventBase {
  * ```
  */
 export interface RequestEvent extends EventBase {
+  /** `'request'`: emitted as each fetch of an attempt goes to the transport, after the interceptors. */
   readonly type: 'request';
   /** 1 for the first attempt. */
   readonly attempt: number;
@@ -60,8 +61,11 @@ export interface RequestEvent extends EventBase {
  * ```
  */
 export interface ResponseEvent extends EventBase {
+  /** `'response'`: emitted when an attempt has its final response headers, before its body is read. */
   readonly type: 'response';
+  /** The attempt that got the response: 1 for the first. */
   readonly attempt: number;
+  /** The HTTP status, whatever it is (an error status too). */
   readonly status: number;
   /** The response headers, lower-case names, `Set-Cookie` and other credentials redacted. */
   readonly headers: Readonly<Record<string, string>>;
@@ -78,7 +82,9 @@ export interface ResponseEvent extends EventBase {
  * ```
  */
 export interface RedirectEvent extends EventBase {
+  /** `'redirect'`: emitted for each redirect the client follows (Node only). */
   readonly type: 'redirect';
+  /** The attempt that was redirected: 1 for the first. */
   readonly attempt: number;
   /** 301, 302, 303, 307 or 308. */
   readonly status: number;
@@ -99,6 +105,7 @@ export interface RedirectEvent extends EventBase {
  * ```
  */
 export interface RetryEvent extends EventBase {
+  /** `'retry'`: emitted when an attempt failed and the next one is scheduled, before the wait. */
   readonly type: 'retry';
   /** The attempt that failed. */
   readonly attempt: number;
@@ -108,6 +115,7 @@ export interface RetryEvent extends EventBase {
   readonly fromServer: boolean;
   /** Why: `status 503`, `network error` or `timeout`. */
   readonly reason: string;
+  /** The error of the attempt that failed (an `HttpError`, `NetworkError`, `TimeoutError`...). */
   readonly error: unknown;
 }
 
@@ -122,9 +130,11 @@ export interface RetryEvent extends EventBase {
  * ```
  */
 export interface GiveUpEvent extends EventBase {
+  /** `'giveUp'`: emitted when the request ends with an error, a `ConfigurationError` before the first attempt included. */
   readonly type: 'giveUp';
   /** How many attempts were made. */
   readonly attempts: number;
+  /** The error the request ended with, as its subscriber gets it. */
   readonly error: unknown;
 }
 
@@ -139,6 +149,7 @@ export interface GiveUpEvent extends EventBase {
  * ```
  */
 export interface CancelEvent extends EventBase {
+  /** `'cancel'`: emitted when the subscriber unsubscribes before the request ended (for a stream, before it completed). */
   readonly type: 'cancel';
   /** How many attempts were started; 0 when cancelled before the first. */
   readonly attempts: number;

@@ -67,9 +67,13 @@ export interface RetryBudgetOptions {
  * ```
  */
 export class RetryBudget {
+  /** The most tokens the bucket holds, and what it starts with (default 500). */
   readonly capacity: number;
+  /** The tokens a retry spends after an HTTP error status, or any error but a timeout or a network one (default 5). */
   readonly retryCost: number;
+  /** The tokens a retry spends after a timeout or a network error (default 10). */
   readonly timeoutCost: number;
+  /** The tokens a request that succeeds at its first attempt gives back (default 1). */
   readonly successRefill: number;
   #available: number;
 

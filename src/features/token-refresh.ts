@@ -194,6 +194,7 @@ export function replayAfterRefresh<T>(
  * ```
  */
 export class TokenRefreshError extends RequestError {
+  /** `'TokenRefreshError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'TokenRefreshError';
   }

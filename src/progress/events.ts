@@ -10,6 +10,7 @@
  * ```
  */
 export interface TransferProgress {
+  /** `'upload'` for bytes of the request body sent, `'download'` for bytes of the response body read. */
   readonly type: 'upload' | 'download';
   /** Bytes so far. A download counts them as the reader gets them: after decompression when the body is compressed. */
   readonly loaded: number;
@@ -32,7 +33,9 @@ export interface TransferProgress {
  * ```
  */
 export interface TransferResult<T> {
+  /** `'result'`: emitted with what the reader made of the body once it is read; a stream reader (`asChunks`) emits one per value. */
   readonly type: 'result';
+  /** What the reader made of the body: a `Blob`, the parsed JSON, a stream's item... */
   readonly value: T;
 }
 

@@ -135,8 +135,11 @@ export function ndjsonReply(values: readonly unknown[], options: Omit<Reply, 'ch
  * ```
  */
 export interface ScriptedEvent {
+  /** The `data:` field: the event's data, one `data:` line per line of it. */
   readonly data: string;
+  /** The `event:` field: the event's type; absent for a plain `message`. */
   readonly event?: string;
+  /** The `id:` field: what `sse()` sends back as `Last-Event-ID` when it reconnects. */
   readonly id?: string;
   /** The `retry:` field: the reconnection delay the server asks for, in ms. */
   readonly retry?: number;

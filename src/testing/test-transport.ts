@@ -58,7 +58,12 @@ export type Answer = Reply | Response | ((request: RecordedRequest) => Reply | R
  * api.match((request) => new URL(request.url).searchParams.get('q') === 'lamp');
  * ```
  */
-export type RequestMatch = string | RegExp | { readonly method?: string; readonly path?: string | RegExp } | ((request: RecordedRequest) => boolean);
+export type RequestMatch = string | RegExp | {
+  /** The method, any case; any method when absent. */
+  readonly method?: string;
+  /** A path as in a string match (`'/items/:id'`, a trailing `*`), or a `RegExp` tested against the full URL; any when absent. */
+  readonly path?: string | RegExp;
+} | ((request: RecordedRequest) => boolean);
 
 /**
  * A request that no route answered, taken by `expectOne` or `match`: the
@@ -72,6 +77,7 @@ export type RequestMatch = string | RegExp | { readonly method?: string; readonl
  * ```
  */
 export interface PendingRequest {
+  /** The request as the transport recorded it: method, URL, headers, body. */
   readonly request: RecordedRequest;
   /** Answers with `body` (as in {@link Reply}: JSON unless text or bytes) and a status (200) and headers. */
   flush(body?: unknown, init?: { readonly status?: number; readonly headers?: Readonly<Record<string, string>> }): Promise<void>;

@@ -34,7 +34,10 @@ export type JsonWriteOptions = Omit<RequestOptions, 'json'> & BodyReadOptions;
  * postJson(client, '/items', { name: 'lamp' }, options); // Observable<z.output<typeof Item>>
  * ```
  */
-export type ValidatedWriteOptions<S extends StandardSchemaV1> = JsonWriteOptions & { schema: S };
+export type ValidatedWriteOptions<S extends StandardSchemaV1> = JsonWriteOptions & {
+  /** The Standard Schema v1 validator the reply must pass; the write emits its output. Needs `withValidation()`. */
+  schema: S;
+};
 
 /**
  * Sends `json` (as JSON, with `content-type: application/json`) with `method` and emits the parsed JSON

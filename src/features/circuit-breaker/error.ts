@@ -15,6 +15,7 @@ import { isErrorOf } from '../../core/guards.js';
  * ```
  */
 export class CircuitOpenError extends RequestError {
+  /** `'CircuitOpenError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'CircuitOpenError';
   }

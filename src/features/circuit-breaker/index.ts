@@ -17,6 +17,7 @@ export { CircuitOpenError, isCircuitOpenError } from './error.js';
  * ```
  */
 export interface CircuitEvent extends FeatureEvent {
+  /** `'circuit'`: emitted each time the breaker changes state. */
   readonly type: 'circuit';
   /** The id of that request, as in its other events. */
   readonly requestId: number;
@@ -24,6 +25,7 @@ export interface CircuitEvent extends FeatureEvent {
   readonly time: number;
   /** The new state: `open` (failing fast), `halfOpen` (a probe may go) or `closed`. */
   readonly state: CircuitState;
+  /** The state it left: `closed`, `open` or `halfOpen`. */
   readonly previous: CircuitState;
 }
 

@@ -36,7 +36,10 @@ export interface ValidationOptions<S extends StandardSchemaV1 = StandardSchemaV1
  * const options: SchemaOptions<typeof Job> = { schema: Job };
  * ```
  */
-export type SchemaOptions<S extends StandardSchemaV1 | undefined> = Omit<ValidationOptions, 'schema'> & { schema?: S };
+export type SchemaOptions<S extends StandardSchemaV1 | undefined> = Omit<ValidationOptions, 'schema'> & {
+  /** The Standard Schema v1 validator each item (or value) must pass; what is emitted is its output. Needs `withValidation()`. */
+  schema?: S;
+};
 
 /**
  * Checks `value` with `schema`: emits the schema's output, or errors with

@@ -17,7 +17,9 @@ const ISSUE_LENGTH = 80;
  * ```
  */
 export interface ValidationIssue {
+  /** The validator's message, as it wrote it. */
   readonly message: string;
+  /** Where in the value: keys and indexes from its root; empty for the value itself. */
   readonly path: readonly PropertyKey[];
 }
 
@@ -38,6 +40,7 @@ export interface ValidationIssue {
  * ```
  */
 export class ValidationError extends RequestError {
+  /** `'ValidationError'`: the class's name, kept by minifiers (a getter, not a field). */
   override get name(): string {
     return 'ValidationError';
   }
