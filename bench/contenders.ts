@@ -8,11 +8,12 @@ import axios from 'axios';
 import got from 'got';
 import ky from 'ky';
 import { ofetch } from 'ofetch';
-import { defer, lastValueFrom, retry, throwError, timeout, TimeoutError, timer } from 'rxjs';
+import { EventEmitter } from 'node:events';
+import { defer, lastValueFrom, Observable, retry, throwError, timeout, TimeoutError, timer } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import type { ClientOptions } from '../src/index.js';
 import { loadUndiciTransport, UNDICI_MISSING } from './undici-build.js';
-import { Agent, request, setGlobalDispatcher } from 'undici';
+import { Agent, request, setGlobalDispatcher, type Dispatcher } from 'undici';
 
 // The built package (`npm run build`), as users get it: not the sources through tsx's loader.
 const { AsyncAPIClient } = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
@@ -49,10 +50,6 @@ export function useGlobalPool(pool: number): void {
  * redirects itself in Node), so the ratio between the two is the price of everything else the client does.
  */
 export function cardPipeline(origin: string): (path: string) => Promise<unknown> {
-  const retryable = (error: unknown): boolean => {
-    const status = (error as { status?: number }).status;
-    return error instanceof TypeError || error instanceof TimeoutError || status === 429 || (status !== undefined && status >= 500);
-  };
   return (path) =>
     lastValueFrom(
       defer(() =>
@@ -64,6 +61,45 @@ export function cardPipeline(origin: string): (path: string) => Promise<unknown>
             return response.json() as Promise<unknown>;
           },
         }),
+      ).pipe(
+        timeout({ first: 30_000 }),
+        retry({ count: 2, delay: (error: unknown, i: number) => (retryable(error) ? timer(2000 * 2 ** (i - 1)) : throwError(() => error)) }),
+      ),
+    );
+}
+
+function retryable(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  return error instanceof TypeError || error instanceof TimeoutError || status === 429 || (status !== undefined && status >= 500);
+}
+
+/**
+ * The design card's pipeline on `undici.request` (issue 12's floor for the undici transport): the same
+ * `defer`, `timeout` and `retry` as {@link cardPipeline}, around an Observable that sends with
+ * `undici.request` (the `accept` header the client sends, an EventEmitter as its abort signal, emitted on
+ * an unsubscribe before the body is read, as fromFetch aborts) and parses the body. Between it and `undici.request` is the price of
+ * the rxjs layers alone; between it and the client, everything the client does on top.
+ */
+export function cardOnUndici(origin: string, dispatcher: Dispatcher): (path: string) => Promise<unknown> {
+  return (path) =>
+    lastValueFrom(
+      defer(
+        () =>
+          new Observable<unknown>((subscriber) => {
+            const abort = new EventEmitter();
+            // As fromFetch: no abort once the body is read (undici would make an abort error for nothing).
+            let done = false;
+            request(origin + path, { dispatcher, headers: { accept: 'application/json' }, signal: abort })
+              .then(({ statusCode, body }) => {
+                if (statusCode >= 400) throw Object.assign(new Error(`status ${statusCode}`), { status: statusCode });
+                return body.json();
+              })
+              .then(
+                (value) => ((done = true), subscriber.next(value), subscriber.complete()),
+                (error: unknown) => ((done = true), subscriber.error(error)),
+              );
+            return () => void (done || abort.emit('abort'));
+          }),
       ).pipe(
         timeout({ first: 30_000 }),
         retry({ count: 2, delay: (error: unknown, i: number) => (retryable(error) ? timer(2000 * 2 ** (i - 1)) : throwError(() => error)) }),

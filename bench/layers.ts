@@ -4,19 +4,23 @@
  * rounds, so the differences between rows are what each layer costs.
  *
  *   npm run bench:layers            (about 40 s; BENCH_ROUNDS, BENCH_WINDOW_MS)
+ *   BENCH_ONLY=undici npm run bench:layers   (only the rows whose name has "undici": half the time,
+ *                                             so more rounds fit while working on that path)
  *
  * Fetch path: raw fetch, fetch with a signal, `fromFetch` (a signal and an
  * Observable), the design card's pipeline written by hand (bench/contenders.ts,
  * `cardPipeline`), the client with no timeout or retry, the client as it comes
  * (no feature: the retry budget and the rest are opt-in). Undici path:
- * `undici.request`, the client's undici transport alone, the client on it
- * with no timeout or retry, the client on it as it comes. CPU time per request is the steadier column.
+ * `undici.request`, the design card's pipeline on `undici.request` (the rxjs
+ * layers alone: bench/contenders.ts, `cardOnUndici`), the client's undici
+ * transport alone, the client on it with no timeout or retry, the client on
+ * it as it comes. CPU time per request is the steadier column.
  */
 import { lastValueFrom } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import { Agent, request } from 'undici';
 import type { ClientOptions, Transport } from '../src/index.js';
-import { cardPipeline, useGlobalPool } from './contenders.js';
+import { cardOnUndici, cardPipeline, useGlobalPool } from './contenders.js';
 import { median, rotatedRounds } from './driver.js';
 import { startLoopback } from './loopback.js';
 import { loadUndiciTransport } from './undici-build.js';
@@ -43,7 +47,7 @@ const transport = undiciTransport({ connections: POOL });
 const dispatcher = new Agent({ connections: POOL });
 const card = cardPipeline(origin);
 
-const layers: [name: string, op: () => Promise<unknown>][] = [
+const allLayers: [name: string, op: () => Promise<unknown>][] = [
   ['fetch', async () => (await fetch(url)).json()],
   ['fetch + signal', async () => (await fetch(url, { signal: new AbortController().signal })).json()],
   ['fromFetch', () => lastValueFrom(fromFetch(url, { selector: (response) => response.json() }))],
@@ -51,23 +55,40 @@ const layers: [name: string, op: () => Promise<unknown>][] = [
   ['client, no timeout/retry', getJson(new AsyncAPIClient({ baseUrl: origin, ...BARE }))],
   ['client', getJson(new AsyncAPIClient(origin))],
   ['undici.request', async () => (await request(url, { dispatcher })).body.json()],
+  ['card pipeline on undici.request (defer + timeout + retry)', () => cardOnUndici(origin, dispatcher)(PATH)],
   ['undici transport alone', () => lastValueFrom(transport(url, { method: 'GET', headers: { accept: 'application/json' }, selector: (response) => response.json() }))],
   ['client + undici, no timeout/retry', getJson(undiciClient(BARE))],
   ['client + undici', getJson(undiciClient())],
 ];
+const only = process.env.BENCH_ONLY;
+const layers = only === undefined ? allLayers : allLayers.filter(([name]) => name.includes(only));
 
 const { cpu, rps } = await rotatedRounds(layers, { concurrency: CONCURRENCY, rounds, windowMs });
 await server.close();
 
-const fetchCpu = median(cpu.get('fetch')!);
+// The first row is the baseline of the CPU column: fetch, or the first row kept by BENCH_ONLY.
+const fetchCpu = median(cpu.get(layers[0]![0])!);
 console.log(`layers, small JSON body, c=${CONCURRENCY}, ${rounds} rounds of ${windowMs} ms (medians; CPU µs per request of this process, GC included)\n`);
-console.log('| layer | req/s | CPU µs/req | CPU × fetch | CPU added by this layer |');
+console.log(`| layer | req/s | CPU µs/req | CPU × ${layers[0]![0]} | CPU added by this layer |`);
 console.log('|---|---:|---:|---:|---:|');
+// Each row adds to the one above, but for these: the transport alone has no timeout or retry, so it adds to undici.request.
+const ADDS_TO: Readonly<Record<string, string>> = { 'undici transport alone': 'undici.request' };
 let previous: number | undefined;
 for (const [name] of layers) {
   const micros = median(cpu.get(name)!);
-  const added = name === 'undici.request' || previous === undefined ? '' : `${micros - previous >= 0 ? '+' : ''}${Math.round(micros - previous)}`;
+  const base = ADDS_TO[name] !== undefined && cpu.has(ADDS_TO[name]) ? median(cpu.get(ADDS_TO[name])!) : previous;
+  const added = name === 'undici.request' || base === undefined ? '' : `${micros - base >= 0 ? '+' : ''}${Math.round(micros - base)}`;
   console.log(`| ${name} | ${Math.round(median(rps.get(name)!)).toLocaleString('en-US')} | ${Math.round(micros)} | ${(fetchCpu / micros).toFixed(2)}× | ${added} |`);
   previous = micros;
+}
+// Issue 12's figures for the undici transport: the median of each round's ratio, req/s and CPU, to undici.request in that round.
+const raw = 'undici.request';
+if (rps.has(raw)) {
+  console.log('');
+  for (const [name] of layers.filter(([name]) => name !== raw && name.includes('undici'))) {
+    const ratios = rps.get(name)!.map((value, round) => value / rps.get(raw)![round]!);
+    const cpuRatios = cpu.get(name)!.map((value, round) => cpu.get(raw)![round]! / value);
+    console.log(`${name}: ${median(ratios).toFixed(2)}× undici.request (CPU ${median(cpuRatios).toFixed(2)}×), by round`);
+  }
 }
 process.exit(0);

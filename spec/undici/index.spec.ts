@@ -103,7 +103,8 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
     expect(recording.values).toHaveLength(1);
     const response = recording.values[0]!;
     expect(response).toBeInstanceOf(Response);
-    expect(response).toMatchObject({ status: 201, statusText: 'Created', url: `${origin}/v1/items`, bodyUsed: false });
+    expect(Object.prototype.toString.call(response)).toBe('[object Response]');
+    expect(response).toMatchObject({ status: 201, statusText: 'Created', ok: true, redirected: false, type: 'basic', url: `${origin}/v1/items`, bodyUsed: false });
     expect(response.headers.get('x-id')).toBe('7');
     expect(await response.text()).toBe('created');
   });

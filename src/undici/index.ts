@@ -89,7 +89,18 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
           if (data === undefined) return;
           if (subscriber.closed) return void data.body.destroy();
           try {
-            reading = from(init.selector(toResponse(data, url, init.method))).subscribe({
+            const selected = init.selector(toResponse(data, url, init.method));
+            // Most selectors read the body into a Promise (the client's JSON and text readers): one value
+            // when it settles, with no Observable or Subscriber of its own. Once it settles the body is read,
+            // so the request ends before the value goes out. An unsubscribe before then aborts the read below.
+            if (selected instanceof Promise) {
+              selected.then(
+                (value: T) => (end(), subscriber.next(value), subscriber.complete()),
+                (error: unknown) => (end(), subscriber.error(error)),
+              );
+              return;
+            }
+            reading = from(selected).subscribe({
               next: (value) => subscriber.next(value),
               error: (error: unknown) => (end(), subscriber.error(error)),
               complete: () => (end(), subscriber.complete()),

@@ -3,6 +3,7 @@ import { pipeline, Transform, type Readable, type TransformCallback } from 'node
 import { arrayBuffer, json, text } from 'node:stream/consumers';
 import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import type { Dispatcher } from 'undici';
+import { RawHeaders } from './raw-headers.js';
 
 /*
  * What the undici transport (./index.ts) hands to readers: a fetch Response over undici's answer, which
@@ -37,8 +38,14 @@ export function toResponse(data: Dispatcher.ResponseData, url: string, method = 
  * this transport faster than fetch. `body`, `clone()` and the other readers
  * work on a full `Response` built on first use. As with fetch, the headers
  * stay as sent (`content-encoding` too) and the body is decoded.
+ *
+ * It is a `Response` by its prototype (`instanceof Response`, the `Response`
+ * tag, its `inspect()`), and every member of one is its own (`implements`
+ * holds it to that), so Response's constructor never runs: in Node 20 that
+ * constructor (init conversion, an inner response and `Headers`, marking the
+ * object uncloneable) cost about as much as the rest of this class per request.
  */
-class UndiciResponse extends Response {
+class UndiciResponse implements Response {
   readonly #data: Dispatcher.ResponseData;
   readonly #url: string;
   readonly #nullBody: boolean;
@@ -48,62 +55,78 @@ class UndiciResponse extends Response {
   #spent: ReadableStream<Uint8Array> | undefined;
 
   constructor(data: Dispatcher.ResponseData, url: string, nullBody: boolean) {
-    super(null, { status: data.statusCode, statusText: (data as { statusText?: string }).statusText ?? STATUS_CODES[data.statusCode] ?? '' });
     this.#data = data;
     this.#url = url;
     this.#nullBody = nullBody;
   }
 
-  override get url(): string {
+  get status(): number {
+    return this.#data.statusCode;
+  }
+
+  get statusText(): string {
+    return (this.#data as { statusText?: string }).statusText ?? STATUS_CODES[this.#data.statusCode] ?? '';
+  }
+
+  get ok(): boolean {
+    return this.#data.statusCode >= 200 && this.#data.statusCode <= 299;
+  }
+
+  /** The client follows redirects itself: undici's answer is never one that was redirected. */
+  get redirected(): boolean {
+    return false;
+  }
+
+  get url(): string {
     return this.#url;
   }
 
   /** A network response, as fetch's are (`new Response()` makes a "default" one). */
-  override get type(): ResponseType {
+  get type(): ResponseType {
     return 'basic';
   }
 
-  override get headers(): Headers {
-    return (this.#headers ??= toHeaders(this.#data.headers));
+  get headers(): Headers {
+    return (this.#headers ??= new RawHeaders(this.#data.headers));
   }
 
-  override get body(): Response['body'] {
+  get body(): Response['body'] {
     if (this.#nullBody) return null;
     // Read already, straight from undici: fetch would hand out its used-up, locked stream.
     if (this.#used && this.#full === undefined) return (this.#spent ??= spentStream()) as Response['body'];
     return this.#materialize().body;
   }
 
-  override get bodyUsed(): boolean {
+  get bodyUsed(): boolean {
     return this.#used || (this.#full?.bodyUsed ?? false);
   }
 
-  override text(): Promise<string> {
+  text(): Promise<string> {
     return this.#read('text') as Promise<string>;
   }
 
-  override json(): Promise<any> {
+  json(): Promise<any> {
     return this.#read('json');
   }
 
-  override arrayBuffer(): Promise<ArrayBuffer> {
+  arrayBuffer(): Promise<ArrayBuffer> {
     return this.#read('arrayBuffer') as Promise<ArrayBuffer>;
   }
 
-  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
     return new Uint8Array((await this.#read('arrayBuffer')) as ArrayBuffer);
   }
 
   // async: a body read already rejects, as fetch's readers do, rather than throwing.
-  override async blob(): Promise<Blob> {
+  async blob(): Promise<Blob> {
     return this.#materialize().blob();
   }
 
-  override async formData(): Promise<FormData> {
+  async formData(): Promise<FormData> {
     return this.#materialize().formData();
   }
 
-  override clone(): Response {
+  clone(): Response {
     const copy = this.#materialize().clone();
     Object.defineProperty(copy, 'url', { value: this.#url });
     return copy;
@@ -137,6 +160,9 @@ class UndiciResponse extends Response {
   }
 }
 
+// A Response by its prototype: instanceof, the "Response" tag and Response's inspect(), which reads the getters above.
+Object.setPrototypeOf(UndiciResponse.prototype, Response.prototype);
+
 /** A stream that was read already: locked, as fetch's body is after `text()`. */
 function spentStream(): ReadableStream<Uint8Array> {
   const stream = new ReadableStream<Uint8Array>();
@@ -146,16 +172,6 @@ function spentStream(): ReadableStream<Uint8Array> {
 
 // How a decoded body is read (undici's own body has these readers itself).
 const CONSUME = { text, json, arrayBuffer } as const;
-
-function toHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
-  const headers = new Headers();
-  for (const name of Object.keys(raw)) {
-    const value = raw[name];
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.append(name, value);
-  }
-  return headers;
-}
 
 // fetch's decoders, with its flush settings (a body cut short ends rather than failing).
 const ZLIB = { flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH };
