@@ -59,7 +59,9 @@ export function utf8Length(text: string): number {
 /**
  * Decodes UTF-8 chunks (a character may be split across chunks; a leading
  * byte-order mark is dropped; bad bytes become U+FFFD) into the lines that
- * each completes: one decode per chunk, each line a slice of its text. A line
+ * each completes: a chunk's whole lines in one decode, each line a slice of
+ * its text (only the bytes before its first LF and after its last go through
+ * a streaming decoder). A line
  * ends with `\n`, `\r\n` or `\r` (as the HTML spec reads event streams),
  * also when the `\r` and the `\n` arrive in different chunks; the ends are
  * not part of the lines.
@@ -97,30 +99,24 @@ export class LineDecoder implements ChunkDecoder<string> {
 
   /** Decodes a chunk and returns the lines it completes. */
   push(chunk: Uint8Array): string[] {
-    const lines: string[] = [];
-    if (this.failed !== undefined) return lines;
-    // A line end is an ASCII byte, never part of a character: the bytes from the first line end's next byte to the
-    // last line end are whole characters and decode on their own, in one call of the one-shot decoder (in Node 20 a
-    // streaming decode goes through ICU at some 7 times the cost). Only the bytes around them go through the
-    // streaming decoder, which holds a character split across chunks and drops the body's BOM.
-    let first = 0;
-    while (first < chunk.length && chunk[first] !== LF && chunk[first] !== CR) first += 1;
-    if (first === chunk.length) return this.#split(this.#decoder.decode(chunk, STREAM), lines);
-    let last = chunk.length - 1;
-    while (chunk[last] !== LF && chunk[last] !== CR) last -= 1;
-    this.#split(this.#decoder.decode(chunk.subarray(0, first + 1), STREAM), lines);
-    if (last > first) this.#split(this.#whole.decode(chunk.subarray(first + 1, last + 1)), lines);
-    if (last + 1 < chunk.length) this.#split(this.#decoder.decode(chunk.subarray(last + 1), STREAM), lines);
-    return lines;
+    // An LF is an ASCII byte, never part of a character: the bytes after the chunk's first LF up to its last are
+    // whole characters and decode on their own, in one call of the one-shot decoder (in Node 20 a streaming decode
+    // goes through ICU at some 7 times the cost). Only the bytes around them go through the streaming decoder,
+    // which holds a character split across chunks and drops the body's BOM.
+    const last = chunk.lastIndexOf(LF) + 1;
+    // One scan of a chunk without LF (a long line, CR ends), not two.
+    const first = last && chunk.indexOf(LF) + 1;
+    const lines = this.split(this.#decoder.decode(chunk.subarray(0, first), STREAM));
+    if (first < last) this.split(this.#whole.decode(chunk.subarray(first, last)), lines);
+    return this.split(this.#decoder.decode(chunk.subarray(last), STREAM), lines);
   }
 
-  /** Adds a piece of decoded text and returns the lines it completes. */
-  split(text: string): string[] {
-    return this.#split(text, []);
-  }
-
-  /** Adds to `lines` the lines that `text` completes, and returns them. */
-  #split(text: string, lines: string[]): string[] {
+  /**
+   * Adds a piece of decoded text and returns the lines it completes.
+   *
+   * @param lines where the lines go (those of a chunk's pieces go to one array)
+   */
+  split(text: string, lines: string[] = []): string[] {
     if (this.failed !== undefined || text === '') return lines;
     // A CR that ended the last piece and the LF that starts this one are one line end.
     if (this.#skipLineFeed && text.charCodeAt(0) === LF) text = text.slice(1);
@@ -129,8 +125,10 @@ export class LineDecoder implements ChunkDecoder<string> {
     // indexOf finds each line end, and a line is a slice of the text (no copy per line).
     if (text.indexOf('\r') !== -1) text = text.replace(CR_ENDS, '\n');
     let start = 0;
+    // No line of this text can pass the limit when the whole of it could not (at 3 bytes a code unit): no check per line.
+    const checked = this.#pendingBytes + 3 * text.length > this.#maxLineBytes;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', start)) {
-      if (this.#passesLimit(text, start, i)) return lines;
+      if (checked && this.#passesLimit(text, start, i)) return lines;
       lines.push(this.#pending === '' ? text.slice(start, i) : this.#pending + text.slice(start, i));
       this.#pending = '';
       this.#pendingBytes = 0;
