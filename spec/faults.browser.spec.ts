@@ -117,7 +117,9 @@ describe('faults seen from the browser', () => {
     const tooLarge = error as BodyTooLargeError;
     expect(tooLarge.contentLength).toBeUndefined();
     expect(tooLarge.receivedBytes).toBeGreaterThan(MIB);
-    expect(tooLarge.receivedBytes).toBeLessThan(2 * MIB);
+    // One chunk past the limit, far from the bomb's inflated size: Chromium's inflated chunks reach 1 MiB on a
+    // quiet machine too (exactly 2 MiB was counted), as in the huge-body test above.
+    expect(tooLarge.receivedBytes).toBeLessThanOrEqual(4 * MIB);
     expect((await serverHits(key)).hits).toBe(1);
   });
 });
