@@ -71,7 +71,7 @@ module.exports = [
   // Issue 16: getJson with a schema. Its budget (+400 B over (i)) is checked by bench/size.ts (MARGINAL_BUDGETS).
   scenario('getJson with a schema: core + withValidation', [...CORE, 'withValidation'], '6850 B'),
   // (iii): its budget (+1,000 B over (i)) is not met yet; a ratchet on the whole.
-  scenario('(iii) core + ndjson', [...CORE, 'ndjson'], '8000 B'),
+  scenario('(iii) core + ndjson', [...CORE, 'ndjson'], '8100 B'),
   // (iv)-(vi): measured and listed, with ratchets.
   scenario('(iv) core + withTokenRefresh', [...CORE, 'withTokenRefresh'], '7200 B'),
   scenario('(v) core + sse', [...CORE, 'sse'], '8750 B'),

@@ -61,6 +61,18 @@ describe('LineDecoder', () => {
     const lines = [bytes.slice(0, 4), bytes.slice(4, 6), bytes.slice(6), new Uint8Array([0xff, 0x0a])].flatMap((chunk) => decoder.push(chunk));
     expect([...lines, ...decoder.end()]).toEqual(['é€', '\uFFFD']);
   });
+
+  it.each([
+    ['a BOM split across chunks, at the start', '\uFEFFa\n', [1, 2], ['a']],
+    ['a U+FEFF after a character completed across chunks (Node 24 dropped it)', '\u{1F600}\uFEFF\n', [2], ['\u{1F600}\uFEFF']],
+    ['a U+FEFF that starts a line mid-body', 'a\n\uFEFFb\n', [], ['a', '\uFEFFb']],
+    ['two BOMs: only the first is the body\'s', '\uFEFF\uFEFFa\n', [3], ['\uFEFFa']],
+  ])('keeps U+FEFF as text but for the body\'s first character: %s', (_name, text, cuts, expected) => {
+    const bytes = encode(text);
+    const decoder = new LineDecoder();
+    const chunks = [0, ...cuts, bytes.length].slice(1).map((end, i, ends) => bytes.slice(i === 0 ? 0 : ends[i - 1], end));
+    expect([...chunks.flatMap((chunk) => decoder.push(chunk)), ...decoder.end()]).toEqual(expected);
+  });
 });
 
 describe('utf8Length', () => {

@@ -10,6 +10,8 @@ import { pullStream, type PullOptions, type PullStream } from './pull.js';
 
 const LF = 10;
 const CR = 13;
+// U+FEFF: the byte-order mark at the start of a body.
+const BOM = 0xfeff;
 
 const CR_ENDS = /\r\n?/g;
 
@@ -83,9 +85,15 @@ export class LineDecoder implements ChunkDecoder<string> {
   failed: { readonly error: unknown } | undefined;
   readonly #limit: SizeLimit | undefined;
   readonly #maxLineBytes: number;
-  readonly #decoder = new TextDecoder();
+  /**
+   * The streaming decoder keeps every U+FEFF too: the body's BOM is dropped here (`#streamed`), not by the
+   * decoder, because Node 24's decoder also drops a U+FEFF that follows a character completed across chunks.
+   */
+  readonly #decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   /** For whole lines, mid-body: a U+FEFF there is text, not a BOM. */
   readonly #whole = new TextDecoder('utf-8', { ignoreBOM: true });
+  /** No text of the body has come out yet: its first character, if U+FEFF, is the BOM. */
+  #atStart = true;
   #pending = '';
   /** The UTF-8 bytes of `#pending`, counted only when there is a limit. */
   #pendingBytes = 0;
@@ -106,9 +114,22 @@ export class LineDecoder implements ChunkDecoder<string> {
     const last = chunk.lastIndexOf(LF) + 1;
     // One scan of a chunk without LF (a long line, CR ends), not two.
     const first = last && chunk.indexOf(LF) + 1;
-    const lines = this.split(this.#decoder.decode(chunk.subarray(0, first), STREAM));
+    const lines = this.split(this.#streamed(chunk.subarray(0, first)));
     if (first < last) this.split(this.#whole.decode(chunk.subarray(first, last)), lines);
-    return this.split(this.#decoder.decode(chunk.subarray(last), STREAM), lines);
+    return this.split(this.#streamed(chunk.subarray(last)), lines);
+  }
+
+  /**
+   * Bytes through the streaming decoder (the end of the body without bytes), the body's BOM dropped. The body's
+   * first text always comes from here: a chunk's bytes before its first LF, the LF included, go this way.
+   */
+  #streamed(bytes?: Uint8Array): string {
+    let text = bytes === undefined ? this.#decoder.decode() : this.#decoder.decode(bytes, STREAM);
+    if (this.#atStart && text !== '') {
+      this.#atStart = false;
+      if (text.charCodeAt(0) === BOM) text = text.slice(1);
+    }
+    return text;
   }
 
   /**
@@ -143,7 +164,7 @@ export class LineDecoder implements ChunkDecoder<string> {
 
   /** Ends the text and returns the lines left, the unterminated last one included. */
   end(): string[] {
-    const lines = this.split(this.#decoder.decode());
+    const lines = this.split(this.#streamed());
     if (this.failed === undefined && this.#pending !== '') lines.push(this.#pending);
     this.#pending = '';
     return lines;
