@@ -14,7 +14,7 @@ import { until } from '../support/until.js';
 const STREAM_REFUSAL =
   'was redirected, and its body, a stream, cannot be sent again (fetch in Node sends it without keeping a copy): send a string or ArrayBuffer, or handle the redirect on the server';
 const BLOB_REFUSAL =
-  'was redirected, and fetch in Node follows no redirect of a Blob body (it sends one without keeping a copy, which a redirect would need): send it through undiciTransport() from rx-api-client/undici, which follows it, or handle the redirect on the server';
+  'was redirected, and fetch in Node follows no redirect of a body that is a Blob (it sends one without keeping a copy, which a redirect would need): send it through undiciTransport() from rx-api-client/undici, which follows it, or handle the redirect on the server';
 
 interface Received {
   readonly url: string;
@@ -109,6 +109,46 @@ describe('fetch in Node: a Blob or stream body is sent with redirect "error"', (
       expect(recording.error).toBeInstanceOf(RedirectError);
     }
     expect(server.received).toHaveLength(2);
+  });
+
+  it('under maxRedirects: 0 the RedirectError says how to get the 3xx itself', async () => {
+    const { client } = newClient({ maxRedirects: 0 });
+    const error = await lastValueFrom(client.request('PUT', '/redirect?status=302&to=/new', { body: new Blob(['x']) })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect((error as Error).message).toBe(
+      `PUT ${server.origin}/redirect was answered with a redirect, which fetch in Node does not show for a body that is a Blob (it sends one without keeping a copy): send it through undiciTransport() from rx-api-client/undici to get the 3xx response`,
+    );
+  });
+
+  it('a form with a file goes as a Blob does (a RedirectError on a 307); a form of strings still follows it', async () => {
+    const { client } = newClient();
+    const withFile = new FormData();
+    withFile.set('name', 'report');
+    withFile.set('file', new Blob(['a,b'], { type: 'text/csv' }), 'report.csv');
+    const error = await lastValueFrom(client.request('POST', '/redirect?status=307&to=/new', { body: withFile })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect((error as Error).message).toContain('a body that is a form with a file');
+    const strings = new FormData();
+    strings.set('name', 'report');
+    const followed = await lastValueFrom(client.request('POST', '/redirect?status=307&to=/new', { body: strings }));
+    expect(followed.status).toBe(200);
+    expect(server.received.map(({ url }) => url.split('?', 1)[0])).toEqual(['/redirect', '/redirect', '/new']);
+  });
+
+  it("where fetch is not undici's (no process.versions.undici: Bun, Deno), a Blob keeps 'manual' and its 307 is followed", async () => {
+    const saved = Object.getOwnPropertyDescriptor(process.versions, 'undici');
+    delete (process.versions as { undici?: string }).undici;
+    try {
+      const { client } = newClient();
+      const followed = await lastValueFrom(client.request('PUT', '/redirect?status=307&to=/new', { body: new Blob(['0123']) }));
+      expect(await followed.text()).toBe('got 4');
+      expect(server.received.map(({ url, body }) => [url.split('?', 1)[0], body])).toEqual([
+        ['/redirect', '0123'],
+        ['/new', '0123'],
+      ]);
+    } finally {
+      if (saved) Object.defineProperty(process.versions, 'undici', saved);
+    }
   });
 
   it('a Blob answered without a redirect is the answer; a JSON body still follows a 307 with its body', async () => {

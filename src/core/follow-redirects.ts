@@ -136,29 +136,43 @@ export function fetchFollowingRedirects<T>(
     if (!uncopied) return sent;
     // fetch met a 3xx that it was told not to follow: no network failure to retry, and nothing to follow (it shows no Location).
     const unexpected = (error: unknown) => (error as { cause?: { message?: unknown } } | null)?.cause?.message === 'unexpected redirect';
-    return sent.pipe(catchError((error: unknown) => throwError(() => (unexpected(error) ? refuse(notFollowed(init.body)) : error))));
+    return sent.pipe(catchError((error: unknown) => throwError(() => (unexpected(error) ? refuse(notFollowed(init.body, options.maxRedirects)) : error))));
   };
 
   return hop(request.url, request.init, 0, true);
 }
 
 /**
- * A body that fetch in Node would keep a copy of: a Blob (a file from `fs.openAsBlob()` too) or a stream.
- * Unless `redirect` is `'error'`, fetch (undici) sends a clone of the request, so it tees the body's stream
- * and the branch it keeps, read by nobody, queues every byte sent: a 1 GiB upload held 1 GiB (the Fetch
- * standard's "HTTP-network-or-cache fetch" clones the request unless the redirect mode is "error";
- * nodejs/undici#4058). The standard's note that asks not to tee a body without a source would spare
- * streams, never Blobs. Strings, bytes and forms are in memory anyway, and keep following redirects.
+ * A body that Node's fetch would keep a copy of: a Blob (a file from `fs.openAsBlob()` too), a form
+ * with a file in it, or a stream. Unless `redirect` is `'error'`, fetch (undici) sends a clone of the
+ * request, so it tees the body's stream and the branch it keeps, read by nobody, queues every byte sent:
+ * a 1 GiB upload held 1 GiB (the Fetch standard's "HTTP-network-or-cache fetch" clones the request
+ * unless the redirect mode is "error"; nodejs/undici#4058). The standard's note that asks not to tee a
+ * body without a source would spare streams, never Blobs. Strings, bytes and forms of strings are in
+ * memory anyway, and keep following redirects. Only where fetch is undici's (Node: `process.versions.undici`):
+ * elsewhere (Bun, Deno) how fetch refuses a redirect in mode `'error'` is not known, and a refusal taken
+ * for a network failure would be retried, the upload sent again.
  */
 function sentWithoutCopy(body: unknown): boolean {
-  return (typeof Blob !== 'undefined' && body instanceof Blob) || isOneShot(body);
+  if (typeof (globalThis as { process?: { versions?: { undici?: unknown } } }).process?.versions?.undici !== 'string') return false;
+  return isFileLike(body) || isOneShot(body);
+}
+
+/** A Blob, or a form with a Blob (a file) in it: what fetch reads as it sends it, and Node's fetch would copy. */
+function isFileLike(body: unknown): boolean {
+  if (typeof Blob !== 'undefined' && body instanceof Blob) return true;
+  return typeof FormData !== 'undefined' && body instanceof FormData && [...body.values()].some((value) => typeof value !== 'string');
 }
 
 /** Why a body sent with `redirect: 'error'` was not followed: completes "POST https://h/x ...". */
-function notFollowed(body: unknown): string {
+function notFollowed(body: unknown, maxRedirects: number): string {
+  const kind = isOneShot(body) ? 'a stream' : body instanceof Blob ? 'a Blob' : 'a form with a file';
+  if (maxRedirects === 0) {
+    return `was answered with a redirect, which fetch in Node does not show for a body that is ${kind} (it sends one without keeping a copy): send it through undiciTransport() from rx-api-client/undici to get the 3xx response`;
+  }
   return isOneShot(body)
     ? 'was redirected, and its body, a stream, cannot be sent again (fetch in Node sends it without keeping a copy): send a string or ArrayBuffer, or handle the redirect on the server'
-    : 'was redirected, and fetch in Node follows no redirect of a Blob body (it sends one without keeping a copy, which a redirect would need): send it through undiciTransport() from rx-api-client/undici, which follows it, or handle the redirect on the server';
+    : `was redirected, and fetch in Node follows no redirect of a body that is ${kind} (it sends one without keeping a copy, which a redirect would need): send it through undiciTransport() from rx-api-client/undici, which follows it, or handle the redirect on the server`;
 }
 
 /** A body read as it is sent: a web `ReadableStream`, a Node stream, an async generator or any other async iterable. */

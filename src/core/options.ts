@@ -44,7 +44,7 @@ export interface ClientOptions {
   /**
    * How many redirects one attempt follows (in Node, where the client follows
    * them itself); 0 emits the 3xx response as it is. Browsers follow up to 20
-   * whatever this says. Node's fetch shows no 3xx of a Blob or stream upload,
+   * whatever this says. Node's fetch shows no 3xx of a Blob, file form or stream upload,
    * which it sends without keeping a copy: any redirect of one is a `RedirectError`.
    * @default 20
    */

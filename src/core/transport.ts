@@ -10,7 +10,7 @@ import { countingUploads } from './upload-count.js';
  * selector emits, and keeps the connection abortable until the selector's
  * Observable completes: unsubscribing before then aborts the request and its
  * body. It must not follow redirects (`init.redirect` is `'manual'` where the
- * client follows them itself, in Node). For a Blob or stream body it is
+ * client follows them itself, in Node). For a Blob, file form or stream body it is
  * `'error'` there: fetch in Node keeps a copy of the body otherwise (it tees
  * it), and fails on a 3xx instead, which the client reports as a
  * `RedirectError`; a transport that hands the 3xx over instead (undici's) has
