@@ -3,6 +3,7 @@
 // it hands the 3xx over. Each hop is a request of its own.
 import { lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { AsyncAPIClient, RedirectError } from '../../src/index.js';
 import { testTransport } from '../../src/testing/index.js';
 
 /** One fetch through the transport, as the client makes it: the final response and what was recorded. */
@@ -49,6 +50,31 @@ describe('the test transport and redirects', () => {
     const { response, sent } = await fetchThrough(api, 'https://api.test/old', { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(sent).toHaveLength(1);
+  });
+
+  it("fails as fetch does in mode 'error' on any redirect status, a Location or none; not on other statuses", async () => {
+    const api = testTransport().on('PUT', '/up', { status: 302 }).on('PUT', '/ok', { status: 201 });
+    await expect(fetchThrough(api, 'https://api.test/up', { method: 'PUT', body: 'x', redirect: 'error' })).rejects.toMatchObject({ name: 'TypeError', cause: { message: 'unexpected redirect' } });
+    expect((await fetchThrough(api, 'https://api.test/ok', { method: 'PUT', body: 'x', redirect: 'error' })).response.status).toBe(201);
+  });
+
+  it('a stream body is not sent again on a 307, and a Location of another scheme is not followed (TypeError, as fetch)', async () => {
+    const api = testTransport()
+      .on('PUT', '/moved', { status: 307, headers: { location: '/here' } })
+      .on('GET', '/odd', { status: 302, headers: { location: 'ftp://files.test/x' } });
+    const body = new Blob(['x']).stream();
+    await expect(fetchThrough(api, 'https://api.test/moved', { method: 'PUT', body, duplex: 'half' } as RequestInit)).rejects.toMatchObject({
+      cause: { message: 'cannot follow a redirect with a stream body' },
+    });
+    await expect(fetchThrough(api, 'https://api.test/odd')).rejects.toMatchObject({ cause: { message: 'URL scheme must be a HTTP(S) scheme' } });
+    expect(api.requests.map((request) => request.url)).toEqual(['https://api.test/moved', 'https://api.test/odd']);
+  });
+
+  it('through the client in Node: a Blob upload answered 302 without Location is a RedirectError, as on the real fetch', async () => {
+    const api = testTransport().on('PUT', '/v1/up', { status: 302 });
+    const client = new AsyncAPIClient({ baseUrl: 'https://api.test/v1', transport: api });
+    await expect(lastValueFrom(client.request('PUT', '/up', { body: new Blob(['x']) }))).rejects.toBeInstanceOf(RedirectError);
+    expect(api.requests).toHaveLength(1);
   });
 
   it("fails as fetch does: redirect: 'error', and a loop past 20 hops (TypeError, as for a network failure)", async () => {
