@@ -94,6 +94,18 @@ for (const [format, angular, main, core] of [
   assert.deepEqual(await lastValueFrom(injector.get(main.AsyncAPIClient).getJson('/items')), [2], `${format} angular entry`);
 }
 
+// Both copies in one app (ESM and CommonJS, as a dual-package app can load them): a withInterceptors() of each on one
+// client make one chain, and an error of one copy is never retried by the other's policy.
+{
+  const [esm, cjs] = [await load('index.js'), createRequire(import.meta.url)('../dist/index.cjs')];
+  const seen = [];
+  const tag = (name) => (request, next) => (seen.push(name), next(request));
+  const api = (await load('testing.js')).testTransport().on('GET', '/items', { body: [3] });
+  const client = new esm.AsyncAPIClient({ baseUrl: 'https://api.test', transport: api }, esm.withInterceptors(tag('esm')), cjs.withInterceptors(tag('cjs')));
+  assert.deepEqual(await lastValueFrom(client.getJson('/items')), [3], 'ESM and CommonJS interceptors on one client');
+  assert.deepEqual(seen, ['esm', 'cjs'], 'ESM and CommonJS withInterceptors() make one chain');
+}
+
 const resolved = execFileSync(process.execPath, ['--conditions=browser', '-p', "require.resolve('rx-api-client')"], { cwd: root, encoding: 'utf8' }).trim();
 assert.match(resolved, /dist[\\/]index\.cjs$/, `require under the browser condition resolves to ${resolved}`);
-console.log('builds: the browser build loads without process; production and development messages; require under browser is CommonJS; the testing and angular entries, ESM and CommonJS');
+console.log('builds: the browser build loads without process; production and development messages; require under browser is CommonJS; the testing and angular entries, ESM and CommonJS; ESM and CommonJS interceptors in one chain');

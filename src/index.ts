@@ -39,7 +39,7 @@ export { apiKeyAuth, basicAuth, bearerTokenAuth, oauthTokenAuth, type ApiKeyOpti
 export type { AuthHeaders, AuthProvider, AuthRecord, QueryCredential } from './auth/provider.js';
 
 // Opt-in features, passed after the client's options, and the contract they follow.
-export type { ClientContext, CommonFeatureHooks, Feature, FeatureEvent, FeatureHooks, InterceptingHooks, RequestContext, RequestHooks } from './core/feature.js';
+export type { ClientContext, CommonFeatureHooks, Feature, FeatureEvent, FeatureHooks, InterceptingHooks, NonInterceptingHooks, RequestContext, RequestHooks } from './core/feature.js';
 export type { FetchOne, Intercept } from './core/attempt.js';
 export type { PreparedRequest, SendableRequest } from './core/prepare.js';
 export type { RedirectHop } from './core/follow-redirects.js';

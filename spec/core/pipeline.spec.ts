@@ -6,7 +6,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, withEvents, type ClientEvent } from '../../src/index.js';
 import { resolveClientOptions, type ClientOptions } from '../../src/core/options.js';
-import type { FeatureHooks } from '../../src/core/feature.js';
+import type { Feature, FeatureHooks } from '../../src/core/feature.js';
 import { sendHeld } from '../../src/core/held-attempt.js';
 import { clientCore, runRequest } from '../../src/core/pipeline.js';
 import { RESPONSE_READER } from '../../src/core/response.js';
@@ -90,17 +90,26 @@ describe('runRequest and a feature that intercepts', () => {
     const scheduler = newScheduler();
     const transport = testTransport({ scheduler }).on('GET', '*', { status: 200, delay: 10 });
     const intercepted: string[] = [];
-    const hooks: FeatureHooks = {
-      send: sendHeld,
-      intercept: (request, fetch) => {
-        intercepted.push(request.url.pathname);
-        return fetch(request);
-      },
+    const intercepting: Feature = {
+      order: 0,
+      setup: () => ({
+        send: sendHeld,
+        intercept: (request, fetch) => {
+          intercepted.push(request.url.pathname);
+          return fetch(request);
+        },
+      }),
     };
     // @ts-expect-error: a feature that intercepts brings its sender, or a one-value call would go round it.
-    const withoutSender: FeatureHooks = { intercept: (request, fetch) => fetch(request) };
-    expect(withoutSender.send).toBeUndefined();
-    const core = clientCore(resolveClientOptions({ baseUrl: 'https://api.test/v1', transport, scheduler }), [{ order: 0, setup: () => hooks }]);
+    const withoutSender: Feature = { order: 0, setup: () => ({ intercept: (request, fetch) => fetch(request) }) };
+    expect(withoutSender.order).toBe(0);
+    // FeatureHooks stays an interface that others may extend (the rule is on a feature's setup).
+    interface LoggingHooks extends FeatureHooks {
+      readonly label: string;
+    }
+    const logging: LoggingHooks = { label: 'log', start: () => undefined };
+    expect(logging.label).toBe('log');
+    const core = clientCore(resolveClientOptions({ baseUrl: 'https://api.test/v1', transport, scheduler }), [intercepting]);
     scheduler.run(({ expectObservable }) => {
       expectObservable(runRequest(core, get()).pipe(map((response) => response.status))).toBe('10ms (a|)', { a: 200 });
     });

@@ -216,21 +216,37 @@ export interface RequestHooks {
 }
 
 /**
- * What a feature does, decided once per client in `setup`: the hooks every
- * feature may have, and `intercept` only together with `send` (a feature that
- * intercepts without its sender would intercept streams only).
+ * What a feature does, decided once per client in `setup`. A feature's
+ * `setup` may return `intercept` only together with `send` (see
+ * {@link Feature.setup}: one that intercepted without its sender would
+ * intercept streams only).
  *
  * @example
  * ```ts
  * const stamp: FeatureHooks = { prepare: (request) => ({ ...request, init: { ...request.init, headers: { ...request.init.headers, 'x-client': 'a' } } }) };
  * ```
  */
-export type FeatureHooks = CommonFeatureHooks & (InterceptingHooks | {
-  /** Absent on a feature that does not intercept (see {@link InterceptingHooks}). */
+export interface FeatureHooks extends CommonFeatureHooks {
+  /** Stands around the transport for every fetch of an attempt; comes with `send`. See `Intercept`. */
+  intercept?(request: SendableRequest, fetch: FetchOne, attempt: Subscription): Observable<Response>;
+  /** How attempts are sent when `intercept` is set: `sendHeld` (core/held-attempt), which runs it. */
+  readonly send?: Sender;
+}
+
+/**
+ * The hooks of a feature that does not stand around the transport: neither `intercept` nor `send`.
+ *
+ * @example
+ * ```ts
+ * const hooks: CommonFeatureHooks & NonInterceptingHooks = { start: () => undefined };
+ * ```
+ */
+export interface NonInterceptingHooks {
+  /** Absent: this feature does not intercept. */
   readonly intercept?: undefined;
-  /** Absent on a feature that does not intercept: it brings no sender, and the client's own sends the attempts. */
+  /** Absent: the client's own sender sends its attempts. */
   readonly send?: undefined;
-});
+}
 
 /**
  * The hooks that any feature may have (see {@link FeatureHooks}).
@@ -281,6 +297,6 @@ export interface InterceptingHooks {
 export interface Feature {
   /** Where its hooks run among those of other features: lower is closer to the transport. */
   readonly order: number;
-  /** Called once, when the client is made. */
-  setup(client: ClientContext): FeatureHooks;
+  /** Called once, when the client is made; `intercept` comes with its `send`, or neither is there. */
+  setup(client: ClientContext): CommonFeatureHooks & (InterceptingHooks | NonInterceptingHooks);
 }

@@ -1,6 +1,6 @@
 import { catchError, defer, map, Observable, switchMap, take, throwError, throwIfEmpty, type Subscription } from 'rxjs';
 import { ConfigurationError, NetworkError } from '../core/errors.js';
-import type { ClientContext, Feature, FeatureHooks } from '../core/feature.js';
+import type { ClientContext, CommonFeatureHooks, Feature, InterceptingHooks } from '../core/feature.js';
 import { sendHeld } from '../core/held-attempt.js';
 import type { SendableRequest } from '../core/prepare.js';
 import { isSensitiveHeader } from '../core/redact.js';
@@ -80,13 +80,13 @@ export function withInterceptors(...interceptors: Interceptor[]): Feature {
       const own = run ? interceptors.map((interceptor): Interceptor => (request, next) => run(() => interceptor(request, next))) : interceptors;
       // Several withInterceptors() of one client make one chain, in the order they were given, as Angular's do: the
       // first one set up runs it, and the others add their interceptors to it. Setup ends before any request runs.
-      const chain = CHAINS.get(client.emit);
+      const chain = chains().get(client.emit);
       if (chain !== undefined) {
         chain.push(...own);
         return {};
       }
       const shared = [...own];
-      CHAINS.set(client.emit, shared);
+      chains().set(client.emit, shared);
       return interceptingHooks(client, shared);
     },
   };
@@ -95,11 +95,18 @@ export function withInterceptors(...interceptors: Interceptor[]): Feature {
 /**
  * The interceptor chain of each client, found by the client's `emit`: the same function in every feature's view
  * of one client (a host such as provideApiClient() gives each feature a copy of the view, with the same `emit`).
+ * One table for every copy of the package (ESM and CommonJS in one app), under a registry symbol: with a table per
+ * copy, each copy's first withInterceptors() would run its own chain, and one chain would be left out.
  */
-const CHAINS = new WeakMap<ClientContext['emit'], Interceptor[]>();
+function chains(): WeakMap<ClientContext['emit'], Interceptor[]> {
+  const registry = globalThis as { [CHAINS_KEY]?: WeakMap<ClientContext['emit'], Interceptor[]> };
+  return (registry[CHAINS_KEY] ??= new WeakMap());
+}
+
+const CHAINS_KEY = Symbol.for('rx-api-client.interceptor-chains');
 
 /** The hooks of the client's one intercepting feature: `chain` runs around the transport on every fetch. */
-function interceptingHooks(client: ClientContext, chain: readonly Interceptor[]): FeatureHooks {
+function interceptingHooks(client: ClientContext, chain: readonly Interceptor[]): CommonFeatureHooks & InterceptingHooks {
   // Where the client's credentials may go, whatever URL an interceptor makes: as for an absolute endpoint.
   const origins = new Set([client.baseUrl.origin, ...client.allowedOrigins]);
   return {
