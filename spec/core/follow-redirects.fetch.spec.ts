@@ -3,13 +3,13 @@
 // nobody reads. About fetch only (the undici run of the suite leaves this file out; undiciTransport() shows a
 // redirect of such a body, and the client follows it: ./origins.spec.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import { lastValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AsyncAPIClient, bearerTokenAuth, RedirectError, withEvents, type ClientEvent, type ClientOptions } from '../../src/index.js';
 import { record } from '../support/record.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { until } from '../support/until.js';
+import { ONE_SHOT_BODIES } from '../support/one-shot-bodies.js';
 
 const STREAM_REFUSAL =
   'was redirected, and its body, a stream, cannot be sent again (fetch in Node sends it without keeping a copy): send a string or ArrayBuffer, or handle the redirect on the server';
@@ -61,14 +61,7 @@ function newClient(options: Partial<ClientOptions> = {}): { client: AsyncAPIClie
 }
 
 describe('fetch in Node: a Blob or stream body is sent with redirect "error"', () => {
-  it.each([
-    ['an async generator', () => (async function* () {
-      yield new TextEncoder().encode('part-1,');
-      yield new TextEncoder().encode('part-2');
-    })()],
-    ['a Node Readable', () => Readable.from([Buffer.from('part-1,'), Buffer.from('part-2')])],
-    ['a web ReadableStream', () => new Blob(['part-1,part-2']).stream()],
-  ])('%s: any redirect (307, 308, 303 too) is a RedirectError, not retried; the body went once, chunked, and nothing reached the new location', async (_name, body) => {
+  it.each(ONE_SHOT_BODIES)('%s: any redirect (307, 308, 303 too) is a RedirectError, not retried; the body went once, chunked, and nothing reached the new location', async (_name, body) => {
     const { client, events } = newClient();
     for (const status of [307, 308, 303]) {
       const recording = record(client.request('POST', `/redirect?status=${status}&to=${encodeURIComponent(`${other.origin}/new`)}`, { body: body() as unknown as BodyInit }));

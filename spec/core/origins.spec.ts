@@ -2,7 +2,6 @@
 // two real loopback servers. Both listen on 127.0.0.1, on different ports, so
 // they are two origins, and a hop from one to the other is a real origin change.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { lastValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import { undiciTransport } from '../../src/undici/index.js';
 import { record } from '../support/record.js';
 import { startServer, type Hit, type TestServer } from '../support/server.js';
 import { until } from '../support/until.js';
+import { ONE_SHOT_BODIES } from '../support/one-shot-bodies.js';
 
 const TOKEN = 'tok-origin-SECRET';
 const TENANT_KEY = 'tenant-key-SECRET';
@@ -267,14 +267,7 @@ describe('redirects, followed by the client in Node', () => {
     expect(((await response.json()) as Echo).method).toBe('GET');
   });
 
-  it.each([
-    ['an async generator', () => (async function* () {
-      yield new TextEncoder().encode('part-1,');
-      yield new TextEncoder().encode('part-2');
-    })()],
-    ['a Node Readable', () => Readable.from([Buffer.from('part-1,'), Buffer.from('part-2')])],
-    ['a web ReadableStream', () => new Blob(['part-1,part-2']).stream()],
-  ])('undiciTransport(): a 307 or 308 does not send %s again: RedirectError that says so, and nothing reaches the new location', async (_name, body) => {
+  it.each(ONE_SHOT_BODIES)('undiciTransport(): a 307 or 308 does not send %s again: RedirectError that says so, and nothing reaches the new location', async (_name, body) => {
     const { client, events } = newClient({ transport: undiciTransport() });
     for (const status of [307, 308]) {
       const recording = record(client.request('POST', `/redirect?status=${status}&to=/echo`, { body: body() as unknown as BodyInit }));
