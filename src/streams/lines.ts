@@ -5,7 +5,7 @@ import type { AttemptContext } from '../core/context.js';
 import type { AsyncAPIClient } from '../core/client.js';
 import type { QueryParams } from '../core/options.js';
 import { checkStatus } from '../core/response.js';
-import { PLAIN_STREAM, readStream, type ChunkDecoder, type StreamKind, type StreamOptions } from './mode.js';
+import { PLAIN_STREAM, readStream, type CheckedDecoder, type ChunkDecoder, type StreamKind, type StreamOptions } from './mode.js';
 import { pullStream, type PullOptions, type PullStream } from './pull.js';
 
 const LF = 10;
@@ -213,6 +213,33 @@ export function bodySizeLimit(response: Response, context: AttemptContext): Size
 export function openLines(response: Response, context: AttemptContext): ChunkDecoder<string> {
   checkStatus(response, context);
   return new LineDecoder(bodySizeLimit(response, context));
+}
+
+/**
+ * The decoder of a kind whose items are made from a body's lines (NDJSON, event streams): each chunk's
+ * lines through `decode`; what ends the stream is the kind's own failure (`failure()`: a line that is not
+ * JSON, an event that cannot be read) or the lines' (one past the body limit). With `settle` (a kind whose
+ * items `withValidation()` checks), `decode` returns each item's check, and the decoder is a `CheckedDecoder`.
+ *
+ * @example
+ * ```ts
+ * return decodingLines(openLines(response, context), parse, () => failed, context.item && settle);
+ * ```
+ */
+export function decodingLines<T>(
+  lines: ChunkDecoder<string>,
+  decode: (batch: string[]) => unknown[],
+  failure: () => { readonly error: unknown } | undefined,
+  settle: CheckedDecoder<T>['settle'] | undefined,
+): ChunkDecoder<T> | CheckedDecoder<T> {
+  return {
+    settle,
+    push: (chunk: Uint8Array) => decode(lines.push(chunk)),
+    end: () => decode(lines.end()),
+    get failed() {
+      return failure() ?? lines.failed;
+    },
+  } as ChunkDecoder<T> | CheckedDecoder<T>;
 }
 
 const LINES: StreamKind<string> = { stream: PLAIN_STREAM, open: openLines };

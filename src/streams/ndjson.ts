@@ -5,7 +5,7 @@ import type { QueryParams } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
 import type { StandardSchemaV1, Validated } from '../core/standard-schema.js';
 import type { SchemaOptions } from '../features/validation/index.js';
-import { openLines } from './lines.js';
+import { decodingLines, openLines } from './lines.js';
 import { PLAIN_STREAM, readStream, type CheckedDecoder, type ChunkDecoder, type StreamKind, type StreamOptions } from './mode.js';
 import { settle } from './settle.js';
 import { pullStream, type PullOptions, type PullStream } from './pull.js';
@@ -59,15 +59,7 @@ export function openNdjson<T>(response: Response, context: AttemptContext): Chun
     }
     return checks;
   };
-  const decode = item ? check : parse;
-  return {
-    settle: item && settle,
-    push: (chunk: Uint8Array) => decode(lines.push(chunk)),
-    end: () => decode(lines.end()),
-    get failed() {
-      return failed ?? lines.failed;
-    },
-  } as ChunkDecoder<T> | CheckedDecoder<T>;
+  return decodingLines<T>(lines, item ? check : parse, () => failed, item && settle);
 }
 
 const NDJSON: StreamKind<unknown> = { accept: 'application/x-ndjson', stream: PLAIN_STREAM, open: openNdjson };

@@ -6,7 +6,7 @@ import type { AttemptContext } from '../core/context.js';
 import { checkStatus, type StreamReading } from '../core/response.js';
 import type { StandardSchemaV1, Validated } from '../core/standard-schema.js';
 import type { SchemaOptions } from '../features/validation/index.js';
-import { bodySizeLimit, LineDecoder, utf8Length, type SizeLimit } from './lines.js';
+import { bodySizeLimit, decodingLines, LineDecoder, utf8Length, type SizeLimit } from './lines.js';
 import { sendHeld } from '../core/held-attempt.js';
 import { decideStreamRetry, readStream, type CheckedDecoder, type ChunkDecoder, type StreamKind, type StreamOptions } from './mode.js';
 import { settle } from './settle.js';
@@ -213,15 +213,7 @@ export function openSse(session: SseSession): (response: Response, context: Atte
         return item!(data, { event: number }).pipe(map((checked) => ({ ...event, data: checked }) as unknown as ServerSentEvent));
       });
     };
-    const decode = item ? (batch: string[]) => parse(batch).map(checked) : parse;
-    return {
-      settle: item && settle,
-      push: (chunk: Uint8Array) => decode(lines.push(chunk)),
-      end: () => decode(lines.end()),
-      get failed() {
-        return failed ?? lines.failed;
-      },
-    } as ChunkDecoder<ServerSentEvent> | CheckedDecoder<ServerSentEvent>;
+    return decodingLines<ServerSentEvent>(lines, item ? (batch: string[]) => parse(batch).map(checked) : parse, () => failed, item && settle);
   };
 }
 
