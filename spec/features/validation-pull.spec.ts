@@ -2,8 +2,7 @@
 // ndjson, sse and paginate do: the same lines, event numbers and onInvalid, item by item and in .batches().
 // Real loopback servers, on both transports.
 import { type } from 'arktype';
-import * as v from 'valibot';
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import {
   AsyncAPIClient,
@@ -17,24 +16,11 @@ import {
   type ServerSentEvent,
   type StandardSchemaV1,
 } from '../../src/index.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { JOBS, validationServers } from '../support/validation-servers.js';
 import { until } from '../support/until.js';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-/** A server that writes `body` and, unless `end`, keeps the connection open (as a live feed does). */
-async function feed(contentType: string, body: string, end = false): Promise<AsyncAPIClient> {
-  server = await startServer((_req, res) => {
-    res.writeHead(200, { 'content-type': contentType });
-    if (end) res.end(body);
-    else res.write(body);
-  });
-  return new AsyncAPIClient({ baseUrl: server.origin }, withValidation());
-}
+const servers = validationServers();
+const { feed } = servers;
 
 /** What a `for await` loop over `iterable` took, and what it threw. */
 async function loop<T>(iterable: AsyncIterable<T>): Promise<{ values: T[]; error: unknown }> {
@@ -47,12 +33,6 @@ async function loop<T>(iterable: AsyncIterable<T>): Promise<{ values: T[]; error
   return { values, error: undefined };
 }
 
-const JOBS = {
-  zod: z.object({ id: z.number() }),
-  valibot: v.object({ id: v.number() }),
-  arktype: type({ id: 'number' }),
-} as const;
-
 describe.each(Object.entries(JOBS))('pullNdjson with a %s schema', (_library, schema) => {
   it('yields the items before the first invalid one, then throws ValidationError at its line and closes the feed', async () => {
     // Line 2 is blank (counted, skipped), line 4 is the invalid item; line 5 is never yielded.
@@ -60,9 +40,9 @@ describe.each(Object.entries(JOBS))('pullNdjson with a %s schema', (_library, sc
     const { values, error } = await loop(pullNdjson(client, '/jobs', { key: 'secret' }, { schema }));
     expect(values).toEqual([{ id: 1 }, { id: 2 }]);
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ line: 4, method: 'GET', url: `${server!.origin}/jobs`, attempts: 1, issues: [{ path: ['id'] }] });
-    await until(() => server!.hits[0]!.closedEarly);
-    expect(server!.hits).toHaveLength(1);
+    expect(error).toMatchObject({ line: 4, method: 'GET', url: `${servers.server.origin}/jobs`, attempts: 1, issues: [{ path: ['id'] }] });
+    await until(() => servers.server.hits[0]!.closedEarly);
+    expect(servers.server.hits).toHaveLength(1);
   });
 
   it('.batches(): the same items and error, a batch per chunk', async () => {
@@ -70,20 +50,20 @@ describe.each(Object.entries(JOBS))('pullNdjson with a %s schema', (_library, sc
     const { values, error } = await loop(pullNdjson(client, '/jobs', undefined, { schema }).batches());
     expect(values).toEqual([[{ id: 1 }, { id: 2 }]]);
     expect(error).toMatchObject({ name: 'ValidationError', line: 4 });
-    await until(() => server!.hits[0]!.closedEarly);
+    await until(() => servers.server.hits[0]!.closedEarly);
   });
 });
 
 describe('pullNdjson with a schema', () => {
   it('onInvalid in .batches(): invalid items are skipped and reported with their lines, no batch is empty, the loop goes on', async () => {
-    server = await startServer((_req, res) => {
+    await servers.serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/x-ndjson' });
       // Three chunks: the second has only invalid items, so its batch would be empty.
       res.write('{"id":1}\n{"id":"x"}\n', () =>
         setTimeout(() => res.write('{}\n{"id":false}\n', () => setTimeout(() => res.end('{"id":5}\n{"id":6}\n'), 20)), 20),
       );
     });
-    const client = new AsyncAPIClient({ baseUrl: server.origin }, withValidation());
+    const client = new AsyncAPIClient({ baseUrl: servers.server.origin }, withValidation());
     const skipped: ValidationError[] = [];
     const { values, error } = await loop(pullNdjson(client, '/jobs', undefined, { schema: JOBS.zod, onInvalid: (e) => skipped.push(e) }).batches());
     expect(error).toBeUndefined();
@@ -130,7 +110,7 @@ describe('pullNdjson with a schema', () => {
     const pending = iterator.next();
     await until(() => started);
     await iterator.return!();
-    await until(() => server!.hits[0]!.closedEarly);
+    await until(() => servers.server.hits[0]!.closedEarly);
     expect(await pending).toEqual({ value: undefined, done: true });
   });
 });
@@ -151,22 +131,22 @@ describe('pullSse with a schema', () => {
     expect(values[1]).toMatchObject({ id: '1', event: 'message' });
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({ event: 3, issues: [{ path: ['price'] }] });
-    await until(() => server!.hits[0]!.closedEarly);
-    expect(server!.hits).toHaveLength(1);
+    await until(() => servers.server.hits[0]!.closedEarly);
+    expect(servers.server.hits).toHaveLength(1);
   });
 
   it('events are numbered over every connection of the loop, in .batches() too', async () => {
-    server = await startServer((_req, res, hit) => {
+    await servers.serve((_req, res, hit) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       // The first connection sends one event and drops; the second sends a bad one.
-      if (server!.hits.indexOf(hit) === 0) res.write('id: 1\ndata: {"symbol":"A","price":1}\n\n', () => setTimeout(() => res.socket?.destroy(), 20));
+      if (servers.server.hits.indexOf(hit) === 0) res.write('id: 1\ndata: {"symbol":"A","price":1}\n\n', () => setTimeout(() => res.socket?.destroy(), 20));
       else res.write('id: 2\ndata: {"symbol":"B"}\n\n');
     });
-    const client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }, withValidation());
+    const client = new AsyncAPIClient({ baseUrl: servers.server.origin, retry: { baseDelay: 1 } }, withValidation());
     const { values, error } = await loop(pullSse(client, '/prices', undefined, { schema: Price }).batches());
     expect(values.flat().map((event) => event.data)).toEqual([{ symbol: 'A', price: 1 }]);
     expect(error).toMatchObject({ name: 'ValidationError', event: 2, attempts: 2 });
-    expect(server.hits).toHaveLength(2);
+    expect(servers.server.hits).toHaveLength(2);
   });
 
   it('onInvalid skips an event and the loop goes on', async () => {
@@ -179,25 +159,25 @@ describe('pullSse with a schema', () => {
     }
     expect(symbols).toEqual(['A', 'C']);
     expect(skipped.map((e) => e.event)).toEqual([2]);
-    await until(() => server!.hits[0]!.closedEarly);
+    await until(() => servers.server.hits[0]!.closedEarly);
   });
 
   it('data that is not JSON is a ParseError, not retried', async () => {
     const client = await feed('text/event-stream', 'data: hello\n\n');
     const { error } = await loop(pullSse(client, '/prices', undefined, { schema: Price }));
     expect(error).toBeInstanceOf(ParseError);
-    expect(server!.hits).toHaveLength(1);
+    expect(servers.server.hits).toHaveLength(1);
   });
 });
 
 describe('pullPages with a schema', () => {
   it('checks each page: the pages before a bad one are yielded, the bad one is thrown, no page after it is fetched', async () => {
     const pages: Record<string, unknown> = { '1': { items: [1, 2], next: '2' }, '2': { items: [3, 'four'], next: '3' }, '3': { items: [5], next: null } };
-    server = await startServer((req, res) => {
+    await servers.serve((req, res) => {
       const page = new URL(req.url ?? '', 'http://h').searchParams.get('page') ?? '1';
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(pages[page]));
     });
-    const client = new AsyncAPIClient({ baseUrl: server.origin }, withValidation());
+    const client = new AsyncAPIClient({ baseUrl: servers.server.origin }, withValidation());
     const Page = z.object({ items: z.array(z.number()), next: z.string().transform(Number).nullable() });
     const seenByNext: unknown[] = [];
     const next = (_response: Response, body: { next: number | null }) => {
@@ -209,8 +189,8 @@ describe('pullPages with a schema', () => {
     // next sees the schema's output (a number), not the raw body.
     expect(seenByNext).toEqual([2]);
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ url: `${server.origin}/items`, issues: [{ path: ['items', 1] }] });
-    expect(server.hits.map((hit) => hit.url)).toEqual(['/items?page=1', '/items?page=2']);
+    expect(error).toMatchObject({ url: `${servers.server.origin}/items`, issues: [{ path: ['items', 1] }] });
+    expect(servers.server.hits.map((hit) => hit.url)).toEqual(['/items?page=1', '/items?page=2']);
   });
 });
 

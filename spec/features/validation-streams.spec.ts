@@ -3,34 +3,15 @@
 import { type } from 'arktype';
 import { lastValueFrom, toArray, type Observable } from 'rxjs';
 import * as v from 'valibot';
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { AsyncAPIClient, ndjson, paginate, ParseError, sse, ValidationError, withValidation, type ServerSentEvent, type StandardSchemaV1 } from '../../src/index.js';
 import { record } from '../support/record.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { JOBS, validationServers } from '../support/validation-servers.js';
 import { until } from '../support/until.js';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-/** A server that writes `body` and, unless `end`, keeps the connection open (as a live feed does). */
-async function feed(contentType: string, body: string, end = false): Promise<AsyncAPIClient> {
-  server = await startServer((_req, res) => {
-    res.writeHead(200, { 'content-type': contentType });
-    if (end) res.end(body);
-    else res.write(body);
-  });
-  return new AsyncAPIClient({ baseUrl: server.origin }, withValidation());
-}
-
-const JOBS = {
-  zod: z.object({ id: z.number() }),
-  valibot: v.object({ id: v.number() }),
-  arktype: type({ id: 'number' }),
-} as const;
+const servers = validationServers();
+const { feed } = servers;
 
 describe.each(Object.entries(JOBS))('ndjson with a %s schema', (_library, schema) => {
   it('emits the items before the first invalid one, then ends with ValidationError at its line, and closes the feed', async () => {
@@ -41,11 +22,11 @@ describe.each(Object.entries(JOBS))('ndjson with a %s schema', (_library, schema
     expect(recording.values).toEqual([{ id: 1 }, { id: 2 }]);
     const error = recording.error as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ line: 4, method: 'GET', url: `${server!.origin}/jobs`, attempts: 1 });
+    expect(error).toMatchObject({ line: 4, method: 'GET', url: `${servers.server.origin}/jobs`, attempts: 1 });
     expect(error.issues.map((issue) => issue.path)).toEqual([['id']]);
-    expect(error.message).toMatch(new RegExp(`^GET ${server!.origin}/jobs returned data that does not match its schema \\(line 4\\): id: `));
-    await until(() => server!.hits[0]!.closedEarly);
-    expect(server!.hits).toHaveLength(1);
+    expect(error.message).toMatch(new RegExp(`^GET ${servers.server.origin}/jobs returned data that does not match its schema \\(line 4\\): id: `));
+    await until(() => servers.server.hits[0]!.closedEarly);
+    expect(servers.server.hits).toHaveLength(1);
   });
 });
 
@@ -104,7 +85,7 @@ describe('ndjson with a schema', () => {
     const recording = record(ndjson(client, '/jobs', undefined, { schema: never }));
     await until(() => started);
     recording.subscription.unsubscribe();
-    await until(() => server!.hits[0]!.closedEarly);
+    await until(() => servers.server.hits[0]!.closedEarly);
     expect(recording.values).toEqual([]);
   });
 });
@@ -126,23 +107,23 @@ describe('sse with a schema', () => {
     expect(recording.values[1]).toMatchObject({ id: '1', event: 'message' });
     expect(recording.error).toBeInstanceOf(ValidationError);
     expect(recording.error).toMatchObject({ event: 3, issues: [{ path: ['price'] }] });
-    await until(() => server!.hits[0]!.closedEarly);
-    expect(server!.hits).toHaveLength(1);
+    await until(() => servers.server.hits[0]!.closedEarly);
+    expect(servers.server.hits).toHaveLength(1);
   });
 
   it('events are numbered over every connection of the stream', async () => {
-    server = await startServer((_req, res, hit) => {
+    await servers.serve((_req, res, hit) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       // The first connection sends one event and drops (an end would complete the stream); the second sends a bad one.
-      if (server!.hits.indexOf(hit) === 0) res.write('id: 1\ndata: {"symbol":"A","price":1}\n\n', () => setTimeout(() => res.socket?.destroy(), 20));
+      if (servers.server.hits.indexOf(hit) === 0) res.write('id: 1\ndata: {"symbol":"A","price":1}\n\n', () => setTimeout(() => res.socket?.destroy(), 20));
       else res.write('id: 2\ndata: {"symbol":"B"}\n\n');
     });
-    const client = new AsyncAPIClient({ baseUrl: server.origin, retry: { baseDelay: 1 } }, withValidation());
+    const client = new AsyncAPIClient({ baseUrl: servers.server.origin, retry: { baseDelay: 1 } }, withValidation());
     const recording = record(sse(client, '/prices', undefined, { schema: Price }));
     await until(recording.done);
     expect(recording.values.map((event) => event.data)).toEqual([{ symbol: 'A', price: 1 }]);
     expect(recording.error).toMatchObject({ name: 'ValidationError', event: 2, attempts: 2 });
-    expect(server.hits).toHaveLength(2);
+    expect(servers.server.hits).toHaveLength(2);
   });
 
   it('data that is not JSON is a ParseError, not retried', async () => {
@@ -150,7 +131,7 @@ describe('sse with a schema', () => {
     const recording = record(sse(client, '/prices', undefined, { schema: Price }));
     await until(recording.done);
     expect(recording.error).toBeInstanceOf(ParseError);
-    expect(server!.hits).toHaveLength(1);
+    expect(servers.server.hits).toHaveLength(1);
   });
 
   it('without a schema, data stays text', async () => {
@@ -162,11 +143,11 @@ describe('sse with a schema', () => {
 describe('paginate with a schema', () => {
   it('checks each page: the pages before a bad one are emitted, the bad one ends the stream, no page after it is fetched', async () => {
     const pages: Record<string, unknown> = { '1': { items: [1, 2], next: '2' }, '2': { items: [3, 'four'], next: '3' }, '3': { items: [5], next: null } };
-    server = await startServer((req, res) => {
+    await servers.serve((req, res) => {
       const page = new URL(req.url ?? '', 'http://h').searchParams.get('page') ?? '1';
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(pages[page]));
     });
-    const client = new AsyncAPIClient({ baseUrl: server.origin }, withValidation());
+    const client = new AsyncAPIClient({ baseUrl: servers.server.origin }, withValidation());
     const Page = z.object({ items: z.array(z.number()), next: z.string().transform(Number).nullable() });
     const seenByNext: unknown[] = [];
     const recording = record(
@@ -183,8 +164,8 @@ describe('paginate with a schema', () => {
     // next sees the schema's output (a number), not the raw body.
     expect(seenByNext).toEqual([2]);
     expect(recording.error).toBeInstanceOf(ValidationError);
-    expect(recording.error).toMatchObject({ url: `${server.origin}/items`, issues: [{ path: ['items', 1] }] });
-    expect(server.hits.map((hit) => hit.url)).toEqual(['/items?page=1', '/items?page=2']);
+    expect(recording.error).toMatchObject({ url: `${servers.server.origin}/items`, issues: [{ path: ['items', 1] }] });
+    expect(servers.server.hits.map((hit) => hit.url)).toEqual(['/items?page=1', '/items?page=2']);
   });
 });
 
