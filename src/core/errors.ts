@@ -122,8 +122,9 @@ export class HttpError extends RequestError {
       attempts,
     );
     this.status = response.status;
-    // Not enumerable: a Response is large, and it belongs to the caller, not to logs.
-    Object.defineProperty(this, 'response', { value: withoutQuery(response), enumerable: false });
+    // Not enumerable (defineProperty's default, as are read-only and not configurable): a Response is large, and it
+    // belongs to the caller, not to logs.
+    Object.defineProperty(this, 'response', { value: withoutQuery(response) });
   }
 }
 
