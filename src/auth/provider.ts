@@ -95,7 +95,7 @@ const NO_CREDENTIALS: Credentials = { headers: {} };
  */
 export function resolveAuthSource(input: AuthHeaders | undefined): AuthSource {
   if (typeof input === 'function') return { kind: 'provider', provider: input };
-  return { kind: 'fixed', credentials: input === undefined ? NO_CREDENTIALS : readCredentials(input, 'authHeaders') };
+  return { kind: 'fixed', credentials: input === undefined ? NO_CREDENTIALS : readCredentials(input, process.env.NODE_ENV !== 'production' ? 'authHeaders' : '') };
 }
 
 /**
@@ -111,7 +111,8 @@ export function resolveAuthSource(input: AuthHeaders | undefined): AuthSource {
  */
 export function credentialsOf(source: AuthSource): Observable<Credentials> {
   if (source.kind === 'fixed') return of(source.credentials);
-  const where = 'authHeaders (the function)';
+  // What the messages call it (development builds only: production messages are codes).
+  const where = process.env.NODE_ENV !== 'production' ? 'authHeaders (the function)' : '';
   return defer(() => {
     const given = source.provider();
     // A Headers object and an array of pairs are iterable: only Observables and thenables are awaited.

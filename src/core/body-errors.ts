@@ -23,13 +23,13 @@ export class BodyTooLargeError extends RequestError {
   }
 
   /** The response status. */
-  readonly status: number;
+  declare readonly status: number;
   /** The limit that was passed, in bytes. */
-  readonly maxBodySize: number;
+  declare readonly maxBodySize: number;
   /** The size the `content-length` header declared, when that alone decided; otherwise `undefined`. */
-  readonly contentLength: number | undefined;
+  declare readonly contentLength: number | undefined;
   /** The bytes read (after decompression) before the read was stopped; 0 when `content-length` decided. */
-  readonly receivedBytes: number;
+  declare readonly receivedBytes: number;
 
   constructor(
     size: { readonly maxBodySize: number; readonly contentLength?: number; readonly receivedBytes: number },
@@ -71,9 +71,9 @@ export class ParseError extends RequestError {
   }
 
   /** The response status. */
-  readonly status: number;
+  declare readonly status: number;
   /** For `ndjson()`: the number of the line that is not JSON, from 1. */
-  readonly line?: number;
+  declare readonly line?: number;
 
   /**
    * @param body the text that did not parse (only an excerpt reaches the message)
@@ -103,6 +103,7 @@ export class ParseError extends RequestError {
       { cause },
     );
     this.status = status;
-    if (where.line !== undefined) this.line = where.line;
+    // Always an own property (undefined when no line is known), as a field would be.
+    this.line = where.line;
   }
 }

@@ -44,11 +44,11 @@ export class RequestError extends Error {
   }
 
   /** The HTTP method, upper case. */
-  readonly method: string;
+  declare readonly method: string;
   /** The URL without its query string or fragment. */
-  readonly url: string;
+  declare readonly url: string;
   /** How many attempts were made before this error ended the request. */
-  readonly attempts: number;
+  declare readonly attempts: number;
 
   /** This package's brand, the same in each copy of it (ESM and CommonJS): what the `is...Error` guards look for. */
   get [Symbol.for('rx-api-client.error')](): true {
@@ -109,7 +109,7 @@ export class HttpError extends RequestError {
   }
 
   /** The response status, 400 or more. */
-  readonly status: number;
+  declare readonly status: number;
   /** The response, with its body unread; its `url` without the query string. */
   declare readonly response: Response;
 
@@ -122,8 +122,9 @@ export class HttpError extends RequestError {
       attempts,
     );
     this.status = response.status;
-    // Not enumerable: a Response is large, and it belongs to the caller, not to logs.
-    Object.defineProperty(this, 'response', { value: withoutQuery(response), enumerable: false });
+    // Not enumerable (defineProperty's default, as are read-only and not configurable): a Response is large, and it
+    // belongs to the caller, not to logs.
+    Object.defineProperty(this, 'response', { value: withoutQuery(response) });
   }
 }
 
@@ -190,9 +191,9 @@ export class TimeoutError extends RequestError {
   }
 
   /** The limit that was passed, in milliseconds: the per-attempt `timeout`, the `deadline` or a stream's `idleTimeout`. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
   /** Which limit was passed: one attempt's `timeout`, the request's `deadline`, or a stream's `idleTimeout`. */
-  readonly scope: 'attempt' | 'deadline' | 'idle';
+  declare readonly scope: 'attempt' | 'deadline' | 'idle';
 
   constructor(
     timeoutMs: number,

@@ -30,21 +30,29 @@ export function fetchFollowingRedirects<T>(
   transport: Transport = fetchTransport,
 ): Observable<T> {
   options.onSend?.(request);
-  if (!options.manual) return transport(request.url.href, Object.assign({}, request.init, { selector: select }));
-  return transport(request.url.href, Object.assign({}, request.init, {
-    redirect: 'manual' as const,
-    selector: (response: Response) => {
-      if (options.maxRedirects === 0 || !REDIRECTS.includes(response.status)) return select(response);
-      response.body?.cancel().catch(() => undefined);
-      throw new RedirectError(
-        process.env.NODE_ENV !== 'production'
-          ? `was redirected (${response.status}), and the package's browser build follows no redirect where fetch shows them (this runtime): use its Node build`
-          : 'redirect',
-        context.target,
-        context.attempt,
-      );
-    },
-  }));
+  return transport(
+    request.url.href,
+    Object.assign(
+      {},
+      request.init,
+      options.manual
+        ? {
+            redirect: 'manual' as const,
+            selector: (response: Response) => {
+              if (options.maxRedirects === 0 || !REDIRECTS.includes(response.status)) return select(response);
+              response.body?.cancel().catch(() => undefined);
+              throw new RedirectError(
+                process.env.NODE_ENV !== 'production'
+                  ? `was redirected (${response.status}), and the package's browser build follows no redirect where fetch shows them (this runtime): use its Node build`
+                  : 'redirect',
+                context.target,
+                context.attempt,
+              );
+            },
+          }
+        : { selector: select },
+    ),
+  );
 }
 
 const REDIRECTS = [301, 302, 303, 307, 308];

@@ -59,7 +59,7 @@ export interface TransportInit<T> extends RequestInit {
  * new AsyncAPIClient({ baseUrl: 'https://api.example.com', transport: fetchTransport }); // the same as leaving it out
  * ```
  */
-export const fetchTransport: Transport = refusingLocally(countingUploads((url, init) => fromFetch(url, init)));
+export const fetchTransport: Transport = refusingLocally(countingUploads(fromFetch as Transport));
 
 /**
  * The client's `transport` option, checked: {@link fetchTransport} when left out.

@@ -81,26 +81,25 @@ export function joinUrl(base: URL, endpoint: string, params?: QueryParams, allow
   if (typeof endpoint !== 'string') {
     throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `endpoint must be a string such as "/items", not ${typeof endpoint}` : 'endpoint');
   }
-  if (PLAIN.test(endpoint)) {
-    // The usual case, kept cheap: appended to the base, it cannot leave it.
-    const url = new URL(base.href + (endpoint.charCodeAt(0) === 47 ? endpoint.slice(1) : endpoint));
-    if (params !== undefined) appendParams(url.searchParams, params);
-    return url;
-  }
-  const absolute = ABSOLUTE.test(endpoint) || PROTOCOL_RELATIVE.test(endpoint);
-  // "./" keeps a first segment with a colon from being read as a scheme.
-  const url = absolute ? absoluteEndpoint(base, endpoint, allowedOrigins) : new URL(`./${endpoint.replace(/^[/\\]/, '')}`, base);
-  const listed = absolute && allowedOrigins.has(url.origin);
-  // A relative endpoint as written, before the URL parser resolves its dot segments ("../x" is a climb, not just
-  // "outside"); and the invariant that matters, on what the URL parser made of the endpoint (it drops tabs, line
-  // breaks and trailing spaces, so ".%2F.. " is sent as ".%2F.."), as a server that decodes the path once reads it.
-  if ((!absolute && climbs(endpoint)) || climbs(listed ? url.pathname : url.pathname.slice(base.pathname.length - 1))) {
-    throw new ConfigurationError(
-      process.env.NODE_ENV !== 'production' ? `endpoint ${quoteSafely(endpoint)} climbs above the base URL with "..": pass a path under ${base.origin}${base.pathname}` : 'endpoint-climb',
-    );
-  }
-  if (!listed && (url.origin !== base.origin || !url.pathname.startsWith(base.pathname))) {
-    throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `endpoint ${quoteSafely(endpoint)} resolves outside the base URL ${base.origin}${base.pathname}` : 'endpoint-outside');
+  let url: URL;
+  // The usual case, kept cheap: appended to the base, a plain path cannot leave it.
+  if (PLAIN.test(endpoint)) url = new URL(base.href + (endpoint.charCodeAt(0) === 47 ? endpoint.slice(1) : endpoint));
+  else {
+    const absolute = ABSOLUTE.test(endpoint) || PROTOCOL_RELATIVE.test(endpoint);
+    // "./" keeps a first segment with a colon from being read as a scheme.
+    url = absolute ? absoluteEndpoint(base, endpoint, allowedOrigins) : new URL(`./${endpoint.replace(/^[/\\]/, '')}`, base);
+    const listed = absolute && allowedOrigins.has(url.origin);
+    // A relative endpoint as written, before the URL parser resolves its dot segments ("../x" is a climb, not just
+    // "outside"); and the invariant that matters, on what the URL parser made of the endpoint (it drops tabs, line
+    // breaks and trailing spaces, so ".%2F.. " is sent as ".%2F.."), as a server that decodes the path once reads it.
+    if ((!absolute && climbs(endpoint)) || climbs(listed ? url.pathname : url.pathname.slice(base.pathname.length - 1))) {
+      throw new ConfigurationError(
+        process.env.NODE_ENV !== 'production' ? `endpoint ${quoteSafely(endpoint)} climbs above the base URL with "..": pass a path under ${base.origin}${base.pathname}` : 'endpoint-climb',
+      );
+    }
+    if (!listed && (url.origin !== base.origin || !url.pathname.startsWith(base.pathname))) {
+      throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `endpoint ${quoteSafely(endpoint)} resolves outside the base URL ${base.origin}${base.pathname}` : 'endpoint-outside');
+    }
   }
   if (params !== undefined) appendParams(url.searchParams, params);
   return url;

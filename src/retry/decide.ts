@@ -19,7 +19,8 @@ export type RetryDecision =
   | { readonly retry: true; readonly delayMs: number; readonly fromServer: boolean }
   | { readonly retry: false };
 
-const NO_RETRY: RetryDecision = { retry: false };
+/** The decision not to retry, one object for every such answer. */
+export const NO_RETRY: RetryDecision = { retry: false };
 
 /**
  * Whether an HTTP status is worth another attempt by default: 429 (too many

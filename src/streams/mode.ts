@@ -5,7 +5,7 @@ import { sendHeld } from '../core/held-attempt.js';
 import { resolveTimeout, type QueryParams, type ReadOptions } from '../core/options.js';
 import type { AttemptContext } from '../core/context.js';
 import type { StreamReading } from '../core/response.js';
-import { decideRetry, type RetryDecision } from '../retry/decide.js';
+import { decideRetry, NO_RETRY, type RetryDecision } from '../retry/decide.js';
 import type { RetryPolicy } from '../retry/policy.js';
 
 /**
@@ -23,8 +23,6 @@ export const PLAIN_STREAM: StreamReading = Object.freeze({
   // What decideStreamRetry says of a stream that does not resume, without the rest of it.
   decide: (policy: RetryPolicy, error: unknown, attempt: number, now: number, emitted: boolean) => (emitted ? NO_RETRY : decideRetry(policy, error, attempt, now)),
 });
-
-const NO_RETRY: RetryDecision = { retry: false };
 
 /**
  * Decides a stream's retry: a stream that emitted and cannot resume is not
@@ -47,12 +45,12 @@ export function decideStreamRetry(
   attempt: number,
   state: { readonly emitted: boolean; readonly resumable: boolean; readonly serverDelayMs?: number | undefined; readonly now?: number },
 ): RetryDecision {
-  if (state.emitted && !state.resumable) return { retry: false };
+  if (state.emitted && !state.resumable) return NO_RETRY;
   const decision = decideRetry(policy, error, attempt, state.now);
   // A status's own Retry-After is the server's word on its load now; the stream's retry: is older and more general.
   if (!decision.retry || decision.fromServer || state.serverDelayMs === undefined) return decision;
   const { maxRetryAfter } = { ...DEFAULTS.retry, ...policy };
-  if (state.serverDelayMs > maxRetryAfter) return { retry: false };
+  if (state.serverDelayMs > maxRetryAfter) return NO_RETRY;
   return { retry: true, delayMs: Math.min(state.serverDelayMs, MAX_TIMER_MS), fromServer: true };
 }
 

@@ -21,7 +21,7 @@ export class CircuitOpenError extends RequestError {
   }
 
   /** How long until the breaker lets a probe through, in ms (0 when a probe is already in flight). */
-  readonly retryAfterMs: number;
+  declare readonly retryAfterMs: number;
 
   constructor(target: RequestTarget, attempts: number, retryAfterMs: number) {
     super(

@@ -46,11 +46,11 @@ export class ValidationError extends RequestError {
   }
 
   /** What the validator found wrong, each with its path. */
-  readonly issues: readonly ValidationIssue[];
+  declare readonly issues: readonly ValidationIssue[];
   /** For `ndjson()`: the line of the item, from 1 (blank lines counted). */
-  readonly line?: number;
+  declare readonly line?: number;
   /** For `sse()`: the event, from 1, over every connection of the stream. */
-  readonly event?: number;
+  declare readonly event?: number;
 
   /**
    * @param issues the validator's issues
@@ -60,8 +60,9 @@ export class ValidationError extends RequestError {
     const place = where.line !== undefined ? ` line ${where.line}` : where.event !== undefined ? ` event ${where.event}` : '';
     super(process.env.NODE_ENV !== 'production' ? `${target.method} ${target.url} returned data that does not match its schema${place ? ` (${place.trim()})` : ''}: ${describe(issues)}` : `invalid${place}`, target, attempts);
     this.issues = issues.map(({ message, path = [] }) => ({ message, path: Array.from(path, (step) => (typeof step === 'object' ? step.key : step)) }));
-    if (where.line !== undefined) this.line = where.line;
-    if (where.event !== undefined) this.event = where.event;
+    // Always own properties (undefined when not known), as fields would be.
+    this.line = where.line;
+    this.event = where.event;
   }
 }
 
