@@ -79,8 +79,15 @@ function retryable(error: unknown): boolean {
  * `undici.request` (the `accept` header the client sends, an EventEmitter as its abort signal, emitted on
  * an unsubscribe before the body is read, as fromFetch aborts) and parses the body. Between it and `undici.request` is the price of
  * the rxjs layers alone; between it and the client, everything the client does on top.
+ *
+ * `direct`: sent with `dispatcher.request({ origin, path, ... })`, as the client's undici transport sends, rather
+ * than `undici.request(url)`, which parses the URL and copies its options on every call: the floor of any
+ * client that keeps the card's layers on undici.
  */
-export function cardOnUndici(origin: string, dispatcher: Dispatcher): (path: string) => Promise<unknown> {
+export function cardOnUndici(origin: string, dispatcher: Dispatcher, { direct = false } = {}): (path: string) => Promise<unknown> {
+  const send = direct
+    ? (path: string, abort: EventEmitter) => dispatcher.request({ origin, path, method: 'GET', headers: { accept: 'application/json' }, signal: abort })
+    : (path: string, abort: EventEmitter) => request(origin + path, { dispatcher, headers: { accept: 'application/json' }, signal: abort });
   return (path) =>
     lastValueFrom(
       defer(
@@ -89,7 +96,7 @@ export function cardOnUndici(origin: string, dispatcher: Dispatcher): (path: str
             const abort = new EventEmitter();
             // As fromFetch: no abort once the body is read (undici would make an abort error for nothing).
             let done = false;
-            request(origin + path, { dispatcher, headers: { accept: 'application/json' }, signal: abort })
+            send(path, abort)
               .then(({ statusCode, body }) => {
                 if (statusCode >= 400) throw Object.assign(new Error(`status ${statusCode}`), { status: statusCode });
                 return body.json();

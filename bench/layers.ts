@@ -11,11 +11,14 @@
  * Observable), the design card's pipeline written by hand (bench/contenders.ts,
  * `cardPipeline`), the client with no timeout or retry, the client as it comes
  * (no feature: the retry budget and the rest are opt-in). Undici path:
- * `undici.request`, the design card's pipeline on `undici.request` (the rxjs
- * layers alone: bench/contenders.ts, `cardOnUndici`), the client's undici
- * transport alone, the client on it with no timeout or retry, the client on
- * it as it comes. CPU time per request is the steadier column.
+ * `undici.request`; the same with what any cancellable client sends (an abort
+ * signal, the `accept` header); the design card's pipeline on `undici.request`
+ * and on `dispatcher.request` as the transport sends (the rxjs layers alone:
+ * bench/contenders.ts, `cardOnUndici`); the client's undici transport alone,
+ * the client on it with no timeout or retry, the client on it as it comes.
+ * CPU time per request is the steadier column.
  */
+import { EventEmitter } from 'node:events';
 import { lastValueFrom } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import { Agent, request } from 'undici';
@@ -46,6 +49,8 @@ const getJson = (client: InstanceType<typeof AsyncAPIClient>) => () => lastValue
 const transport = undiciTransport({ connections: POOL });
 const dispatcher = new Agent({ connections: POOL });
 const card = cardPipeline(origin);
+const cardDirect = cardOnUndici(origin, dispatcher, { direct: true });
+const ACCEPT = { accept: 'application/json' };
 
 const allLayers: [name: string, op: () => Promise<unknown>][] = [
   ['fetch', async () => (await fetch(url)).json()],
@@ -55,7 +60,9 @@ const allLayers: [name: string, op: () => Promise<unknown>][] = [
   ['client, no timeout/retry', getJson(new AsyncAPIClient({ baseUrl: origin, ...BARE }))],
   ['client', getJson(new AsyncAPIClient(origin))],
   ['undici.request', async () => (await request(url, { dispatcher })).body.json()],
+  ['undici.request + abort signal + accept', () => request(url, { dispatcher, headers: ACCEPT, signal: new EventEmitter() }).then(({ body }) => body.json())],
   ['card pipeline on undici.request (defer + timeout + retry)', () => cardOnUndici(origin, dispatcher)(PATH)],
+  ['card pipeline on dispatcher.request (as the transport sends)', () => cardDirect(PATH)],
   ['undici transport alone', () => lastValueFrom(transport(url, { method: 'GET', headers: { accept: 'application/json' }, selector: (response) => response.json() }))],
   ['client + undici, no timeout/retry', getJson(undiciClient(BARE))],
   ['client + undici', getJson(undiciClient())],
@@ -71,8 +78,12 @@ const fetchCpu = median(cpu.get(layers[0]![0])!);
 console.log(`layers, small JSON body, c=${CONCURRENCY}, ${rounds} rounds of ${windowMs} ms (medians; CPU µs per request of this process, GC included)\n`);
 console.log(`| layer | req/s | CPU µs/req | CPU × ${layers[0]![0]} | CPU added by this layer |`);
 console.log('|---|---:|---:|---:|---:|');
-// Each row adds to the one above, but for these: the transport alone has no timeout or retry, so it adds to undici.request.
-const ADDS_TO: Readonly<Record<string, string>> = { 'undici transport alone': 'undici.request' };
+// Each row adds to the one above, but for these: the cards and the transport alone each add to the signalled undici.request.
+const ADDS_TO: Readonly<Record<string, string>> = {
+  'card pipeline on undici.request (defer + timeout + retry)': 'undici.request + abort signal + accept',
+  'card pipeline on dispatcher.request (as the transport sends)': 'undici.request + abort signal + accept',
+  'undici transport alone': 'undici.request + abort signal + accept',
+};
 let previous: number | undefined;
 for (const [name] of layers) {
   const micros = median(cpu.get(name)!);

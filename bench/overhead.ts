@@ -17,10 +17,11 @@
  * one above is what that layer costs, with no socket or other process in
  * the figure.
  */
-import { defer, from, lastValueFrom, retry, throwError, timeout, timer, type ObservableInput } from 'rxjs';
+import { defer, lastValueFrom, retry, throwError, timeout, timer } from 'rxjs';
 import type { Transport } from '../src/index.js';
 import type { Dispatcher } from 'undici';
 import { median } from './driver.js';
+import { stubTransport } from './stub-transport.js';
 import { loadUndiciTransport } from './undici-build.js';
 
 const { AsyncAPIClient, bearerTokenAuth } = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
@@ -28,10 +29,7 @@ const { AsyncAPIClient, bearerTokenAuth } = (await import(new URL('../dist/index
 const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
 const requests = Number(process.env.BENCH_REQUESTS ?? 20_000);
 
-// A network response with its length: the reader's fast path, as on a real socket.
-const headers = new Headers({ 'content-type': 'application/json', 'content-length': '7' });
-const answer = () => ({ status: 200, ok: true, type: 'basic', headers, text: () => Promise.resolve('{"a":1}'), json: () => Promise.resolve({ a: 1 }), body: null }) as unknown as Response;
-const stub: Transport = <T>(_url: string, init: RequestInit & { selector: (response: Response) => ObservableInput<T> }) => defer(() => from(init.selector(answer())));
+const stub = stubTransport;
 
 const card = (path: string) =>
   lastValueFrom(

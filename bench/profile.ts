@@ -6,6 +6,8 @@
  *
  *   npm run bench:profile -- "rx-api-client" [concurrency=64] [seconds=5] [path=/small]
  *   npm run bench:profile -- "rx-api-client" 1 10 /stream    (a streamed body, per MiB)
+ *   npm run bench:profile -- "undici transport alone"        (also "undici.request + abort signal + accept":
+ *                                                             the undici path's layers, as bench:layers has them)
  *
  * A `/ndjson?lines=N` path profiles a contender of items.ts, named by
  * transport, kind and contender, in µs per 1,000 items:
@@ -16,8 +18,13 @@
  * the body as `stream.ts` does, counting the bytes (`chunks(client, path)` for
  * rx-api-client), and prints the time per MiB instead of per request.
  */
+import { EventEmitter } from 'node:events';
 import { Session } from 'node:inspector';
-import { CONTENDERS, useGlobalPool } from './contenders.js';
+import { lastValueFrom } from 'rxjs';
+import { Agent, request } from 'undici';
+import type { Transport } from '../src/index.js';
+import { CONTENDERS, useGlobalPool, type Contender } from './contenders.js';
+import { loadUndiciTransport } from './undici-build.js';
 import { closedLoop } from './driver.js';
 import { startLoopback } from './loopback.js';
 import { itemContenders } from './items.js';
@@ -35,6 +42,29 @@ interface CpuProfile {
 }
 
 const TOP = Number(process.env.TOP ?? 30);
+const undiciTransport = await loadUndiciTransport();
+
+/**
+ * Layers of the undici path that are not contenders of the full benchmark (bench:layers has them in its
+ * rounds): profiled apart, they say what the transport costs over the call it makes.
+ */
+const LAYERS: readonly Contender[] = [
+  {
+    name: 'undici.request + abort signal + accept',
+    create: (origin, pool) => {
+      const dispatcher = new Agent({ connections: pool });
+      return (path) => request(origin + path, { dispatcher, headers: { accept: 'application/json' }, signal: new EventEmitter() }).then(({ body }) => body.json());
+    },
+  },
+  {
+    name: 'undici transport alone',
+    create: (origin, pool) => {
+      const transport = (undiciTransport as (options: { connections: number }) => Transport)({ connections: pool });
+      const init = { method: 'GET', headers: { accept: 'application/json' }, selector: (response: Response) => response.json() };
+      return (path) => lastValueFrom(transport(origin + path, init));
+    },
+  },
+];
 
 /** Which package a script belongs to, from its URL. */
 export function packageOf(url: string): string {
@@ -90,7 +120,7 @@ const names: readonly string[] = items
   ? ['fetch', 'undici'].flatMap((t) => ['lines', 'ndjson'].flatMap((k) => ['hand loop', 'Observable', 'pull', 'pull, batches'].map((c) => `${t} ${k} ${c}`)))
   : streaming
     ? STREAM_CONTENDERS
-    : CONTENDERS.map((c) => c.name);
+    : [...CONTENDERS.map((c) => c.name), ...LAYERS.map((c) => c.name)];
 if (!names.includes(name)) throw new Error(`no contender ${name}${streaming ? ' for /stream' : items ? ' for /ndjson' : ''}: ${names.join(', ')}`);
 const server = await startLoopback();
 // A stream is read as stream.ts reads it: fetch on Node's own dispatcher, one connection.
@@ -104,7 +134,7 @@ const send = items
     })
   : streaming
   ? await readerOf(name as ContenderName, server.origin).then((read) => async (streamPath: string) => (bytesRead += await read(streamPath)))
-  : CONTENDERS.find((c) => c.name === name)!.create(server.origin, 64);
+  : [...CONTENDERS, ...LAYERS].find((c) => c.name === name)!.create(server.origin, 64);
 await closedLoop(() => send(path), Number(concurrency), streaming || items ? 3000 : 1000);
 bytesRead = 0;
 const started = performance.now();

@@ -135,7 +135,7 @@ try {
 
 // What a feature costs when it is on (issue 12), on each transport, and the client's own cost without sockets: their own scripts, printed here.
 if (process.env.BENCH_FEATURES !== '0') {
-  for (const [script, transport] of [['features.ts', 'fetch'], ['features.ts', 'undici'], ['overhead.ts', 'stub']] as const) {
+  for (const [script, transport] of [['features.ts', 'fetch'], ['features.ts', 'undici'], ['features.ts', 'stub'], ['overhead.ts', 'stub']] as const) {
     console.log(`${script === 'overhead.ts' ? "the client's own cost, stub transport" : `price of each feature when on, ${transport} transport`}`);
     spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(here(script))], { stdio: 'inherit', env: { ...process.env, BENCH_TRANSPORT: transport } });
     console.log('');

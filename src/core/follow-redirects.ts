@@ -154,8 +154,9 @@ export function fetchFollowingRedirects<T>(
  * for a network failure would be retried, the upload sent again.
  */
 function sentWithoutCopy(body: unknown): boolean {
-  if (typeof (globalThis as { process?: { versions?: { undici?: unknown } } }).process?.versions?.undici !== 'string') return false;
-  return isFileLike(body) || isOneShot(body);
+  // Most requests have no body, or a string: asked first, so that they never look the runtime up.
+  if (body === undefined || body === null || typeof body === 'string') return false;
+  return (isFileLike(body) || isOneShot(body)) && typeof (globalThis as { process?: { versions?: { undici?: unknown } } }).process?.versions?.undici === 'string';
 }
 
 /** A Blob, or a form with a Blob (a file) in it: what fetch reads as it sends it, and Node's fetch would copy. */
