@@ -4,6 +4,8 @@
  * rounds, so the differences between rows are what each layer costs.
  *
  *   npm run bench:layers            (about 40 s; BENCH_ROUNDS, BENCH_WINDOW_MS)
+ *   BENCH_PATH=fetch npm run bench:layers    (one path's rows, fetch or undici, in a process of their own:
+ *                                             as an app that uses one transport runs the client's core)
  *   BENCH_ONLY=undici npm run bench:layers   (only the rows whose name has "undici": half the time,
  *                                             so more rounds fit while working on that path)
  *
@@ -67,8 +69,13 @@ const allLayers: [name: string, op: () => Promise<unknown>][] = [
   ['client + undici, no timeout/retry', getJson(undiciClient(BARE))],
   ['client + undici', getJson(undiciClient())],
 ];
+// BENCH_PATH=fetch or undici: one path's rows, in a process of their own. The client's core is one piece of code
+// for both transports: a process that runs both makes its call sites see two kinds of Response and transport
+// (polymorphic, slower for both), which an app that uses one transport never does.
+const FIRST_UNDICI_ROW = allLayers.findIndex(([name]) => name === 'undici.request');
+const byPath = { fetch: allLayers.slice(0, FIRST_UNDICI_ROW), undici: allLayers.slice(FIRST_UNDICI_ROW) }[process.env.BENCH_PATH ?? ''] ?? allLayers;
 const only = process.env.BENCH_ONLY;
-const layers = only === undefined ? allLayers : allLayers.filter(([name]) => name.includes(only));
+const layers = only === undefined ? byPath : byPath.filter(([name]) => name.includes(only));
 
 const { cpu, rps } = await rotatedRounds(layers, { concurrency: CONCURRENCY, rounds, windowMs });
 await server.close();
@@ -96,7 +103,7 @@ for (const [name] of layers) {
 const raw = 'undici.request';
 if (rps.has(raw)) {
   console.log('');
-  for (const [name] of layers.filter(([name]) => name !== raw && name.includes('undici'))) {
+  for (const [name] of layers.filter(([name]) => name !== raw && (name.includes('undici') || name.includes('dispatcher')))) {
     const ratios = rps.get(name)!.map((value, round) => value / rps.get(raw)![round]!);
     const cpuRatios = cpu.get(name)!.map((value, round) => cpu.get(raw)![round]! / value);
     console.log(`${name}: ${median(ratios).toFixed(2)}× undici.request (CPU ${median(cpuRatios).toFixed(2)}×), by round`);

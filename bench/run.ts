@@ -208,7 +208,7 @@ for (const leak of leaks) {
   targets.push({
     what: `cancellation, ${leak.transport} transport, ${leak.requestsPerPoint * 4} requests`,
     goal: 'active resources at baseline, heap growth < 5 MB, no MaxListenersExceededWarning',
-    measured: `${grown.length === 0 ? 'resources at baseline' : `more ${grown.map(([t]) => t).join(', ')}`}, heap +${(leak.heapGrowthBytes / 1e6).toFixed(2)} MB, ${leak.warnings.length} warnings`,
+    measured: `${grown.length === 0 ? 'resources at baseline' : `more ${grown.map(([t]) => t).join(', ')}`}, heap ${leak.heapGrowthBytes < 0 ? '' : '+'}${(leak.heapGrowthBytes / 1e6).toFixed(2)} MB, ${leak.warnings.length} warnings`,
     met: grown.length === 0 && leak.heapGrowthBytes < 5e6 && !leak.warnings.some((w) => w.startsWith('MaxListenersExceededWarning')),
   });
 }
