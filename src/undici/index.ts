@@ -80,7 +80,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
       try {
         // Most requests (no body, or a string) start at once; other bodies are encoded first.
         const dispatch = toDispatchOptions(url, init);
-        started = dispatch instanceof Promise ? dispatch.then(start) : (start(dispatch) ?? Promise.resolve(undefined));
+        started = dispatch instanceof Promise ? dispatch.then(start) : Promise.resolve(start(dispatch));
       } catch (error) {
         started = Promise.reject(error);
       }
