@@ -73,7 +73,10 @@ const allLayers: [name: string, op: () => Promise<unknown>][] = [
 // for both transports: a process that runs both makes its call sites see two kinds of Response and transport
 // (polymorphic, slower for both), which an app that uses one transport never does.
 const FIRST_UNDICI_ROW = allLayers.findIndex(([name]) => name === 'undici.request');
-const byPath = { fetch: allLayers.slice(0, FIRST_UNDICI_ROW), undici: allLayers.slice(FIRST_UNDICI_ROW) }[process.env.BENCH_PATH ?? ''] ?? allLayers;
+const paths: Readonly<Record<string, typeof allLayers>> = { fetch: allLayers.slice(0, FIRST_UNDICI_ROW), undici: allLayers.slice(FIRST_UNDICI_ROW) };
+const path = process.env.BENCH_PATH;
+if (path !== undefined && paths[path] === undefined) throw new Error(`BENCH_PATH must be fetch or undici, not ${JSON.stringify(path)}`);
+const byPath = path === undefined ? allLayers : paths[path]!;
 const only = process.env.BENCH_ONLY;
 const layers = only === undefined ? byPath : byPath.filter(([name]) => name.includes(only));
 

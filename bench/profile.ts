@@ -24,7 +24,7 @@ import { lastValueFrom } from 'rxjs';
 import { Agent, request } from 'undici';
 import type { Transport } from '../src/index.js';
 import { CONTENDERS, useGlobalPool, type Contender } from './contenders.js';
-import { loadUndiciTransport } from './undici-build.js';
+import { loadUndiciTransport, UNDICI_MISSING } from './undici-build.js';
 import { closedLoop } from './driver.js';
 import { startLoopback } from './loopback.js';
 import { itemContenders } from './items.js';
@@ -59,6 +59,7 @@ const LAYERS: readonly Contender[] = [
   {
     name: 'undici transport alone',
     create: (origin, pool) => {
+      if (undiciTransport === undefined) throw new Error(UNDICI_MISSING);
       const transport = (undiciTransport as (options: { connections: number }) => Transport)({ connections: pool });
       const init = { method: 'GET', headers: { accept: 'application/json' }, selector: (response: Response) => response.json() };
       return (path) => lastValueFrom(transport(origin + path, init));
