@@ -47,7 +47,10 @@ function handleFault(req, res, url) {
       return send(res, number('code', 503), { error: 'injected', hits: entry.hits }, retryAfter === null ? {} : { 'retry-after': retryAfter });
     }
     case '/stall-body':
-      res.writeHead(200, { 'cache-control': 'no-store', 'content-type': 'application/json', 'content-length': '100' });
+      // connection: close, so that the cut is seen at once. On a connection it may reuse, Chromium may keep a
+      // cancelled response's socket open for up to 5 s to drain the rest of its body (net's
+      // HttpResponseBodyDrainer, when the cancel finds no read pending), longer than expectServer's 3 s.
+      res.writeHead(200, { 'cache-control': 'no-store', 'content-type': 'application/json', 'content-length': '100', connection: 'close' });
       return void res.write('{"items":[1,2,');
     case '/huge-body': {
       const bytes = number('bytes', 4 * MIB);

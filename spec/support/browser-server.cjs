@@ -174,7 +174,10 @@ function handle(req, res, url) {
       return send(res, 401, { error: 'invalid token' }, { 'www-authenticate': 'Bearer' });
     case '/ndjson': {
       const n = Number(url.searchParams.get('n') ?? 3);
-      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+      // connection: close (here and on /export), so that a client's cut is seen at once: on a connection it may
+      // reuse, Chromium may keep a cancelled response's socket open for up to 5 s to drain the rest of its body
+      // (net's HttpResponseBodyDrainer, when the cancel finds no read pending), longer than waitForServer's 3 s.
+      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', connection: 'close' });
       let i = 0;
       const timer = setInterval(() => {
         i += 1;
@@ -204,7 +207,7 @@ function handle(req, res, url) {
       const line = `${JSON.stringify({ n: 0, pad: 'x'.repeat(180) })}\n`;
       const block = line.repeat(100);
       e.written = 0;
-      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', connection: 'close' });
       res.on('close', () => {
         if (!res.writableEnded) e.aborted = true;
       });
