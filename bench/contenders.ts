@@ -11,7 +11,7 @@ import { ofetch } from 'ofetch';
 import { EventEmitter } from 'node:events';
 import { defer, lastValueFrom, Observable, retry, throwError, timeout, TimeoutError, timer } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
-import type { ClientOptions } from '../src/index.js';
+import type { ClientOptions, Transport } from '../src/index.js';
 import { loadUndiciTransport, UNDICI_MISSING } from './undici-build.js';
 import { Agent, request, setGlobalDispatcher, type Dispatcher } from 'undici';
 
@@ -113,6 +113,30 @@ export function cardOnUndici(origin: string, dispatcher: Dispatcher, { direct = 
       ),
     );
 }
+
+/**
+ * Layers of the undici path that are not contenders of the full benchmark: `undici.request` with what a
+ * client that can cancel sends, and the client's undici transport alone. bench:layers runs them in its
+ * rounds and bench:profile profiles them: what the transport costs over the call it makes.
+ */
+export const UNDICI_LAYERS: readonly Contender[] = [
+  {
+    name: 'undici.request + abort signal + accept',
+    create: (origin, pool) => {
+      const dispatcher = new Agent({ connections: pool });
+      return (path) => request(origin + path, { dispatcher, headers: { accept: 'application/json' }, signal: new EventEmitter() }).then(({ body }) => body.json());
+    },
+  },
+  {
+    name: 'undici transport alone',
+    create: (origin, pool) => {
+      if (undiciTransport === undefined) throw new Error(UNDICI_MISSING);
+      const transport = (undiciTransport as (options: { connections: number }) => Transport)({ connections: pool });
+      const init = { method: 'GET', headers: { accept: 'application/json' }, selector: (response: Response) => response.json() as Promise<unknown> };
+      return (path) => lastValueFrom(transport(origin + path, init));
+    },
+  },
+];
 
 export const CONTENDERS: readonly Contender[] = [
   {

@@ -20,12 +20,11 @@
  * the client on it with no timeout or retry, the client on it as it comes.
  * CPU time per request is the steadier column.
  */
-import { EventEmitter } from 'node:events';
 import { lastValueFrom } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import { Agent, request } from 'undici';
 import type { ClientOptions, Transport } from '../src/index.js';
-import { cardOnUndici, cardPipeline, useGlobalPool } from './contenders.js';
+import { cardOnUndici, cardPipeline, UNDICI_LAYERS, useGlobalPool, type Contender } from './contenders.js';
 import { median, rotatedRounds } from './driver.js';
 import { startLoopback } from './loopback.js';
 import { loadUndiciTransport } from './undici-build.js';
@@ -48,11 +47,10 @@ const origin = server.origin;
 const url = origin + PATH;
 const undiciClient = (extra: Partial<ClientOptions> = {}) => new AsyncAPIClient({ baseUrl: origin, transport: undiciTransport({ connections: POOL }), ...extra });
 const getJson = (client: InstanceType<typeof AsyncAPIClient>) => () => lastValueFrom(client.getJson(PATH));
-const transport = undiciTransport({ connections: POOL });
 const dispatcher = new Agent({ connections: POOL });
 const card = cardPipeline(origin);
 const cardDirect = cardOnUndici(origin, dispatcher, { direct: true });
-const ACCEPT = { accept: 'application/json' };
+const [SIGNALLED, TRANSPORT_ALONE] = UNDICI_LAYERS as [Contender, Contender];
 
 const allLayers: [name: string, op: () => Promise<unknown>][] = [
   ['fetch', async () => (await fetch(url)).json()],
@@ -62,10 +60,10 @@ const allLayers: [name: string, op: () => Promise<unknown>][] = [
   ['client, no timeout/retry', getJson(new AsyncAPIClient({ baseUrl: origin, ...BARE }))],
   ['client', getJson(new AsyncAPIClient(origin))],
   ['undici.request', async () => (await request(url, { dispatcher })).body.json()],
-  ['undici.request + abort signal + accept', () => request(url, { dispatcher, headers: ACCEPT, signal: new EventEmitter() }).then(({ body }) => body.json())],
+  [SIGNALLED.name, SIGNALLED.create(origin, POOL).bind(undefined, PATH)],
   ['card pipeline on undici.request (defer + timeout + retry)', () => cardOnUndici(origin, dispatcher)(PATH)],
   ['card pipeline on dispatcher.request (as the transport sends)', () => cardDirect(PATH)],
-  ['undici transport alone', () => lastValueFrom(transport(url, { method: 'GET', headers: { accept: 'application/json' }, selector: (response) => response.json() }))],
+  [TRANSPORT_ALONE.name, TRANSPORT_ALONE.create(origin, POOL).bind(undefined, PATH)],
   ['client + undici, no timeout/retry', getJson(undiciClient(BARE))],
   ['client + undici', getJson(undiciClient())],
 ];
@@ -90,9 +88,9 @@ console.log(`| layer | req/s | CPU µs/req | CPU × ${layers[0]![0]} | CPU added
 console.log('|---|---:|---:|---:|---:|');
 // Each row adds to the one above, but for these: the cards and the transport alone each add to the signalled undici.request.
 const ADDS_TO: Readonly<Record<string, string>> = {
-  'card pipeline on undici.request (defer + timeout + retry)': 'undici.request + abort signal + accept',
-  'card pipeline on dispatcher.request (as the transport sends)': 'undici.request + abort signal + accept',
-  'undici transport alone': 'undici.request + abort signal + accept',
+  'card pipeline on undici.request (defer + timeout + retry)': SIGNALLED.name,
+  'card pipeline on dispatcher.request (as the transport sends)': SIGNALLED.name,
+  [TRANSPORT_ALONE.name]: SIGNALLED.name,
 };
 let previous: number | undefined;
 for (const [name] of layers) {

@@ -21,15 +21,13 @@ import { defer, lastValueFrom, retry, throwError, timeout, timer } from 'rxjs';
 import type { Transport } from '../src/index.js';
 import type { Dispatcher } from 'undici';
 import { median } from './driver.js';
-import { stubTransport } from './stub-transport.js';
+import { stubTransport as stub } from './stub-transport.js';
 import { loadUndiciTransport } from './undici-build.js';
 
 const { AsyncAPIClient, bearerTokenAuth } = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
 const requests = Number(process.env.BENCH_REQUESTS ?? 20_000);
-
-const stub = stubTransport;
 
 const card = (path: string) =>
   lastValueFrom(

@@ -18,13 +18,8 @@
  * the body as `stream.ts` does, counting the bytes (`chunks(client, path)` for
  * rx-api-client), and prints the time per MiB instead of per request.
  */
-import { EventEmitter } from 'node:events';
 import { Session } from 'node:inspector';
-import { lastValueFrom } from 'rxjs';
-import { Agent, request } from 'undici';
-import type { Transport } from '../src/index.js';
-import { CONTENDERS, useGlobalPool, type Contender } from './contenders.js';
-import { loadUndiciTransport, UNDICI_MISSING } from './undici-build.js';
+import { CONTENDERS, UNDICI_LAYERS, useGlobalPool } from './contenders.js';
 import { closedLoop } from './driver.js';
 import { startLoopback } from './loopback.js';
 import { itemContenders } from './items.js';
@@ -42,30 +37,7 @@ interface CpuProfile {
 }
 
 const TOP = Number(process.env.TOP ?? 30);
-const undiciTransport = await loadUndiciTransport();
 
-/**
- * Layers of the undici path that are not contenders of the full benchmark (bench:layers has them in its
- * rounds): profiled apart, they say what the transport costs over the call it makes.
- */
-const LAYERS: readonly Contender[] = [
-  {
-    name: 'undici.request + abort signal + accept',
-    create: (origin, pool) => {
-      const dispatcher = new Agent({ connections: pool });
-      return (path) => request(origin + path, { dispatcher, headers: { accept: 'application/json' }, signal: new EventEmitter() }).then(({ body }) => body.json());
-    },
-  },
-  {
-    name: 'undici transport alone',
-    create: (origin, pool) => {
-      if (undiciTransport === undefined) throw new Error(UNDICI_MISSING);
-      const transport = (undiciTransport as (options: { connections: number }) => Transport)({ connections: pool });
-      const init = { method: 'GET', headers: { accept: 'application/json' }, selector: (response: Response) => response.json() };
-      return (path) => lastValueFrom(transport(origin + path, init));
-    },
-  },
-];
 
 /** Which package a script belongs to, from its URL. */
 export function packageOf(url: string): string {
@@ -121,7 +93,7 @@ const names: readonly string[] = items
   ? ['fetch', 'undici'].flatMap((t) => ['lines', 'ndjson'].flatMap((k) => ['hand loop', 'Observable', 'pull', 'pull, batches'].map((c) => `${t} ${k} ${c}`)))
   : streaming
     ? STREAM_CONTENDERS
-    : [...CONTENDERS.map((c) => c.name), ...LAYERS.map((c) => c.name)];
+    : [...CONTENDERS.map((c) => c.name), ...UNDICI_LAYERS.map((c) => c.name)];
 if (!names.includes(name)) throw new Error(`no contender ${name}${streaming ? ' for /stream' : items ? ' for /ndjson' : ''}: ${names.join(', ')}`);
 const server = await startLoopback();
 // A stream is read as stream.ts reads it: fetch on Node's own dispatcher, one connection.
@@ -135,7 +107,7 @@ const send = items
     })
   : streaming
   ? await readerOf(name as ContenderName, server.origin).then((read) => async (streamPath: string) => (bytesRead += await read(streamPath)))
-  : [...CONTENDERS, ...LAYERS].find((c) => c.name === name)!.create(server.origin, 64);
+  : [...CONTENDERS, ...UNDICI_LAYERS].find((c) => c.name === name)!.create(server.origin, 64);
 await closedLoop(() => send(path), Number(concurrency), streaming || items ? 3000 : 1000);
 bytesRead = 0;
 const started = performance.now();
