@@ -5,6 +5,7 @@
  */
 import { NEVER_RETRIED } from './constants.js';
 import { attemptsSuffix, describeCause } from './messages.js';
+import { responseWithoutQuery } from './redact.js';
 
 /**
  * Where a request went: what every request-time error reports.
@@ -124,28 +125,8 @@ export class HttpError extends RequestError {
     this.status = response.status;
     // Not enumerable (defineProperty's default, as are read-only and not configurable): a Response is large, and it
     // belongs to the caller, not to logs.
-    Object.defineProperty(this, 'response', { value: withoutQuery(response) });
+    Object.defineProperty(this, 'response', { value: responseWithoutQuery(response) });
   }
-}
-
-/**
- * The response as an HttpError holds it: when its URL has a query or a
- * fragment, a copy over the same body whose `url` leaves them out, so that
- * logging `error.response` (or expanding it in a browser's console) cannot
- * show a key. A response that cannot be copied (a body already read, a
- * status `Response` refuses) is kept as it is.
- */
-function withoutQuery(response: Response): Response {
-  const { url } = response;
-  const end = url.search(/[?#]/);
-  if (end < 0) return response;
-  let copy: Response;
-  try {
-    copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  } catch {
-    return response;
-  }
-  return Object.defineProperties(copy, { url: { value: url.slice(0, end) }, redirected: { value: response.redirected }, type: { value: response.type } });
 }
 
 /**

@@ -69,3 +69,28 @@ export function redactHeaders(
   }
   return shown;
 }
+
+/**
+ * The response as an HttpError holds it: when its URL has a query or a
+ * fragment, a copy over the same body whose `url` leaves them out, so that
+ * logging `error.response` (or expanding it in a browser's console) cannot
+ * show a key. A response that cannot be copied (a body already read, a
+ * status `Response` refuses) is kept as it is.
+ *
+ * @example
+ * ```ts
+ * responseWithoutQuery(await fetch('https://h/x?key=secret')).url; // 'https://h/x'
+ * ```
+ */
+export function responseWithoutQuery(response: Response): Response {
+  const { url } = response;
+  const end = url.search(/[?#]/);
+  if (end < 0) return response;
+  let copy: Response;
+  try {
+    copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  } catch {
+    return response;
+  }
+  return Object.defineProperties(copy, { url: { value: url.slice(0, end) }, redirected: { value: response.redirected }, type: { value: response.type } });
+}
