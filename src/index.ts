@@ -84,9 +84,11 @@ export { chunks, pullChunks } from './streams/chunks.js';
 export type { StreamOptions } from './streams/mode.js';
 export { lines, pullLines } from './streams/lines.js';
 export { ndjson, pullNdjson } from './streams/ndjson.js';
-export { paginate, parseLinkHeader, pullPages, type PaginateOptions } from './streams/paginate.js';
+export { paginate, pullPages, type PaginateOptions } from './streams/paginate.js';
+export { parseLinkHeader } from './streams/link-header.js';
 export type { PullOptions, PullStream } from './streams/pull.js';
-export { pullSse, sse, type ServerSentEvent } from './streams/sse.js';
+export { pullSse, sse } from './streams/sse.js';
+export type { ServerSentEvent } from './streams/sse-parser.js';
 
 // Progress: transfers whose progress and result come in one stream, and the readers of a whole body.
 export { download, upload, type TransferOptions, type UploadOptions } from './progress/transfer.js';

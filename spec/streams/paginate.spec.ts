@@ -2,7 +2,7 @@ import nock from 'nock';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { AsyncAPIClient, BodyTooLargeError, ConfigurationError, HttpError, paginate, parseLinkHeader, withEvents } from '../../src/index.js';
-import { linkToEndpoint } from '../../src/streams/paginate.js';
+import { linkToEndpoint } from '../../src/streams/link-header.js';
 import { record } from '../support/record.js';
 import { until } from '../support/until.js';
 import { useOfflineNock } from '../support/offline-nock.js';

@@ -4,7 +4,8 @@ import { concatAll, lastValueFrom, take } from 'rxjs';
 import { AsyncAPIClient, bearerTokenAuth, BodyTooLargeError, HttpError, NetworkError, ParseError, sse, withEvents, withInterceptors, withTokenRefresh, type RetryEvent, type ServerSentEvent } from '../../src/index.js';
 import { decideStreamRetry } from '../../src/streams/mode.js';
 import { readBatches } from '../../src/streams/mode.js';
-import { openSse, SseParser, sseStream, type SseSession } from '../../src/streams/sse.js';
+import { openSse, sseStream } from '../../src/streams/sse.js';
+import { SseParser, type SseSession } from '../../src/streams/sse-parser.js';
 import type { AttemptContext } from '../../src/core/context.js';
 
 const readSse = (session: SseSession) => (response: Response, context: AttemptContext) =>

@@ -7,6 +7,7 @@ import { readJson } from '../core/response.js';
 import type { StandardSchemaV1 } from '../core/standard-schema.js';
 import { toPromise } from '../core/to-promise.js';
 import { displayUrl, joinUrl } from '../core/url.js';
+import { linkToEndpoint, parseLinkHeader } from './link-header.js';
 
 /**
  * Options of `paginate()`: those of `getJson()`, plus how to find the
@@ -85,50 +86,6 @@ export function fetchPage<T>(client: AsyncAPIClient, endpoint: string, options: 
     };
     return client.read(endpoint, { read, accept: 'application/json' }, options).pipe(map((body) => ({ response: seen.response, url: seen.url, body })));
   });
-}
-
-/**
- * The links of a `Link` header (RFC 8288) by relation type, lower case: the
- * first link of each type wins; a link with several types (`rel="next last"`)
- * counts for each.
- *
- * @example
- * ```ts
- * parseLinkHeader('<https://h/x?page=2>; rel="next", <https://h/x?page=9>; rel=last');
- * // Map { 'next' => 'https://h/x?page=2', 'last' => 'https://h/x?page=9' }
- * ```
- */
-export function parseLinkHeader(header: string | null): Map<string, string> {
-  const links = new Map<string, string>();
-  if (!header) return links;
-  for (const [, target, params] of header.matchAll(/<([^>]*)>([^<]*)/g)) {
-    const rel = /(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))/i.exec(params!);
-    const types = (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/);
-    for (const type of types) if (type !== '' && !links.has(type)) links.set(type, target!.trim());
-  }
-  return links;
-}
-
-/**
- * Turns a link into an endpoint under the base URL. A link elsewhere (another
- * origin, or above the base path) throws {@link ConfigurationError}: the
- * client's credentials go to the base URL only.
- *
- * @param pageUrl the URL of the page the link came from, for relative links
- * @example
- * ```ts
- * linkToEndpoint('https://h/v1/items?page=2', 'https://h/v1/items', new URL('https://h/v1/')); // 'items?page=2'
- * ```
- */
-export function linkToEndpoint(link: string, pageUrl: string, baseUrl: URL): string {
-  const url = new URL(link, pageUrl);
-  if (url.origin !== baseUrl.origin || !url.pathname.startsWith(baseUrl.pathname)) {
-    throw new ConfigurationError(
-      `the next page's link leads outside the base URL ${baseUrl.origin}${baseUrl.pathname} (to ${url.origin}${url.pathname}): ` +
-        'pass options.next to choose the next page, or a base URL that covers it',
-    );
-  }
-  return url.pathname.slice(baseUrl.pathname.length) + url.search;
 }
 
 /**
