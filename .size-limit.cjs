@@ -1,13 +1,10 @@
 // Size budgets per import scenario (issue 11), checked by `npm test` through bench/size.ts.
 // Each scenario is an app that imports these names from the package's source, bundled by esbuild for the
-// browser as the package's browser build is (build/browser-modules.cjs swaps in the browser side), minified, with process.env.NODE_ENV defined as
+// browser as the package's browser build is (platform 'browser': the package's `#` imports resolve to the browser side), minified, with process.env.NODE_ENV defined as
 // "production" as app builds do, and measured with gzip -9. `ignore: ['rxjs']` is "our own code only".
-const browserModules = require('./build/browser-modules.cjs');
-
 const production = ({ withRxjs, conditions }) => (config) => ({
   ...config,
   platform: 'browser',
-  plugins: [...(config.plugins ?? []), browserModules],
   define: { ...config.define, 'process.env.NODE_ENV': '"production"' },
   // size-limit leaves peer dependencies out whatever `ignore` says: bundling rxjs is asked for here.
   ...(withRxjs ? { external: (config.external ?? []).filter((name) => name !== 'rxjs') } : {}),

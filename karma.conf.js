@@ -30,8 +30,9 @@ export default function (config) {
     files: ['spec/**/*.browser.spec.ts'],
     preprocessors: { 'spec/**/*.browser.spec.ts': ['esbuild'] },
     // One bundle per spec file: the single-bundle mode fails to resolve the spec files.
-    // The browser side of the modules that have one (build/browser-modules.cjs), as the package's browser build.
-    esbuild: { singleBundle: false, target: 'es2022', plugins: [require('./build/browser-modules.cjs')] },
+    // esbuild bundles for the browser platform: the package's `#` imports (package.json "imports") resolve to
+    // the browser side of the modules that have one, as in the package's browser build.
+    esbuild: { singleBundle: false, target: 'es2022' },
     middleware: ['api'],
 
     hostname: '127.0.0.1',

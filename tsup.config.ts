@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module';
 import { defineConfig, type Options } from 'tsup';
-
-const browserModules = createRequire(import.meta.url)('./build/browser-modules.cjs');
 
 // process.env.NODE_ENV, in the builds that leave it to the runtime: read once, safely (build/node-env.js).
 const runtimeNodeEnv: Options = {
@@ -21,8 +18,8 @@ const common: Options = {
   external: ['rxjs', 'undici'],
 };
 
-// Browser builds: build/browser-modules.cjs swaps the Node-only modules (the client's own redirect
-// following) for their browser side. Apps pick one through the package's export conditions: `production`
+// Browser builds: platform 'browser' resolves the package's own `#` imports (package.json "imports") to the
+// browser side of the Node-only modules (the client's own redirect following, upload counting). Apps pick one through the package's export conditions: `production`
 // (Angular's builder, Vite and webpack in production mode) gets short messages and no development-only
 // checks, `development` the full ones, and a bundler that sets neither gets the build that reads NODE_ENV
 // at run time (full messages unless it is "production"; never a `process is not defined`).
@@ -30,7 +27,6 @@ const browser = (suffix: string, nodeEnv?: string): Options => ({
   ...common,
   entry: { [`browser/index${suffix}`]: 'src/index.ts' },
   platform: 'browser',
-  esbuildPlugins: [browserModules],
   ...(nodeEnv ? { define: { 'process.env.NODE_ENV': JSON.stringify(nodeEnv) } } : runtimeNodeEnv),
 });
 

@@ -1,6 +1,7 @@
 import { from, isObservable, Observable, switchMap, throwError, timeout, type ObservableInput, type SchedulerLike, type Subscription } from 'rxjs';
 import { NetworkError, RequestError, TimeoutError } from './errors.js';
-import { fetchFollowingRedirects, type RedirectOptions } from './follow-redirects.js';
+import { fetchFollowingRedirects } from '#follow-redirects';
+import type { RedirectOptions } from './follow-redirects.js';
 import type { SendableRequest } from './prepare.js';
 import type { AttemptContext, ResponseReader } from './context.js';
 import type { Transport } from './transport.js';

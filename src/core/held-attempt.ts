@@ -1,7 +1,7 @@
 import { catchError, defer, finalize, mergeMap, Observable, Subject, Subscription, tap, throwError, timeout, type MonoTypeOperatorFunction } from 'rxjs';
 import { timed, toRequestError, withRequest, type AttemptOptions } from './attempt.js';
 import { TimeoutError } from './errors.js';
-import { fetchFollowingRedirects } from './follow-redirects.js';
+import { fetchFollowingRedirects } from '#follow-redirects';
 import type { SendableRequest } from './prepare.js';
 import type { ResponseReader } from './context.js';
 

@@ -1,8 +1,8 @@
 import type { Observable, ObservableInput } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import { ConfigurationError } from './errors.js';
-import { refusingLocally } from './local-refusal.js';
-import { countingUploads } from './upload-count.js';
+import { refusingLocally } from '#local-refusal';
+import { countingUploads } from '#upload-count';
 
 /**
  * What one fetch of an attempt is sent through: `fromFetch`'s shape. It sends
