@@ -1,4 +1,4 @@
-import { defer, from, isObservable, map, of, take, throwIfEmpty, type Observable } from 'rxjs';
+import { defer, isObservable, map, take, throwIfEmpty, type Observable } from 'rxjs';
 import { ConfigurationError } from '../core/errors.js';
 import { QUERY_CREDENTIAL, toHeaderRecord, type HeadersLike } from '../core/headers.js';
 
@@ -110,13 +110,13 @@ export function resolveAuthSource(input: AuthHeaders | undefined): AuthSource {
  * ```
  */
 export function credentialsOf(source: AuthSource): Observable<Credentials> {
-  if (source.kind === 'fixed') return of(source.credentials);
+  if (source.kind === 'fixed') return defer(() => [source.credentials]);
   // What the messages call it (development builds only: production messages are codes).
   const where = process.env.NODE_ENV !== 'production' ? 'authHeaders (the function)' : '';
   return defer(() => {
     const given = source.provider();
     // A Headers object and an array of pairs are iterable: only Observables and thenables are awaited.
-    return isObservable(given) || isThenable(given) ? from(given) : of(given);
+    return isObservable(given) || isThenable(given) ? given : [given];
   }).pipe(
     take(1),
     throwIfEmpty(() => new ConfigurationError(process.env.NODE_ENV !== 'production' ? `${where} completed without giving headers: emit or resolve headers such as bearerTokenAuth(token)` : 'auth')),

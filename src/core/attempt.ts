@@ -1,4 +1,4 @@
-import { from, isObservable, Observable, switchMap, throwError, timeout, type ObservableInput, type SchedulerLike, type Subscription } from 'rxjs';
+import { defer, isObservable, Observable, switchMap, throwError, timeout, type ObservableInput, type SchedulerLike, type Subscription } from 'rxjs';
 import { NetworkError, RequestError, TimeoutError } from './errors.js';
 import { fetchFollowingRedirects } from '#follow-redirects';
 import type { RedirectOptions } from './follow-redirects.js';
@@ -96,7 +96,7 @@ function readWhileHeld<T>(request: SendableRequest, read: ResponseReader<T>, opt
       if (result instanceof Promise) return result.then((value: T) => void (answer ??= { value }));
       // The first value is the whole answer (as AttemptOptions.stream says): the read ends with it.
       return new Observable<never>((reading) =>
-        from(result).subscribe({
+        defer(() => result).subscribe({
           next: (value) => {
             answer = { value };
             reading.complete();

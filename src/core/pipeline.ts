@@ -1,4 +1,4 @@
-import { defer, map, retry, tap, throwError, timer, type Observable } from 'rxjs';
+import { defer, map, retry, throwError, timer, type Observable } from 'rxjs';
 import { credentialsOf, type Credentials } from '../auth/provider.js';
 import { decideRetry, type RetryDecision } from '../retry/decide.js';
 import { resolveRetry } from '../retry/policy.js';
@@ -159,7 +159,14 @@ function startRequest<T>(core: ClientCore, { method, endpoint, options, reader }
   };
   let attempts$ = attemptsOf(core, reader, request, state, hooks, limits);
   for (const hook of hooks) if (hook.attempts) attempts$ = hook.attempts(attempts$);
-  if (stream) attempts$ = attempts$.pipe(tap(() => (state.emitted = true)));
+  if (stream) {
+    attempts$ = attempts$.pipe(
+      map((value) => {
+        state.emitted = true;
+        return value;
+      }),
+    );
+  }
   const decide: (error: unknown, attempt: number) => RetryDecision = stream
     ? (error, attempt) => stream.decide(policy, error, attempt, scheduler.now(), state.emitted)
     : (error, attempt) => decideRetry(policy, error, attempt, scheduler.now());
