@@ -8,6 +8,7 @@ declare const baseUrl: string;
 declare const token: string;
 declare function login(): Promise<string>;
 declare function renew(signal: AbortSignal): Promise<string>;
+declare const tokenStore: { current(): Promise<string> };
 
 // The app's data.
 interface Item { id: number; name: string }

@@ -4,6 +4,7 @@
 // sent is checked on the server: /api/hits and /api/seen count per key.
 import { lastValueFrom, Observable, of } from 'rxjs';
 import {
+  asyncAuth,
   AsyncAPIClient,
   ConfigurationError,
   TokenRefreshError,
@@ -41,14 +42,14 @@ describe('auth in the browser', () => {
   it('calls an auth function for every attempt: the retry sends the current token', async () => {
     const key = uniqueKey('per-attempt');
     let version = 0;
-    const client = newClient({ authHeaders: () => Promise.resolve(bearerTokenAuth(`t${(version += 1)}`)) });
+    const client = newClient({ authHeaders: asyncAuth(() => Promise.resolve(bearerTokenAuth(`t${(version += 1)}`))) });
     await lastValueFrom(client.getJson('/flaky', { key, fail: 1 }));
     expect(await authorizationsOf(key)).toEqual(['Bearer t1', 'Bearer t2']);
   });
 
-  it('takes an Observable from the auth function', async () => {
+  it('takes an Observable from an asyncAuth() function', async () => {
     const key = uniqueKey('observable');
-    const echo = await lastValueFrom(newClient({ authHeaders: () => of(bearerTokenAuth('from-observable')) }).getJson<Echo>('/echo', { key }));
+    const echo = await lastValueFrom(newClient({ authHeaders: asyncAuth(() => of(bearerTokenAuth('from-observable'))) }).getJson<Echo>('/echo', { key }));
     expect(echo.headers['authorization']).toBe('Bearer from-observable');
   });
 

@@ -36,11 +36,13 @@ export {
 
 // Auth: header helpers and the per-attempt provider's types.
 export { apiKeyAuth, basicAuth, bearerTokenAuth, oauthTokenAuth, type ApiKeyOptions } from './auth/helpers.js';
-export type { AuthHeaders, AuthProvider, AuthRecord, QueryCredential } from './auth/provider.js';
+export type { AuthHeaders, AuthProvider, AuthRecord, Credentials, LaterCredentials, QueryCredential } from './auth/provider.js';
+// Opt-in: auth headers that come later (a Promise or an Observable of them).
+export { asyncAuth, type AsyncAuthProvider } from './auth/async.js';
 
 // Opt-in features, passed after the client's options, and the contract they follow.
 export type { ClientContext, CommonFeatureHooks, Feature, FeatureEvent, FeatureHooks, InterceptingHooks, NonInterceptingHooks, RequestContext, RequestHooks } from './core/feature.js';
-export type { FetchOne, Intercept } from './core/attempt.js';
+export type { FetchOne, Intercept, LaterRequest } from './core/attempt.js';
 export type { PreparedRequest, SendableRequest } from './core/prepare.js';
 export type { RedirectHop } from './core/follow-redirects.js';
 export {

@@ -7,6 +7,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import {
   AsyncAPIClient,
+  asyncAuth,
   bearerTokenAuth,
   ConfigurationError,
   fetchTransport,
@@ -79,6 +80,17 @@ describe('provideApiClient', () => {
       [0, 'Bearer first', 'acme'],
       [2_000, 'Bearer second', 'acme'],
     ]);
+  });
+
+  it('runs an asyncAuth() function in the injection context too, and waits for what it gives', async () => {
+    const injector = injectorWith(
+      provideApiClient({ baseUrl: 'https://api.test', authHeaders: asyncAuth(() => Promise.resolve(bearerTokenAuth(inject(Session).token))) }),
+      provideApiClientTesting(),
+    );
+    const api = injector.get(API_TEST_TRANSPORT);
+    api.on('GET', '/items', { body: [] });
+    expect(await lastValueFrom(injector.get(AsyncAPIClient).getJson('/items'))).toEqual([]);
+    expect(api.requests.map((request) => request.headers['authorization'])).toEqual(['Bearer first']);
   });
 
   it('two withInterceptors() make one chain, each interceptor run in the injection context', async () => {

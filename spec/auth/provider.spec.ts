@@ -1,41 +1,60 @@
-import { EMPTY, lastValueFrom, NEVER, Observable, of } from 'rxjs';
+import { EMPTY, lastValueFrom, NEVER, Observable, of, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { credentialsOf, resolveAuthSource, type AuthHeaders } from '../../src/auth/provider.js';
+import { credentialsOf, resolveAuthSource, type AuthHeaders, type AuthSource } from '../../src/auth/provider.js';
 import { ConfigurationError } from '../../src/core/errors.js';
-import { apiKeyAuth, AsyncAPIClient, bearerTokenAuth, withEvents, type ClientEvent } from '../../src/index.js';
+import { apiKeyAuth, AsyncAPIClient, asyncAuth, bearerTokenAuth, ndjson, withEvents, withInterceptors, type ClientEvent } from '../../src/index.js';
 import { startServer, type TestServer } from '../support/server.js';
 
-const credentials = (auth: AuthHeaders) => lastValueFrom(credentialsOf(resolveAuthSource(auth)));
+// The credentials of one attempt, waited for when they come later (asyncAuth()).
+const credentials = async (auth: AuthHeaders | undefined) => once(resolveAuthSource(auth));
+const once = async (source: AuthSource) => {
+  const given = credentialsOf(source);
+  // What waits for its credentials sends the attempt with them: here, the attempt is to emit them.
+  return typeof given === 'function' ? lastValueFrom(given((known) => of(known))) : given;
+};
 
 describe('resolveAuthSource and credentialsOf', () => {
   it.each([
     ['fixed headers', bearerTokenAuth('t')],
     ['a function returning headers', () => bearerTokenAuth('t')],
-    ['a function returning a Promise', () => Promise.resolve(bearerTokenAuth('t'))],
-    ['a function returning an Observable (its first value)', () => of(bearerTokenAuth('t'), bearerTokenAuth('later'))],
     ['a function returning a Headers object', () => new Headers({ Authorization: 'Bearer t' })],
     ['a function returning pairs', () => [['Authorization', 'Bearer t']] as [string, string][]],
+    ['asyncAuth() of a function returning a Promise', asyncAuth(() => Promise.resolve(bearerTokenAuth('t')))],
+    ['asyncAuth() of a function returning an Observable (its first value)', asyncAuth(() => of(bearerTokenAuth('t'), bearerTokenAuth('later')))],
+    ['asyncAuth() of a function returning headers', asyncAuth(() => bearerTokenAuth('t'))],
+    ['asyncAuth() of a function returning a Headers object', asyncAuth(() => new Headers({ Authorization: 'Bearer t' }))],
+    ['asyncAuth() of a function returning pairs', asyncAuth(() => [['Authorization', 'Bearer t']] as [string, string][])],
   ])('reads %s', async (_name, auth) => {
     expect(await credentials(auth as AuthHeaders)).toEqual({ headers: { authorization: 'Bearer t' } });
   });
 
   it('no authHeaders means no credentials', async () => {
-    expect(await lastValueFrom(credentialsOf(resolveAuthSource(undefined)))).toEqual({ headers: {} });
+    expect(await credentials(undefined)).toEqual({ headers: {} });
+  });
+
+  it('gives fixed credentials and those of a function at once, and only asyncAuth()\'s later', () => {
+    expect(credentialsOf(resolveAuthSource(bearerTokenAuth('t')))).toEqual({ headers: { authorization: 'Bearer t' } });
+    expect(credentialsOf(resolveAuthSource(() => bearerTokenAuth('t')))).toEqual({ headers: { authorization: 'Bearer t' } });
+    expect(credentialsOf(resolveAuthSource(asyncAuth(() => bearerTokenAuth('t'))))).toBeTypeOf('function');
   });
 
   it('takes a query-string key apart from the headers, fixed or from a function', async () => {
     const auth = { ...bearerTokenAuth('t'), ...apiKeyAuth('k', { in: 'query', name: 'key' }) };
     const expected = { headers: { authorization: 'Bearer t' }, query: { name: 'key', value: 'k' } };
     expect(await credentials(auth)).toEqual(expected);
-    expect(await credentials(() => Promise.resolve(auth))).toEqual(expected);
+    expect(await credentials(() => auth)).toEqual(expected);
+    expect(await credentials(asyncAuth(() => Promise.resolve(auth)))).toEqual(expected);
   });
 
-  it('calls the function again for every subscription (every attempt)', async () => {
+  it.each([
+    ['a function', (count: () => number) => () => bearerTokenAuth(`t${count()}`)],
+    ['an asyncAuth() function', (count: () => number) => asyncAuth(() => Promise.resolve(bearerTokenAuth(`t${count()}`)))],
+  ])('calls %s again for every attempt', async (_name, make) => {
     let calls = 0;
-    const source = resolveAuthSource(() => bearerTokenAuth(`t${(calls += 1)}`));
+    const source = resolveAuthSource(make(() => (calls += 1)));
     expect(calls).toBe(0);
-    expect(await lastValueFrom(credentialsOf(source))).toEqual({ headers: { authorization: 'Bearer t1' } });
-    expect(await lastValueFrom(credentialsOf(source))).toEqual({ headers: { authorization: 'Bearer t2' } });
+    expect(await once(source)).toEqual({ headers: { authorization: 'Bearer t1' } });
+    expect(await once(source)).toEqual({ headers: { authorization: 'Bearer t2' } });
   });
 
   it('unsubscribes from an Observable once it has the first value', async () => {
@@ -45,17 +64,20 @@ describe('resolveAuthSource and credentialsOf', () => {
         subscriber.next({ 'X-Key': 'k' });
         return () => (unsubscribed = true);
       });
-    expect(await credentials(provider)).toEqual({ headers: { 'x-key': 'k' } });
+    expect(await credentials(asyncAuth(provider))).toEqual({ headers: { 'x-key': 'k' } });
     expect(unsubscribed).toBe(true);
   });
 
   it.each([
-    ['an Observable that completes empty', () => EMPTY, /completed without giving headers/],
+    ['an Observable that completes empty', asyncAuth(() => EMPTY), /completed without giving headers/],
     ['undefined', () => undefined, /gave undefined/],
+    ['undefined, later', asyncAuth(() => Promise.resolve(undefined as never)), /gave undefined/],
     ['null', () => null, /must be an object/],
     ['a token with CR/LF', () => ({ Authorization: 'Bearer t\r\nX-Evil: 1' }), /authHeaders \(the function\): the value of header "Authorization"/],
-    ['a header name with a space', () => Promise.resolve({ 'X Key': 'v' }), /not a valid header name/],
+    ['a header name with a space', asyncAuth(() => Promise.resolve({ 'X Key': 'v' })), /not a valid header name/],
     ['a number as a value', () => ({ 'X-Key': 42 }), /must be a string, not number/],
+    ['a Promise, without asyncAuth()', () => Promise.resolve(bearerTokenAuth('t')), /gave a Promise or an Observable: wrap the function in asyncAuth\(\)/],
+    ['an Observable, without asyncAuth()', () => of(bearerTokenAuth('t')), /gave a Promise or an Observable: wrap the function in asyncAuth\(\)/],
   ])('errors with ConfigurationError for a function giving %s', async (_name, provider, message) => {
     const error = await credentials(provider as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
@@ -65,18 +87,22 @@ describe('resolveAuthSource and credentialsOf', () => {
 
   it('lets an error of the function pass through unchanged', async () => {
     const failure = new Error('token store unavailable');
-    await expect(
-      credentials(() => {
-        throw failure;
-      }),
-    ).rejects.toBe(failure);
-    await expect(credentials(() => Promise.reject(failure))).rejects.toBe(failure);
+    const throwing = () => {
+      throw failure;
+    };
+    await expect(credentials(throwing)).rejects.toBe(failure);
+    await expect(credentials(asyncAuth(throwing))).rejects.toBe(failure);
+    await expect(credentials(asyncAuth(() => Promise.reject(failure)))).rejects.toBe(failure);
   });
 
   it('refuses bad fixed headers at once, when the client is made', () => {
     expect(() => resolveAuthSource({ Authorization: 'Bearer t\n' })).toThrow(/authHeaders: the value of header "Authorization"/);
   });
 
+  it('asyncAuth() refuses what is not a function, when it is called', () => {
+    expect(() => asyncAuth('Bearer t' as never)).toThrow(ConfigurationError);
+    expect(() => asyncAuth('Bearer t' as never)).toThrow(/asyncAuth needs a function/);
+  });
 });
 
 describe('an auth function in the client (real server)', () => {
@@ -91,7 +117,7 @@ describe('an auth function in the client (real server)', () => {
     let version = 0;
     const client = new AsyncAPIClient({
       baseUrl: server.origin,
-      authHeaders: () => Promise.resolve(bearerTokenAuth(`token-${(version += 1)}`)),
+      authHeaders: asyncAuth(() => Promise.resolve(bearerTokenAuth(`token-${(version += 1)}`))),
       retry: { baseDelay: 1 },
     });
     await lastValueFrom(client.getJson('/x'));
@@ -109,9 +135,17 @@ describe('an auth function in the client (real server)', () => {
 
   it.each([
     ['bad headers', () => ({ Authorization: 'Bearer t\r\nX-Evil: 1' }), ConfigurationError],
-    ['nothing', () => EMPTY, ConfigurationError],
-    ['an error of its own', () => Promise.reject(new RangeError('token store unavailable')), RangeError],
-    ['a TypeError of its own (not taken for a network error)', () => Promise.reject(new TypeError('store is undefined')), TypeError],
+    ['nothing', asyncAuth(() => EMPTY), ConfigurationError],
+    ['a Promise, without asyncAuth()', () => Promise.resolve(bearerTokenAuth('t')), ConfigurationError],
+    ['an error of its own', asyncAuth(() => Promise.reject(new RangeError('token store unavailable'))), RangeError],
+    ['a TypeError of its own (not taken for a network error)', asyncAuth(() => Promise.reject(new TypeError('store is undefined'))), TypeError],
+    [
+      'a TypeError of its own, thrown at once (not taken for a network error)',
+      () => {
+        throw new TypeError('store is undefined');
+      },
+      TypeError,
+    ],
   ])('that gives %s ends the request: nothing sent, no retry, no request event', async (_name, provider, type) => {
     server = await startServer((_req, res) => res.writeHead(200).end('{}'));
     const feature = withEvents();
@@ -124,12 +158,12 @@ describe('an auth function in the client (real server)', () => {
     expect(events.map((e) => e.type)).toEqual(['giveUp']);
   });
 
-  it('that does not answer is ended by the per-attempt timeout, and retried', async () => {
+  it('made by asyncAuth() that does not answer is ended by the per-attempt timeout, and retried', async () => {
     server = await startServer((_req, res) => res.writeHead(200).end('{}'));
     let calls = 0;
     const client = new AsyncAPIClient({
       baseUrl: server.origin,
-      authHeaders: () => (++calls === 1 ? NEVER : of(bearerTokenAuth('second'))),
+      authHeaders: asyncAuth(() => (++calls === 1 ? NEVER : of(bearerTokenAuth('second')))),
       // Long enough for the second attempt's real request on a loaded machine (20 ms failed once).
       timeout: 300,
       retry: { baseDelay: 1 },
@@ -137,6 +171,26 @@ describe('an auth function in the client (real server)', () => {
     expect(await lastValueFrom(client.getJson('/x'))).toEqual({});
     expect(calls).toBe(2);
     expect(server.hits.map((hit) => hit.headers.authorization)).toEqual(['Bearer second']);
+  });
+
+  it('made by asyncAuth() sends the token it waited for from streams and through interceptors too (the held attempt)', async () => {
+    server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/x-ndjson' }).end('{"a":1}\n{"a":2}\n'));
+    const authHeaders = asyncAuth(() => Promise.resolve(bearerTokenAuth('later')));
+    expect(await lastValueFrom(ndjson(new AsyncAPIClient({ baseUrl: server.origin, authHeaders }), '/stream').pipe(toArray()))).toEqual([{ a: 1 }, { a: 2 }]);
+    const seen: (string | null)[] = [];
+    const intercepted = new AsyncAPIClient(
+      { baseUrl: server.origin, authHeaders },
+      withInterceptors((request, next) => {
+        seen.push(request.headers.get('authorization'));
+        return next(request);
+      }),
+    );
+    await lastValueFrom(intercepted.request('GET', '/intercepted'));
+    expect(seen).toEqual(['Bearer later']);
+    expect(server.hits.map((hit) => [hit.url, hit.headers.authorization])).toEqual([
+      ['/stream', 'Bearer later'],
+      ['/intercepted', 'Bearer later'],
+    ]);
   });
 
   it('shows its headers redacted in request events, whatever their names', async () => {

@@ -4,6 +4,7 @@ import nock from 'nock';
 import type { Observable } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  asyncAuth,
   apiKeyAuth,
   AsyncAPIClient,
   basicAuth,
@@ -56,7 +57,8 @@ const rows: Row[] = [
   ['an absolute endpoint that is not http(s)', request('GET', 'ftp://evil.test/x'), /only http: and https: are sent/],
   ['a query-string key in per-request headers', request('GET', '/x', { headers: apiKeyAuth('k', { in: 'query' }) }), /works only in authHeaders/],
   ['an auth function giving a token with CR/LF', (client) => client({ authHeaders: () => ({ Authorization: 'Bearer t\n' }) }).getJson('/x'), /authHeaders \(the function\): the value of header "Authorization"/],
-  ['an auth function giving a header name with a space', (client) => client({ authHeaders: async () => ({ 'X Key': 'k' }) }).getJson('/x'), /"X Key" is not a valid header name/],
+  ['an asyncAuth() function giving a header name with a space', (client) => client({ authHeaders: asyncAuth(async () => ({ 'X Key': 'k' })) }).getJson('/x'), /"X Key" is not a valid header name/],
+  ['an auth function giving a Promise without asyncAuth()', (client) => client({ authHeaders: (async () => bearerTokenAuth('t')) as never }).getJson('/x'), /gave a Promise or an Observable: wrap the function in asyncAuth\(\)/],
   ['a basic user with ":"', (client) => client({ authHeaders: basicAuth('a:b', 'p') }).getJson('/x'), /must not contain ":"/],
   ['an empty API key', (client) => client({ authHeaders: apiKeyAuth('', 'X-Key') }).getJson('/x'), /API key is empty/],
   ['an allowed origin with a path', (client) => client({ allowedOrigins: ['https://cdn.test/files'] }).getJson('/x'), /allowedOrigins: "https:\/\/cdn.test\/files" is not an http\(s\) origin/],

@@ -3,6 +3,7 @@ import nock from 'nock';
 import { lastValueFrom, tap } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  asyncAuth,
   apiKeyAuth,
   AsyncAPIClient,
   basicAuth,
@@ -219,7 +220,7 @@ describe('secrets never show in errors or events', () => {
       {
         baseUrl: 'http://api.test/v1',
         headers: { Cookie: COOKIE },
-        authHeaders: async () => ({ ...basicAuth('user', PASSWORD), ...apiKeyAuth(API_KEY, 'X-Custom-Key'), ...apiKeyAuth(QUERY_KEY, { in: 'query', name: 'key' }) }),
+        authHeaders: asyncAuth(async () => ({ ...basicAuth('user', PASSWORD), ...apiKeyAuth(API_KEY, 'X-Custom-Key'), ...apiKeyAuth(QUERY_KEY, { in: 'query', name: 'key' }) })),
       },
       feature,
     );

@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import { lastValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  asyncAuth,
   apiKeyAuth,
   AsyncAPIClient,
   bearerTokenAuth,
@@ -169,7 +170,7 @@ describe('redirects, followed by the client in Node', () => {
   });
 
   it('cross origin: headers from an auth function are dropped whatever their names', async () => {
-    const { client } = newClient({ authHeaders: () => Promise.resolve({ 'X-Tenant': 'acme-SECRET', 'X-Plain-Looking': 'also-SECRET' }) });
+    const { client } = newClient({ authHeaders: asyncAuth(() => Promise.resolve({ 'X-Tenant': 'acme-SECRET', 'X-Plain-Looking': 'also-SECRET' })) });
     await lastValueFrom(client.request('GET', to(b, '/echo')));
     expect(a.hits[0]!.headers['x-tenant']).toBe('acme-SECRET');
     expect(b.hits[0]!.headers['x-tenant']).toBeUndefined();

@@ -1,6 +1,6 @@
-import { defer, isObservable, map, take, throwIfEmpty, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { ConfigurationError } from '../core/errors.js';
-import { QUERY_CREDENTIAL, toHeaderRecord, type HeadersLike } from '../core/headers.js';
+import { LATER, QUERY_CREDENTIAL, toHeaderRecord, type HeadersLike } from '../core/headers.js';
 
 /**
  * An API key sent in the query string, from `apiKeyAuth(key, { in: 'query' })`.
@@ -31,17 +31,35 @@ export type AuthRecord = Readonly<Record<string, string>> & {
 };
 
 /**
- * A function that gives the auth headers of one attempt: the headers
- * themselves, a Promise of them or an Observable of them (its first value is
- * used). It is called again for every attempt, retries and replays included,
- * so it can hand out the current token.
+ * A function that gives the auth headers of one attempt, at once. It is
+ * called again for every attempt, retries and replays included, so it can
+ * hand out the current token. A token that comes later (a Promise or an
+ * Observable of headers) goes through `asyncAuth(provider)`, which makes
+ * such a function.
  *
  * @example
  * ```ts
- * const provider: AuthProvider = () => tokenStore.current().then((token) => bearerTokenAuth(token));
+ * const provider: AuthProvider = () => bearerTokenAuth(session.token);
  * ```
  */
-export type AuthProvider = () => HeadersLike | AuthRecord | PromiseLike<HeadersLike | AuthRecord> | Observable<HeadersLike | AuthRecord>;
+export type AuthProvider = () => HeadersLike | AuthRecord | LaterCredentials;
+
+/**
+ * What the function made by `asyncAuth()` gives: the credentials of one
+ * attempt later. Given what sends the attempt with them, it returns the
+ * Observable that waits for them and then sends it (within the attempt's
+ * timeout, which the attempt applies).
+ *
+ * @example
+ * ```ts
+ * const later: LaterCredentials = asyncAuth(() => tokenStore.current().then(bearerTokenAuth))();
+ * later[LATER]((credentials) => sendWith(credentials)).subscribe(console.log);
+ * ```
+ */
+export interface LaterCredentials {
+  /** Sends the attempt with the credentials once they are known (`send`), and returns what it returns. */
+  readonly [LATER]: <V>(send: (credentials: Credentials) => Observable<V>) => Observable<V>;
+}
 
 /**
  * What `authHeaders` accepts: fixed headers, or a function called for every attempt.
@@ -66,6 +84,7 @@ export type AuthHeaders = HeadersLike | AuthRecord | AuthProvider;
 export interface Credentials {
   /** Lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The query-string API key, when `apiKeyAuth(key, { in: 'query' })` gave one. */
   readonly query?: QueryCredential;
 }
 
@@ -100,33 +119,49 @@ export function resolveAuthSource(input: AuthHeaders | undefined): AuthSource {
 
 /**
  * The credentials of one attempt: the fixed ones, or what the provider gives
- * now. Headers from a provider are checked like fixed ones; a provider that
- * gives nothing, or bad headers, errors with {@link ConfigurationError} (never
- * retried). An error the provider throws passes through unchanged.
+ * now, checked like fixed ones, or (a provider made by `asyncAuth()`) a
+ * function that sends the attempt with them once they are known. A provider that gives nothing, bad headers, or a
+ * Promise or an Observable without `asyncAuth()` throws
+ * {@link ConfigurationError} (never retried); an error the provider throws
+ * passes through unchanged.
  *
  * @example
  * ```ts
- * defer(() => credentialsOf(source).pipe(switchMap((credentials) => sendWith(credentials))));
+ * const credentials = credentialsOf(source);
+ * typeof credentials === 'function' ? credentials(sendWith) : sendWith(credentials);
  * ```
  */
-export function credentialsOf(source: AuthSource): Observable<Credentials> {
-  if (source.kind === 'fixed') return defer(() => [source.credentials]);
+export function credentialsOf(source: AuthSource): Credentials | LaterCredentials[typeof LATER] {
+  if (source.kind === 'fixed') return source.credentials;
+  const given = source.provider();
+  return (given as Partial<LaterCredentials> | null | undefined)?.[LATER] ?? readGiven(given as HeadersLike | AuthRecord | undefined);
+}
+
+/**
+ * Headers that an auth function gave, checked: `undefined`, a Promise or an
+ * Observable (without `asyncAuth()`, which waits for them) would otherwise
+ * send the request without its credentials.
+ *
+ * @example
+ * ```ts
+ * readGiven(bearerTokenAuth('t')); // { headers: { authorization: 'Bearer t' } }
+ * ```
+ */
+export function readGiven(given: HeadersLike | AuthRecord | undefined): Credentials {
   // What the messages call it (development builds only: production messages are codes).
   const where = process.env.NODE_ENV !== 'production' ? 'authHeaders (the function)' : '';
-  return defer(() => {
-    const given = source.provider();
-    // A Headers object and an array of pairs are iterable: only Observables and thenables are awaited.
-    return isObservable(given) || isThenable(given) ? given : [given];
-  }).pipe(
-    take(1),
-    throwIfEmpty(() => new ConfigurationError(process.env.NODE_ENV !== 'production' ? `${where} completed without giving headers: emit or resolve headers such as bearerTokenAuth(token)` : 'auth')),
-    map((headers) => {
-      if (headers === undefined) {
-        throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `${where} gave undefined: return headers such as bearerTokenAuth(token), or {} for none` : 'auth');
-      }
-      return readCredentials(headers, where);
-    }),
-  );
+  if (given === undefined) {
+    throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `${where} gave undefined: return headers such as bearerTokenAuth(token), or {} for none` : 'auth');
+  }
+  // An Observable by its subscribe, as a thenable by its then: no rxjs import for a check.
+  if (isThenable(given) || typeof (given as { subscribe?: unknown } | null)?.subscribe === 'function') {
+    throw new ConfigurationError(
+      process.env.NODE_ENV !== 'production'
+        ? `${where} gave a Promise or an Observable: wrap the function in asyncAuth(), as in authHeaders: asyncAuth(() => tokenStore.current().then(bearerTokenAuth))`
+        : 'auth',
+    );
+  }
+  return readCredentials(given, where);
 }
 
 function readCredentials(input: HeadersLike | AuthRecord, where: string): Credentials {
@@ -137,6 +172,7 @@ function readCredentials(input: HeadersLike | AuthRecord, where: string): Creden
   return { headers: toHeaderRecord(input, where) };
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** Whether `value` is a Promise or any other thenable. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }

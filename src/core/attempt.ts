@@ -1,4 +1,4 @@
-import { defer, isObservable, Observable, switchMap, throwError, timeout, type ObservableInput, type SchedulerLike, type Subscription } from 'rxjs';
+import { defer, Observable, throwError, timeout, type ObservableInput, type SchedulerLike, type Subscription } from 'rxjs';
 import { NetworkError, RequestError, TimeoutError } from './errors.js';
 import { fetchFollowingRedirects } from '#follow-redirects';
 import type { RedirectOptions } from './follow-redirects.js';
@@ -50,14 +50,14 @@ export interface AttemptOptions {
  * body stream become {@link NetworkError}, the timeout {@link TimeoutError};
  * what an interceptor or an auth function throws passes unchanged.
  *
- * @param request$ the request of this attempt, or an Observable of it when it waits for a token
+ * @param request$ the request of this attempt, or (when it waits for a token: `asyncAuth()`) what sends it once known
  * @example
  * ```ts
- * send(of(authorize(prepared, credentials)), readJson, { context, timeoutMs: 30_000, scheduler: asyncScheduler, redirects })
+ * send(authorize(prepared, credentials), readJson, { context, timeoutMs: 30_000, scheduler: asyncScheduler, redirects })
  *   .subscribe(console.log);
  * ```
  */
-export function send<T>(request$: Observable<SendableRequest> | SendableRequest, read: ResponseReader<T>, options: AttemptOptions): Observable<T> {
+export function send<T>(request$: LaterRequest | SendableRequest, read: ResponseReader<T>, options: AttemptOptions): Observable<T> {
   // `read` runs as the transport's selector, so the fetch stays abortable until it is done.
   return timed(withRequest(request$, (request) => readWhileHeld(request, read, options)), options);
 }
@@ -68,9 +68,15 @@ export function send<T>(request$: Observable<SendableRequest> | SendableRequest,
  */
 export type Sender = typeof send;
 
-/** The request, once it is known (after an auth function), sent by `sendRequest`. */
-export function withRequest<V>(request$: Observable<SendableRequest> | SendableRequest, sendRequest: (request: SendableRequest) => Observable<V>): Observable<V> {
-  return isObservable(request$) ? request$.pipe(switchMap(sendRequest)) : sendRequest(request$);
+/**
+ * The request of an attempt that waits for its credentials (`asyncAuth()`): given what sends the request,
+ * the Observable that sends it once it is known. The waiting (its rxjs operators) is the opt-in module's.
+ */
+export type LaterRequest = <V>(sendRequest: (request: SendableRequest) => Observable<V>) => Observable<V>;
+
+/** The request, once it is known (after an `asyncAuth()` function), sent by `sendRequest`. */
+export function withRequest<V>(request$: LaterRequest | SendableRequest, sendRequest: (request: SendableRequest) => Observable<V>): Observable<V> {
+  return typeof request$ === 'function' ? request$(sendRequest) : sendRequest(request$);
 }
 
 /** `source` within the attempt's `timeoutMs`, after which it errors with {@link TimeoutError}. */

@@ -28,6 +28,17 @@ export type HeadersLike = Readonly<Record<string, string>> | Headers | Iterable<
  */
 export const QUERY_CREDENTIAL: unique symbol = Symbol('rx-api-client query credential');
 
+/**
+ * The key under which the function that `asyncAuth()` makes gives an
+ * attempt's credentials later: an Observable, which the attempt waits for.
+ *
+ * @example
+ * ```ts
+ * asyncAuth(() => Promise.resolve(bearerTokenAuth('t')))()[LATER].subscribe(console.log);
+ * ```
+ */
+export const LATER: unique symbol = Symbol('rx-api-client later credentials');
+
 // RFC 9110 token: what a header name may be made of.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 9110 field-value characters: visible ASCII, space, tab and obs-text. No CR, LF or NUL.

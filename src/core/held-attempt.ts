@@ -1,5 +1,5 @@
 import { catchError, defer, finalize, mergeMap, Observable, Subject, Subscription, tap, throwError, timeout, type MonoTypeOperatorFunction } from 'rxjs';
-import { timed, toRequestError, withRequest, type AttemptOptions } from './attempt.js';
+import { timed, toRequestError, withRequest, type AttemptOptions, type LaterRequest } from './attempt.js';
 import { TimeoutError } from './errors.js';
 import { fetchFollowingRedirects } from '#follow-redirects';
 import type { SendableRequest } from './prepare.js';
@@ -22,7 +22,7 @@ import type { ResponseReader } from './context.js';
  * const stream: StreamReading = { ...PLAIN_STREAM, send: sendHeld };
  * ```
  */
-export function sendHeld<T>(request$: Observable<SendableRequest> | SendableRequest, read: ResponseReader<T>, options: AttemptOptions): Observable<T> {
+export function sendHeld<T>(request$: LaterRequest | SendableRequest, read: ResponseReader<T>, options: AttemptOptions): Observable<T> {
   const { intercept } = options;
   const { context } = options;
   const classify = <V>(): MonoTypeOperatorFunction<V> => catchError((error: unknown) => throwError(() => toRequestError(error, context)));
@@ -41,7 +41,7 @@ export function sendHeld<T>(request$: Observable<SendableRequest> | SendableRequ
     const fetchOne = (request: SendableRequest) => fetchFollowingRedirects(request, context, options.redirects, held, options.transport).pipe(classify());
     // An interceptor's fetches end with the attempt, not with the interceptor chain (see withInterceptors).
     const fetches = new Subscription();
-    const response$ = withRequest(request$, (sendable) => (intercept ? intercept(sendable, fetchOne, fetches) : fetchOne(sendable)));
+    const response$ = withRequest<Response>(request$, (sendable) => (intercept ? intercept(sendable, fetchOne, fetches) : fetchOne(sendable)));
     const idle = (options.stream as { readonly idleTimeout?: number } | undefined)?.idleTimeout;
     const readResponse = (response: Response): Observable<T> => {
       let values$ = defer(() => read(response, context));

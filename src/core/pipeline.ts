@@ -2,14 +2,14 @@ import { defer, map, retry, throwError, timer, type Observable } from 'rxjs';
 import { credentialsOf, type Credentials } from '../auth/provider.js';
 import { decideRetry, type RetryDecision } from '../retry/decide.js';
 import { resolveRetry } from '../retry/policy.js';
-import { send, type AttemptOptions } from './attempt.js';
+import { send, type AttemptOptions, type LaterRequest } from './attempt.js';
 import { BodyNotReplayableError, ConfigurationError, HttpError } from './errors.js';
 import type { ClientContext, Feature, FeatureEvent, FeatureHooks, RequestContext, RequestHooks } from './feature.js';
 import { runtimeShowsRedirects } from '#follow-redirects';
 import type { RedirectOptions } from './follow-redirects.js';
 import { resolveMaxBodySize, resolveTimeout, type BodyReadOptions, type RequestOptions, type ResolvedClientOptions } from './options.js';
 import { checkRequestOptions } from './suggest.js';
-import { authorize, prepareRequest, type PreparedRequest } from './prepare.js';
+import { authorize, prepareRequest, type PreparedRequest, type SendableRequest } from './prepare.js';
 import type { ItemCheck, ResponseReader } from './context.js';
 import type { Reader } from './response.js';
 
@@ -242,8 +242,10 @@ function attemptsOf<T>(
     // The body limit, the item check (withValidation()'s) and the scheduler (a pull stream's idle timer), with the
     // attempt: a literal, not a spread with added keys, which costs microseconds per attempt in Node 20 (constants.ts).
     const context = { target, attempt: ++state.attempts, maxBodySize: limits.maxBodySize, item: limits.item, scheduler: config.scheduler };
-    // Per attempt: a retry or a replay asks an auth function for the current token; fixed headers need no wait.
-    const request$ = auth.kind === 'fixed' ? authorized(auth.credentials) : credentialsOf(auth).pipe(map(authorized));
+    // Per attempt: a retry or a replay asks an auth function for the current token; only asyncAuth()'s make it wait.
+    const given = credentialsOf(auth);
+    const request$: LaterRequest | SendableRequest =
+      typeof given === 'function' ? (sendRequest) => given((credentials) => sendRequest(authorized(credentials))) : authorized(given);
     return sender(request$, observedRead, Object.assign({ context }, attemptOptions));
   });
 }
