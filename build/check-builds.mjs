@@ -6,6 +6,7 @@
 // - rx-api-client/testing and rx-api-client/angular, ESM and CommonJS, with a client of the same format.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { from, lastValueFrom } from 'rxjs';
 
@@ -106,6 +107,34 @@ for (const [format, angular, main, core] of [
   assert.deepEqual(seen, ['esm', 'cjs'], 'ESM and CommonJS withInterceptors() make one chain');
 }
 
+// Credentials made by one copy and sent by the other's client: the symbols they travel under are registered ones
+// (Symbol.for), so an asyncAuth() function or a query-string API key of CommonJS is not read as empty headers by ESM.
+{
+  const [esm, cjs] = [await load('index.js'), createRequire(import.meta.url)('../dist/index.cjs')];
+  const api = (await load('testing.js')).testTransport().on('GET', '/items', { body: [4] });
+  const later = new esm.AsyncAPIClient({ baseUrl: 'https://api.test', transport: api, authHeaders: cjs.asyncAuth(() => Promise.resolve(cjs.bearerTokenAuth('t-cjs'))) });
+  assert.deepEqual(await lastValueFrom(later.getJson('/items')), [4], 'ESM client, CommonJS asyncAuth()');
+  const keyed = new esm.AsyncAPIClient({ baseUrl: 'https://api.test', transport: api, authHeaders: cjs.apiKeyAuth('k-cjs', { in: 'query', name: 'key' }) });
+  await lastValueFrom(keyed.getJson('/items'));
+  assert.deepEqual(
+    api.requests.map((request) => [request.headers['authorization'], new URL(request.url).searchParams.get('key')]),
+    [['Bearer t-cjs', null], [undefined, 'k-cjs']],
+    'ESM client, CommonJS credentials: the token and the query-string key are sent',
+  );
+}
+
+// Each build has its own side of the Node-only modules (package.json "imports" conditions): the browser builds the
+// browser's (no redirect following of their own), the Node builds Node's.
+{
+  const text = (file) => readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8');
+  const NODE_SIDE = 'with a Location that is not a valid URL';
+  const BROWSER_SIDE = "the package's browser build follows no redirect where fetch shows them";
+  for (const file of ['browser/index.development.js', 'browser/index.js']) {
+    assert.ok(text(file).includes(BROWSER_SIDE) && !text(file).includes(NODE_SIDE), `dist/${file}: the browser side of the redirect code`);
+  }
+  assert.ok(text('index.js').includes(NODE_SIDE) && !text('index.js').includes(BROWSER_SIDE), 'dist/index.js: the Node side of the redirect code');
+}
+
 const resolved = execFileSync(process.execPath, ['--conditions=browser', '-p', "require.resolve('rx-api-client')"], { cwd: root, encoding: 'utf8' }).trim();
 assert.match(resolved, /dist[\\/]index\.cjs$/, `require under the browser condition resolves to ${resolved}`);
-console.log('builds: the browser build loads without process; production and development messages; require under browser is CommonJS; the testing and angular entries, ESM and CommonJS; ESM and CommonJS interceptors in one chain');
+console.log('builds: the browser build loads without process; production and development messages; require under browser is CommonJS; the testing and angular entries, ESM and CommonJS; ESM and CommonJS interceptors in one chain, and credentials of one sent by the other; the side of the redirect code of each build');

@@ -2,7 +2,8 @@ import { EMPTY, lastValueFrom, NEVER, Observable, of, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { credentialsOf, resolveAuthSource, type AuthHeaders, type AuthSource } from '../../src/auth/provider.js';
 import { ConfigurationError } from '../../src/core/errors.js';
-import { apiKeyAuth, AsyncAPIClient, asyncAuth, bearerTokenAuth, ndjson, withEvents, withInterceptors, type ClientEvent } from '../../src/index.js';
+import { apiKeyAuth, AsyncAPIClient, asyncAuth, bearerTokenAuth, ndjson, withEvents, withInterceptors, withTokenRefresh, type ClientEvent } from '../../src/index.js';
+import { testTransport } from '../../src/testing/index.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 // The credentials of one attempt, waited for when they come later (asyncAuth()).
@@ -191,6 +192,72 @@ describe('an auth function in the client (real server)', () => {
       ['/stream', 'Bearer later'],
       ['/intercepted', 'Bearer later'],
     ]);
+  });
+
+  it('made by asyncAuth(): unsubscribing while it waits tears the wait down, and nothing is sent', async () => {
+    const api = testTransport().on('GET', '/x', { body: {} });
+    let unsubscribed = false;
+    const client = new AsyncAPIClient({
+      baseUrl: 'https://api.test',
+      transport: api,
+      authHeaders: asyncAuth(() => new Observable<Record<string, string>>(() => () => (unsubscribed = true))),
+    });
+    const subscription = client.getJson('/x').subscribe({ error: () => undefined });
+    // The test transport takes a request when it is called: a wait that were skipped would show one here.
+    expect(api.requests).toEqual([]);
+    subscription.unsubscribe();
+    expect(unsubscribed).toBe(true);
+    expect(api.requests).toEqual([]);
+  });
+
+  it('made by asyncAuth() that does not answer ends a stream attempt by the per-attempt timeout too, and it is retried', async () => {
+    server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/x-ndjson' }).end('{"a":1}\n'));
+    let calls = 0;
+    const client = new AsyncAPIClient({
+      baseUrl: server.origin,
+      authHeaders: asyncAuth(() => (++calls === 1 ? NEVER : of(bearerTokenAuth('second')))),
+      timeout: 300,
+      retry: { baseDelay: 1 },
+    });
+    expect(await lastValueFrom(ndjson(client, '/stream').pipe(toArray()))).toEqual([{ a: 1 }]);
+    expect(calls).toBe(2);
+    expect(server.hits.map((hit) => hit.headers.authorization)).toEqual(['Bearer second']);
+  });
+
+  it('made by asyncAuth() is asked again after withTokenRefresh() renews the token: the replay sends the new one', async () => {
+    server = await startServer((req, res) => res.writeHead(req.headers.authorization === 'Bearer fresh' ? 200 : 401).end('{}'));
+    let token = 'stale';
+    const client = new AsyncAPIClient(
+      { baseUrl: server.origin, authHeaders: asyncAuth(() => Promise.resolve(bearerTokenAuth(token))) },
+      withTokenRefresh(async () => {
+        token = 'fresh';
+      }),
+    );
+    expect(await lastValueFrom(client.getJson('/x'))).toEqual({});
+    expect(server.hits.map((hit) => hit.headers.authorization)).toEqual(['Bearer stale', 'Bearer fresh']);
+  });
+
+  it('asyncAuth() of an asyncAuth() function (plain JavaScript) waits once, and sends the credentials', async () => {
+    server = await startServer((_req, res) => res.writeHead(200).end('{}'));
+    const inner = asyncAuth(() => Promise.resolve(bearerTokenAuth('twice-wrapped')));
+    const client = new AsyncAPIClient({ baseUrl: server.origin, authHeaders: asyncAuth(inner as never) });
+    await lastValueFrom(client.getJson('/x'));
+    expect(server.hits.map((hit) => hit.headers.authorization)).toEqual(['Bearer twice-wrapped']);
+  });
+
+  it('a Promise given without asyncAuth() that later rejects is no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const client = new AsyncAPIClient({ baseUrl: 'http://127.0.0.1:9', authHeaders: (() => new Promise((_resolve, reject) => setTimeout(() => reject(new Error('token endpoint down')), 5))) as never });
+      await expect(lastValueFrom(client.getJson('/x'))).rejects.toBeInstanceOf(ConfigurationError);
+      // The rejection comes 5 ms later; Node reports an unhandled one after the microtasks of that turn.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('shows its headers redacted in request events, whatever their names', async () => {

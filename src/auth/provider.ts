@@ -52,8 +52,8 @@ export type AuthProvider = () => HeadersLike | AuthRecord | LaterCredentials;
  *
  * @example
  * ```ts
- * const later: LaterCredentials = asyncAuth(() => tokenStore.current().then(bearerTokenAuth))();
- * later[LATER]((credentials) => sendWith(credentials)).subscribe(console.log);
+ * const auth = asyncAuth(() => tokenStore.current().then(bearerTokenAuth));
+ * const later: LaterCredentials = auth() as LaterCredentials; // what the client calls for every attempt
  * ```
  */
 export interface LaterCredentials {
@@ -154,7 +154,10 @@ export function readGiven(given: HeadersLike | AuthRecord | undefined): Credenti
     throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `${where} gave undefined: return headers such as bearerTokenAuth(token), or {} for none` : 'auth');
   }
   // An Observable by its subscribe, as a thenable by its then: no rxjs import for a check.
-  if (isThenable(given) || typeof (given as { subscribe?: unknown } | null)?.subscribe === 'function') {
+  const thenable = isThenable(given);
+  if (thenable || typeof (given as { subscribe?: unknown } | null)?.subscribe === 'function') {
+    // Nobody waits for it: its rejection must not end the process as an unhandled one.
+    if (thenable) given.then(undefined, () => undefined);
     throw new ConfigurationError(
       process.env.NODE_ENV !== 'production'
         ? `${where} gave a Promise or an Observable: wrap the function in asyncAuth(), as in authHeaders: asyncAuth(() => tokenStore.current().then(bearerTokenAuth))`

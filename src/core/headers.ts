@@ -19,25 +19,30 @@ export type HeadersLike = Readonly<Record<string, string>> | Headers | Iterable<
 /**
  * The key under which `apiKeyAuth(key, { in: 'query' })` puts its query-string
  * credential in a header record: a symbol, so that spreading helpers together
- * keeps it and `JSON.stringify` never shows it.
+ * keeps it and `JSON.stringify` never shows it; a registered one
+ * (`Symbol.for`), so that the helper of one build (ESM or CommonJS) and the
+ * client of the other, in one app, agree on it.
  *
  * @example
  * ```ts
  * apiKeyAuth('k', { in: 'query' })[QUERY_CREDENTIAL]; // { name: 'api_key', value: 'k' }
  * ```
  */
-export const QUERY_CREDENTIAL: unique symbol = Symbol('rx-api-client query credential');
+export const QUERY_CREDENTIAL: unique symbol = Symbol.for('rx-api-client.query-credential');
 
 /**
  * The key under which the function that `asyncAuth()` makes gives an
- * attempt's credentials later: an Observable, which the attempt waits for.
+ * attempt's credentials later: what sends the attempt once they are known.
+ * Registered (`Symbol.for`), as {@link QUERY_CREDENTIAL} is, so that both
+ * builds of one app agree on it: a copy's own symbol would read the value as
+ * headers, and send the request without its credentials.
  *
  * @example
  * ```ts
- * asyncAuth(() => Promise.resolve(bearerTokenAuth('t')))()[LATER].subscribe(console.log);
+ * asyncAuth(() => Promise.resolve(bearerTokenAuth('t')))()[LATER]((credentials) => of(credentials)).subscribe(console.log);
  * ```
  */
-export const LATER: unique symbol = Symbol('rx-api-client later credentials');
+export const LATER: unique symbol = Symbol.for('rx-api-client.later-credentials');
 
 // RFC 9110 token: what a header name may be made of.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -28,8 +28,9 @@ export interface ClientOptions {
   baseUrl: string;
   /**
    * Credentials for every request: headers from `bearerTokenAuth` and friends,
-   * or a function returning them (or a Promise or an Observable of them),
-   * called for every attempt so that a retry or a replay sends the current token.
+   * or a function returning them, called for every attempt so that a retry or
+   * a replay sends the current token (a function whose headers come later, a
+   * Promise or an Observable of them, goes through `asyncAuth(fn)`).
    * They are only sent to the base URL's origin (and `allowedOrigins`), and
    * dropped when a redirect leaves the origin.
    */
