@@ -89,7 +89,9 @@
  * functions run in its context (`provideApiClient()` of rx-api-client/angular
  * sets it to Angular's injection context, so `inject()` works inside them).
  * It is absent on a client made with `new AsyncAPIClient()`: the core neither
- * sets nor reads it, and costs nothing for it.
+ * sets nor reads it, and costs nothing for it. Auth is not a feature: an
+ * `authHeaders` function (an `asyncAuth()` one too) is called by the core in
+ * each attempt, inside its timeout; the host wraps it in its context itself.
  *
  * @module
  */
@@ -163,10 +165,7 @@ export interface RequestContext {
   readonly target: RequestTarget;
   /** The options of the call: a feature reads its per-request override here. */
   readonly options: RequestOptions;
-  /**
-   * How the answer is read: `RESPONSE_READER` (core/response) for `request()`, whose `Response` can be
-   * read once, so that a feature that hands one answer to several subscribers (`withSharing()`) can leave it out.
-   */
+  /** How the answer is read: `RESPONSE_READER` (core/response) for `request()`, whose `Response` can be read once (`withSharing()` leaves it out). */
   readonly reader: Reader<unknown>;
   /** `false` when the body is a stream that can be sent only once. */
   readonly replayable: boolean;
@@ -187,10 +186,7 @@ export interface RequestContext {
 export interface RequestHooks {
   /** Wraps the attempts, inside the retry: each subscription is one attempt. */
   attempts?<T>(attempts$: Observable<T>): Observable<T>;
-  /**
-   * Asked when the policy allows a retry after `delayMs`, before the wait:
-   * returns the error that ends the request instead, or `undefined` to let it go.
-   */
+  /** Asked when the policy allows a retry after `delayMs`, before the wait: the error that ends the request instead, or `undefined`. */
   retry?(error: unknown, delayMs: number): unknown;
   /** Wraps the whole request, outside the retry. */
   whole?<T>(request$: Observable<T>): Observable<T>;
