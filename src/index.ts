@@ -36,7 +36,7 @@ export {
 
 // Auth: header helpers and the per-attempt provider's types.
 export { apiKeyAuth, basicAuth, bearerTokenAuth, oauthTokenAuth, type ApiKeyOptions } from './auth/helpers.js';
-export type { AuthHeaders, AuthProvider, AuthRecord, Credentials, LaterCredentials, QueryCredential } from './auth/provider.js';
+export type { AsyncAuthResult, AuthHeaders, AuthProvider, AuthRecord, Credentials, QueryCredential } from './auth/provider.js';
 // Opt-in: auth headers that come later (a Promise or an Observable of them).
 export { asyncAuth, type AsyncAuthProvider } from './auth/async.js';
 

@@ -1,7 +1,7 @@
 import { defer, isObservable, map, switchMap, take, throwIfEmpty, type Observable } from 'rxjs';
 import { ConfigurationError } from '../core/errors.js';
 import { LATER, type HeadersLike } from '../core/headers.js';
-import { isThenable, readGiven, type AuthProvider, type AuthRecord, type LaterCredentials } from './provider.js';
+import { isThenable, readGiven, type AsyncAuthResult, type AuthProvider, type AuthRecord } from './provider.js';
 
 /*
  * Auth headers that come later: a token from an async store, a refresh in flight, an OAuth library's
@@ -44,7 +44,7 @@ export function asyncAuth(provider: AsyncAuthProvider): AuthProvider {
   return () => {
     const given = provider();
     // asyncAuth(asyncAuth(fn)), in plain JavaScript: what it gives waits already.
-    if ((given as Partial<LaterCredentials> | null | undefined)?.[LATER]) return given as unknown as LaterCredentials;
+    if ((given as Partial<AsyncAuthResult> | null | undefined)?.[LATER]) return given as unknown as AsyncAuthResult;
     return {
       // A Headers object and an array of pairs are iterable: only Observables and thenables are waited for.
       [LATER]: (send) =>

@@ -42,10 +42,12 @@ export type AuthRecord = Readonly<Record<string, string>> & {
  * const provider: AuthProvider = () => bearerTokenAuth(session.token);
  * ```
  */
-export type AuthProvider = () => HeadersLike | AuthRecord | LaterCredentials;
+export type AuthProvider = () => HeadersLike | AuthRecord | AsyncAuthResult;
 
 /**
- * What the function made by `asyncAuth()` gives: the credentials of one
+ * What the function made by `asyncAuth()` gives (a function that returns a
+ * Promise or an Observable of headers goes through `asyncAuth(fn)`, which is
+ * why TypeScript names this type when one is passed bare): the credentials of one
  * attempt later. Given what sends the attempt with them, it returns the
  * Observable that waits for them and then sends it (within the attempt's
  * timeout, which the attempt applies).
@@ -53,10 +55,10 @@ export type AuthProvider = () => HeadersLike | AuthRecord | LaterCredentials;
  * @example
  * ```ts
  * const auth = asyncAuth(() => tokenStore.current().then(bearerTokenAuth));
- * const later: LaterCredentials = auth() as LaterCredentials; // what the client calls for every attempt
+ * const later: AsyncAuthResult = auth() as AsyncAuthResult; // what the client calls for every attempt
  * ```
  */
-export interface LaterCredentials {
+export interface AsyncAuthResult {
   /** Sends the attempt with the credentials once they are known (`send`), and returns what it returns. */
   readonly [LATER]: <V>(send: (credentials: Credentials) => Observable<V>) => Observable<V>;
 }
@@ -131,10 +133,10 @@ export function resolveAuthSource(input: AuthHeaders | undefined): AuthSource {
  * typeof credentials === 'function' ? credentials(sendWith) : sendWith(credentials);
  * ```
  */
-export function credentialsOf(source: AuthSource): Credentials | LaterCredentials[typeof LATER] {
+export function credentialsOf(source: AuthSource): Credentials | AsyncAuthResult[typeof LATER] {
   if (source.kind === 'fixed') return source.credentials;
   const given = source.provider();
-  return (given as Partial<LaterCredentials> | null | undefined)?.[LATER] ?? readGiven(given as HeadersLike | AuthRecord | undefined);
+  return (given as Partial<AsyncAuthResult> | null | undefined)?.[LATER] ?? readGiven(given as HeadersLike | AuthRecord | undefined);
 }
 
 /**
