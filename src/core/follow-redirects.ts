@@ -1,5 +1,6 @@
 import { catchError, throwError, type Observable, type ObservableInput } from 'rxjs';
 import { RedirectError } from './errors.js';
+import { formWithFile } from './multipart.js';
 import { fetchTransport, type Transport } from './transport.js';
 import type { SendableRequest } from './prepare.js';
 import { headersAfterRedirect, REDIRECT_STATUSES, redirectDecision } from './redirect.js';
@@ -161,8 +162,7 @@ function sentWithoutCopy(body: unknown): boolean {
 
 /** A Blob, or a form with a Blob (a file) in it: what fetch reads as it sends it, and Node's fetch would copy. */
 function isFileLike(body: unknown): boolean {
-  if (typeof Blob !== 'undefined' && body instanceof Blob) return true;
-  return typeof FormData !== 'undefined' && body instanceof FormData && [...body.values()].some((value) => typeof value !== 'string');
+  return (typeof Blob !== 'undefined' && body instanceof Blob) || formWithFile(body);
 }
 
 /** Why a body sent with `redirect: 'error'` was not followed: completes "POST https://h/x ...". */

@@ -1,4 +1,5 @@
 import { from, switchMap, type Observable } from 'rxjs';
+import { multipartBlob } from './multipart.js';
 
 /*
  * Node's side of upload progress on fetch and undici (browsers: ./upload-count.browser.ts, which leaves
@@ -41,7 +42,7 @@ export function countingUploads<F extends (url: string, init: never) => Observab
  * The body, to be counted as it is sent: a Blob of the same bytes and type
  * whose stream counts (a body of known length), or a counting stream (a
  * stream, whose length is unknown). FormData is encoded first, as fetch
- * would encode it.
+ * would encode it, its files left unread until they are sent.
  *
  * @example
  * ```ts
@@ -54,8 +55,8 @@ export function countedBody(body: BodyInit, report: Report): BodyInit | Promise<
   if (body instanceof URLSearchParams) return new CountedBlob(new Blob([body.toString()], { type: 'application/x-www-form-urlencoded;charset=UTF-8' }), report);
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return new CountedBlob(new Blob([body as ArrayBuffer]), report);
   if (Symbol.asyncIterator in body) return countedStream(body as AsyncIterable<Uint8Array | string>, undefined, report);
-  // FormData: its multipart encoding (and boundary) as fetch makes it.
-  return new Response(body).blob().then((blob) => new CountedBlob(blob, report));
+  // FormData: its multipart encoding (and boundary) as fetch makes it, its files read only as they are sent.
+  return multipartBlob(body as FormData).then((blob) => new CountedBlob(blob, report));
 }
 
 /** A Blob whose `stream()`, what fetch and the undici transport send, counts its bytes as they are pulled. */

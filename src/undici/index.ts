@@ -6,6 +6,7 @@ import { ConfigurationError } from '../core/errors.js';
 import { refusedLocally } from '../core/local-refusal.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Transport, TransportInit } from '../core/transport.js';
+import { formWithFile, multipartBlob } from '../core/multipart.js';
 import { countedBody } from '../core/upload-count.js';
 import { asFetchError, toResponse } from './response.js';
 
@@ -195,10 +196,12 @@ function toDispatchOptions(url: string, init: TransportInit<unknown>): Dispatche
     options.body = body.stream() as unknown as Readable;
     return options;
   }
+  // A form with a file: encoded as fetch encodes it, and sent as that Blob is, its files read as they go.
+  if (formWithFile(body)) return multipartBlob(body).then((encoded) => toDispatchOptions(url, { ...init, body: encoded }));
   return withEncodedBody(options, body, headers);
 }
 
-/** FormData, URLSearchParams, buffers: the platform encodes them as fetch would, as bytes with their content-length. */
+/** A form of strings, URLSearchParams, buffers: the platform encodes them as fetch would, as bytes with their content-length. */
 async function withEncodedBody(options: Dispatcher.RequestOptions, body: BodyInit, headers: Record<string, string>): Promise<Dispatcher.RequestOptions> {
   const encoded = new Response(body);
   const contentType = encoded.headers.get('content-type');
