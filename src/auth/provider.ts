@@ -122,10 +122,10 @@ export function resolveAuthSource(input: AuthHeaders | undefined): AuthSource {
 /**
  * The credentials of one attempt: the fixed ones, or what the provider gives
  * now, checked like fixed ones, or (a provider made by `asyncAuth()`) a
- * function that sends the attempt with them once they are known. A provider that gives nothing, bad headers, or a
- * Promise or an Observable without `asyncAuth()` throws
- * {@link ConfigurationError} (never retried); an error the provider throws
- * passes through unchanged.
+ * function that sends the attempt with them once they are known. A provider
+ * that gives nothing, bad headers, or a Promise or an Observable without
+ * `asyncAuth()` throws {@link ConfigurationError} (never retried); an error
+ * the provider throws passes through unchanged.
  *
  * @example
  * ```ts

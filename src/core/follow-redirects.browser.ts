@@ -7,8 +7,9 @@ import { fetchTransport, type Transport } from './transport.js';
 
 /*
  * The browser's side of ./follow-redirects.ts, which `#follow-redirects` (package.json "imports") resolves
- * to under the `browser` condition: the package's browser builds, and any app bundled for the browser. A browser's fetch follows redirects itself and shows none of them (`redirect: 'manual'`
- * answers with an opaque response), so there is nothing to follow here: the request goes to the transport
+ * to under the `browser` condition: the package's browser builds, and any app bundled for the browser.
+ * A browser's fetch follows redirects itself and shows none of them (`redirect: 'manual'` answers with
+ * an opaque response), so there is nothing to follow here: the request goes to the transport
  * as it is, and browser bundles carry none of the redirect code.
  *
  * A runtime whose fetch shows redirects (Node, Deno, Bun: jsdom under Jest runs on Node's fetch) can

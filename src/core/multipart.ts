@@ -1,8 +1,9 @@
 /*
  * Node's side only (upload progress, the undici transport), with no `node:` import: the Node build also
- * loads where only web APIs are (an edge runtime through the `import` condition). A form with a file, encoded by
- * `new Response(form).blob()` or `.arrayBuffer()`, is read into memory whole: 300 MiB of file, 300 MiB
- * of heap. The platform still writes the multipart encoding here (its boundary, the escaping of names
+ * loads where only web APIs are (an edge runtime, through the `import` condition).
+ *
+ * A form with a file, encoded by `new Response(form).blob()` or `.arrayBuffer()`, is read into memory
+ * whole: 300 MiB of file, 300 MiB of heap. The platform still writes the multipart encoding here (its boundary, the escaping of names
  * and file names, the line breaks of string values): of a copy of the form whose files are short
  * markers, which is small. The markers are then swapped for the files, as parts of one Blob: a Blob
  * made of Blobs shares their bytes (a file from `fs.openAsBlob` stays on disk), so the form is sent
