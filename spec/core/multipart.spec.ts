@@ -5,10 +5,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { openAsBlob } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formWithFile, multipartBlob } from '../../src/core/multipart.js';
-import { AsyncAPIClient } from '../../src/index.js';
+import { AsyncAPIClient, upload, withUploadProgress } from '../../src/index.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const bytesOf = (n: number, seed = 0) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) % 256);
@@ -43,6 +43,19 @@ const FORMS: readonly (readonly [string, () => FormData])[] = [
     },
   ],
   [
+    'a File subclass with a type of its own',
+    () => {
+      class Typed extends File {
+        override get type(): string {
+          return 'Image/PNG';
+        }
+      }
+      const form = new FormData();
+      form.append('file', new Typed([bytesOf(10)], 'typed.png'));
+      return form;
+    },
+  ],
+  [
     'a file whose bytes look like a multipart boundary',
     () => {
       const form = new FormData();
@@ -59,6 +72,39 @@ describe('multipartBlob', () => {
     expect(ours.type).toMatch(/^multipart\/form-data; boundary=/);
     expect(ours.size).toBe(platforms.size);
     expect(await normalised(ours)).toBe(await normalised(platforms));
+  });
+
+  it('encodes a Blob-like object of a library (not a Blob) as the platform does, where FormData takes one', async () => {
+    const bytes = new TextEncoder().encode('from a library');
+    const like = {
+      size: bytes.byteLength,
+      type: 'text/plain',
+      name: 'like.txt',
+      lastModified: 0,
+      [Symbol.toStringTag]: 'File',
+      stream: () => new Blob([bytes]).stream(),
+      arrayBuffer: () => new Blob([bytes]).arrayBuffer(),
+      text: () => new Blob([bytes]).text(),
+      slice: (...args: [number?, number?, string?]) => new Blob([bytes]).slice(...args),
+    };
+    const make = () => {
+      const form = new FormData();
+      form.append('file', like as unknown as Blob, 'like.txt');
+      return form;
+    };
+    let form: FormData;
+    try {
+      form = make();
+    } catch (error) {
+      // Node 22 and later take only a Blob: there the case cannot arise.
+      expect(error).toBeInstanceOf(TypeError);
+      return;
+    }
+    // Node 20 keeps it as it is: the platform reads it through its stream(), and so must the encoding.
+    const ours = await multipartBlob(form);
+    expect(ours.size).toBe((await new Response(make()).blob()).size);
+    expect(await normalised(ours)).toBe(await normalised(await new Response(make()).blob()));
+    expect(await normalised(ours)).toContain('from a library');
   });
 
   it('reads no file while it encodes: a file is read only as the Blob is', async () => {
@@ -105,6 +151,19 @@ describe('a form with a file, sent by the client', () => {
   afterEach(async () => {
     await server?.close();
     server = undefined;
+  });
+
+  it('with upload progress, on either transport, has its file read only as it is sent', async () => {
+    server = await startServer((req, res) => req.resume().on('end', () => res.writeHead(200).end('{}')));
+    const file = new File([bytesOf(100_000)], 'watched.bin');
+    const stream = vi.spyOn(file, 'stream');
+    const form = new FormData();
+    form.append('file', file);
+    const client = new AsyncAPIClient({ baseUrl: server.origin }, withUploadProgress());
+    const events = await lastValueFrom(upload(client, '/files', form, { progressInterval: 0 }).pipe(toArray()));
+    expect(events.at(-1)).toMatchObject({ type: 'result' });
+    // The encoding the platform makes of a form reads each file through its stream(): this one was not.
+    expect(stream).not.toHaveBeenCalled();
   });
 
   it('arrives whole, with a Content-Length of what arrives, its parts as they were', async () => {

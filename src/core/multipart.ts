@@ -24,6 +24,9 @@
  * ```
  */
 export async function multipartBlob(form: FormData): Promise<Blob> {
+  // What is not a File of this realm as it is (a Blob-like object of a library, a subclass with its own type or
+  // stream()) is read by the platform through its own methods: then the platform encodes the form, whole.
+  for (const value of form.values()) if (typeof value !== 'string' && Object.getPrototypeOf(value) !== File.prototype) return encodedWhole(form);
   const files: Blob[] = [];
   const markers: string[] = [];
   const shadow = new FormData();
@@ -42,12 +45,10 @@ export async function multipartBlob(form: FormData): Promise<Blob> {
   const encoded = new Response(shadow);
   const type = encoded.headers.get('content-type') ?? '';
   const bytes = new Uint8Array(await encoded.arrayBuffer());
-  // One character per byte (windows-1252 maps every byte to one): an index in the text is one in the bytes.
-  const text = new TextDecoder('latin1').decode(bytes);
   const parts: BlobPart[] = [];
   let start = 0;
   for (const [index, marker] of markers.entries()) {
-    const at = text.indexOf(marker, start);
+    const at = indexOfAscii(bytes, marker, start);
     // The platform wrote each file's bytes as they are, so each marker is there, in order.
     if (at === -1) throw new Error(`multipartBlob: the encoding of file ${index} was not found`);
     parts.push(bytes.subarray(start, at), files[index]!);
@@ -55,6 +56,23 @@ export async function multipartBlob(form: FormData): Promise<Blob> {
   }
   parts.push(bytes.subarray(start));
   return new Blob(parts, { type });
+}
+
+/** The platform's encoding of `form`, read whole; typed with the Content-Type that fetch sends for it. */
+async function encodedWhole(form: FormData): Promise<Blob> {
+  const encoded = new Response(form);
+  return new Blob([await encoded.blob()], { type: encoded.headers.get('content-type') ?? '' });
+}
+
+/** Where the ASCII text `needle` starts in `bytes`, from `from` on; -1 when it is not there. */
+function indexOfAscii(bytes: Uint8Array, needle: string, from: number): number {
+  const first = needle.charCodeAt(0);
+  for (let at = bytes.indexOf(first, from); at !== -1 && at + needle.length <= bytes.length; at = bytes.indexOf(first, at + 1)) {
+    let i = 1;
+    while (i < needle.length && bytes[at + i] === needle.charCodeAt(i)) i += 1;
+    if (i === needle.length) return at;
+  }
+  return -1;
 }
 
 /**
