@@ -342,6 +342,44 @@ describe('interceptors that hold the response Observable their own way', () => {
   });
 });
 
+describe('an interceptor that changes the headers of the request in place', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('sends what it set and leaves out what it deleted, with the prepared body as it was (a Blob, not read by the interceptor)', async () => {
+    server = await startServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ length: req.headers['content-length'] ?? null, body })));
+    });
+    nock.enableNetConnect('127.0.0.1');
+    let bodyUsed: boolean | undefined;
+    const inPlace: Interceptor = (request, next) => {
+      request.headers.set('x-tenant', 'acme');
+      request.headers.delete('x-trace');
+      bodyUsed = request.bodyUsed;
+      return next(request);
+    };
+    const client = new AsyncAPIClient({ baseUrl: server.origin, headers: { 'X-Trace': 't-1' } }, withInterceptors(inPlace));
+    const response = await lastValueFrom(client.request('POST', '/upload', { body: new Blob(['hello'], { type: 'text/plain' }) }));
+    expect(await response.json()).toEqual({ length: '5', body: 'hello' });
+    expect(bodyUsed).toBe(false);
+    expect(server.hits[0]!.headers['x-tenant']).toBe('acme');
+    expect(server.hits[0]!.headers['x-trace']).toBeUndefined();
+  });
+
+  it('untouched, the request goes as the client prepared it', async () => {
+    server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    nock.enableNetConnect('127.0.0.1');
+    const client = new AsyncAPIClient({ baseUrl: server.origin, headers: { 'X-Trace': 't-1' } }, withInterceptors((request, next) => next(request)));
+    await lastValueFrom(client.getJson('/x'));
+    expect(server.hits[0]!.headers).toMatchObject({ 'x-trace': 't-1', accept: 'application/json' });
+  });
+});
+
 describe('interceptors that send the request elsewhere', () => {
   const TOKEN = 'token-SECRET';
   const TENANT = 'tenant-SECRET';

@@ -114,9 +114,12 @@ function interceptingHooks(client: ClientContext, chain: readonly Interceptor[])
     intercept: (sendable, fetch, attempt) => {
       const fetchOne = (request: SendableRequest) => heldByAttempt(fetch(request), attempt);
       const original = new Request(sendable.url.href, sendable.init);
-      // Passed on as it is, the request keeps its prepared body (a string, not a stream read once).
+      // Passed on as it is, the request keeps its prepared body (a string, not a stream read once), and takes the
+      // headers that an interceptor changed in place (request.headers.set()): the only part of a Request that can change.
       const last = (request: Request) =>
-        request === original ? fetchOne(sendable) : fromRequest(request, sendable).pipe(map((made) => withCredentialsFor(made, sendable, origins)), switchMap(fetchOne));
+        request === original
+          ? fetchOne(withHeadersOf(request, sendable))
+          : fromRequest(request, sendable).pipe(map((made) => withCredentialsFor(made, sendable, origins)), switchMap(fetchOne));
       return chainInterceptors(chain, last)(original).pipe(
         take(1),
         throwIfEmpty(() => new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
@@ -137,6 +140,15 @@ function interceptingHooks(client: ClientContext, chain: readonly Interceptor[])
         attempt$.pipe(catchError((error: unknown) => throwError(() => (error instanceof ErrorResponse ? new NetworkError(error, request.target, request.attempts) : error)))),
     }),
   };
+}
+
+/** The attempt's request with the headers of `request` (the attempt's own Request), when an interceptor changed them. */
+function withHeadersOf(request: Request, sendable: SendableRequest): SendableRequest {
+  const headers = Object.fromEntries(request.headers);
+  const before = sendable.init.headers;
+  const names = Object.keys(headers);
+  if (names.length === Object.keys(before).length && names.every((name) => before[name] === headers[name])) return sendable;
+  return Object.assign({}, sendable, { init: { ...sendable.init, headers } });
 }
 
 /**
