@@ -96,11 +96,11 @@ describe('multipartBlob', () => {
     try {
       form = make();
     } catch (error) {
-      // Node 22 and later take only a Blob: there the case cannot arise.
+      // Node 24 takes only a Blob: there the case cannot arise.
       expect(error).toBeInstanceOf(TypeError);
       return;
     }
-    // Node 20 keeps it as it is: the platform reads it through its stream(), and so must the encoding.
+    // Node 20 and 22 keep it as it is: the platform reads it through its stream(), and so must the encoding.
     const ours = await multipartBlob(form);
     expect(ours.size).toBe((await new Response(make()).blob()).size);
     expect(await normalised(ours)).toBe(await normalised(await new Response(make()).blob()));
