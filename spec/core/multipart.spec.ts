@@ -6,10 +6,10 @@ import { openAsBlob } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formWithFile, multipartBlob } from '../../src/core/multipart.js';
 import { AsyncAPIClient, upload, withUploadProgress } from '../../src/index.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { serverPerTest } from '../support/server.js';
 
 const bytesOf = (n: number, seed = 0) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) % 256);
 
@@ -147,14 +147,10 @@ describe('multipartBlob', () => {
 });
 
 describe('a form with a file, sent by the client', () => {
-  let server: TestServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const servers = serverPerTest();
 
   it('with upload progress, on either transport, has its file read only as it is sent', async () => {
-    server = await startServer((req, res) => req.resume().on('end', () => res.writeHead(200).end('{}')));
+    const server = await servers.start((req, res) => req.resume().on('end', () => res.writeHead(200).end('{}')));
     const file = new File([bytesOf(100_000)], 'watched.bin');
     const stream = vi.spyOn(file, 'stream');
     const form = new FormData();
@@ -168,7 +164,7 @@ describe('a form with a file, sent by the client', () => {
 
   it('arrives whole, with a Content-Length of what arrives, its parts as they were', async () => {
     const received: { body?: Buffer; contentLength?: string; contentType?: string } = {};
-    server = await startServer((req, res) => {
+    const server = await servers.start((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {

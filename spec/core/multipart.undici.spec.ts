@@ -2,20 +2,16 @@
 // goes as one Blob of its encoding, its file read only as it is sent (src/core/multipart.ts). fetch encodes a
 // form itself, reading each file through its stream() as it sends it, so this holds on undici only.
 import { lastValueFrom } from 'rxjs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AsyncAPIClient } from '../../src/index.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { serverPerTest } from '../support/server.js';
 
 describe('a form with a file on the undici transport', () => {
-  let server: TestServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const servers = serverPerTest();
 
   it('is encoded without reading the file, and sent with its length', async () => {
     let received: { bytes: number; contentLength: string | undefined } | undefined;
-    server = await startServer((req, res) => {
+    const server = await servers.start((req, res) => {
       let bytes = 0;
       req.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
       req.on('end', () => {

@@ -343,12 +343,6 @@ describe('interceptors that hold the response Observable their own way', () => {
 });
 
 describe('an interceptor that changes the headers of the request in place', () => {
-  let server: TestServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
-
   it('sends what it set and leaves out what it deleted, with the prepared body as it was (a Blob, not read by the interceptor)', async () => {
     server = await startServer((req, res) => {
       let body = '';

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** One request as the test server saw it. */
 export interface Hit {
@@ -42,6 +43,19 @@ export async function startServer(handler: (req: IncomingMessage, res: ServerRes
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A server for each test that starts one, closed after it (vitest's `afterEach`, registered where this is
+ * called): `const servers = serverPerTest();` then `const server = await servers.start(handler);`.
+ */
+export function serverPerTest(): { start(handler: Parameters<typeof startServer>[0]): Promise<TestServer> } {
+  let current: TestServer | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return { start: async (handler) => (current = await startServer(handler)) };
 }
 
 /** A loopback port where nothing listens: connecting to it is refused. */
