@@ -3,9 +3,9 @@
  * loads where only web APIs are (an edge runtime, through the `import` condition).
  *
  * A form with a file, encoded by `new Response(form).blob()` or `.arrayBuffer()`, is read into memory
- * whole: 300 MiB of file, 300 MiB of heap. The platform still writes the multipart encoding here (its boundary, the escaping of names
- * and file names, the line breaks of string values): of a copy of the form whose files are short
- * markers, which is small. The markers are then swapped for the files, as parts of one Blob: a Blob
+ * whole: 300 MiB of file, 300 MiB of heap. The platform still writes the multipart encoding here (its
+ * boundary, the escaping of names and file names, the line breaks of string values): of a copy of the
+ * form whose files are short markers, which is small. The markers are then swapped for the files, as parts of one Blob: a Blob
  * made of Blobs shares their bytes (a file from `fs.openAsBlob` stays on disk), so the form is sent
  * as it is read, with its exact length.
  */
@@ -24,9 +24,6 @@
  * ```
  */
 export async function multipartBlob(form: FormData): Promise<Blob> {
-  // What is not a File of this realm as it is (a Blob-like object of a library, a subclass with its own type or
-  // stream()) is read by the platform through its own methods: then the platform encodes the form, whole.
-  for (const value of form.values()) if (typeof value !== 'string' && Object.getPrototypeOf(value) !== File.prototype) return encodedWhole(form);
   const files: Blob[] = [];
   const markers: string[] = [];
   const shadow = new FormData();
@@ -34,6 +31,10 @@ export async function multipartBlob(form: FormData): Promise<Blob> {
   for (const [name, value] of form) {
     if (typeof value === 'string') {
       shadow.append(name, value);
+    } else if (Object.getPrototypeOf(value) !== File.prototype) {
+      // Not a File of this realm as it is (a Blob-like object of a library, a subclass with its own type or
+      // stream()): the platform reads it through its own methods, so the platform encodes the form, whole.
+      return encodedWhole(form);
     } else {
       const marker = `rx-api-client-file-${files.length}-${run}`;
       files.push(value);
