@@ -15,9 +15,10 @@ export type FetchOne = (request: SendableRequest) => Observable<Response>;
 /**
  * Stands around the transport for every fetch of an attempt (the interceptors
  * feature). `attempt` ends with the attempt: a fetch added to it may outlive
- * the interceptor chain's own subscription, until the attempt is over.
+ * the interceptor chain's own subscription, until the attempt is over. `context`
+ * is the attempt's: its target and number, for the errors the feature raises.
  */
-export type Intercept = (request: SendableRequest, fetch: FetchOne, attempt: Subscription) => Observable<Response>;
+export type Intercept = (request: SendableRequest, fetch: FetchOne, attempt: Subscription, context: AttemptContext) => Observable<Response>;
 
 /** How one attempt runs. */
 export interface AttemptOptions {

@@ -20,9 +20,10 @@
  *
  * 1. `prepare(request)`: changes the prepared request once per logical
  *    request, before the first attempt (the idempotency key).
- * 2. `intercept(request, fetch)` with `send`: stands around the transport
- *    for every fetch of an attempt (interceptors), through the held attempt
- *    of `core/held-attempt.ts` that it brings. At most one feature intercepts.
+ * 2. `intercept(request, fetch, attempt, context)` with `send`: stands around
+ *    the transport for every fetch of an attempt (interceptors), through the held
+ *    attempt of `core/held-attempt.ts` that it brings; `context` names the attempt
+ *    for its errors. At most one feature intercepts.
  * 3. `start(request)`: runs once per logical request (each subscription),
  *    after `prepare`; the {@link RequestHooks} it returns live as long as that
  *    request. They may:
@@ -224,7 +225,7 @@ export interface RequestHooks {
  */
 export interface FeatureHooks extends CommonFeatureHooks {
   /** Stands around the transport for every fetch of an attempt; comes with `send`. See `Intercept`. */
-  intercept?(request: SendableRequest, fetch: FetchOne, attempt: Subscription): Observable<Response>;
+  intercept?(request: SendableRequest, fetch: FetchOne, attempt: Subscription, context: AttemptContext): Observable<Response>;
   /** How attempts are sent when `intercept` is set: `sendHeld` (core/held-attempt), which runs it. */
   readonly send?: Sender;
 }
@@ -272,7 +273,7 @@ export interface CommonFeatureHooks {
  */
 export interface InterceptingHooks {
   /** Stands around the transport for every fetch of an attempt. See `Intercept`. */
-  intercept(request: SendableRequest, fetch: FetchOne, attempt: Subscription): Observable<Response>;
+  intercept(request: SendableRequest, fetch: FetchOne, attempt: Subscription, context: AttemptContext): Observable<Response>;
   /** How attempts are sent: `sendHeld` (core/held-attempt), which runs `intercept`. */
   readonly send: Sender;
 }

@@ -41,7 +41,7 @@ export function sendHeld<T>(request$: LaterRequest | SendableRequest, read: Resp
     const fetchOne = (request: SendableRequest) => fetchFollowingRedirects(request, context, options.redirects, held, options.transport).pipe(classify());
     // An interceptor's fetches end with the attempt, not with the interceptor chain (see withInterceptors).
     const fetches = new Subscription();
-    const response$ = withRequest<Response>(request$, (sendable) => (intercept ? intercept(sendable, fetchOne, fetches) : fetchOne(sendable)));
+    const response$ = withRequest<Response>(request$, (sendable) => (intercept ? intercept(sendable, fetchOne, fetches, context) : fetchOne(sendable)));
     const idle = (options.stream as { readonly idleTimeout?: number } | undefined)?.idleTimeout;
     const readResponse = (response: Response): Observable<T> => {
       let values$ = defer(() => read(response, context));

@@ -1,4 +1,4 @@
-import { catchError, defer, map, Observable, switchMap, take, throwError, throwIfEmpty, type Subscription } from 'rxjs';
+import { defer, map, Observable, switchMap, take, type Subscription } from 'rxjs';
 import { ConfigurationError, NetworkError } from '../core/errors.js';
 import type { ClientContext, CommonFeatureHooks, Feature, InterceptingHooks } from '../core/feature.js';
 import { sendHeld } from '../core/held-attempt.js';
@@ -111,7 +111,7 @@ function interceptingHooks(client: ClientContext, chain: readonly Interceptor[])
   const origins = new Set([client.baseUrl.origin, ...client.allowedOrigins]);
   return {
     send: sendHeld,
-    intercept: (sendable, fetch, attempt) => {
+    intercept: (sendable, fetch, attempt, context) => {
       const fetchOne = (request: SendableRequest) => heldByAttempt(fetch(request), attempt);
       const original = new Request(sendable.url.href, sendable.init);
       // Passed on as it is, the request keeps its prepared body (a string, not a stream read once), and takes the
@@ -120,25 +120,30 @@ function interceptingHooks(client: ClientContext, chain: readonly Interceptor[])
         request === original
           ? fetchOne(withHeadersOf(request, sendable))
           : fromRequest(request, sendable).pipe(map((made) => withCredentialsFor(made, sendable, origins)), switchMap(fetchOne));
-      return chainInterceptors(chain, last)(original).pipe(
-        take(1),
-        throwIfEmpty(() => new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
-        map((response) => {
-          // What fetch rejects with when the network fails, as a Response: a network failure, not an answer.
-          if (response.type === 'error') throw new ErrorResponse('an interceptor answered Response.error()');
-          // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a network error.
-          if (response.bodyUsed || response.body?.locked) {
-            throw new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()');
-          }
-          return response;
-        }),
-      );
+      const response$ = chainInterceptors(chain, last)(original).pipe(take(1));
+      // One subscriber for the checks of the chain's answer, rather than an operator each: they run on every attempt.
+      return new Observable<Response>((subscriber) => {
+        let answered = false;
+        return response$.subscribe({
+          next: (response) => {
+            answered = true;
+            // What fetch rejects with when the network fails, as a Response: a network failure, not an answer,
+            // retried as any. Its target and attempt are the attempt's.
+            if (response.type === 'error') {
+              subscriber.error(new NetworkError(new ErrorResponse('an interceptor answered Response.error()'), context.target, context.attempt));
+            } else if (response.bodyUsed || response.body?.locked) {
+              // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a network error.
+              subscriber.error(new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()'));
+            } else subscriber.next(response);
+          },
+          error: (error: unknown) => subscriber.error(error),
+          complete: () =>
+            answered
+              ? subscriber.complete()
+              : subscriber.error(new ConfigurationError('the interceptors completed without a response: each must emit the Response of next(request), or one of its own')),
+        });
+      });
     },
-    // The request's own hook knows its target and attempts: there the network failure becomes a NetworkError, retried as any.
-    start: (request) => ({
-      attempts: (attempt$) =>
-        attempt$.pipe(catchError((error: unknown) => throwError(() => (error instanceof ErrorResponse ? new NetworkError(error, request.target, request.attempts) : error)))),
-    }),
   };
 }
 
