@@ -319,6 +319,17 @@ describe('interceptors that hold the response Observable their own way', () => {
     expect(server.hits).toHaveLength(1);
   });
 
+  it('a Response of its own whose body is locked (a reader taken, nothing read) is refused the same way', async () => {
+    const locked = new Response('{"a":1}');
+    locked.body!.getReader();
+    expect(locked.bodyUsed).toBe(false);
+    const client = new AsyncAPIClient({ baseUrl: ORIGIN }, withInterceptors(() => of(locked)));
+    const recording = record(client.getJson('/x'));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(ConfigurationError);
+    expect((recording.error as Error).message).toMatch(/response\.clone\(\)/);
+  });
+
   it('a request rebuilt to add a header keeps its body as sent: a content-length, and a 307 can resend it', async () => {
     server = await startServer((req, res) => {
       if (req.url === '/old') {

@@ -1,5 +1,5 @@
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, tap } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   apiKeyAuth,
@@ -11,6 +11,7 @@ import {
   HttpError,
   ParseError,
   withEvents,
+  withInterceptors,
   type ClientEvent,
   type ClientOptions,
   type Feature,
@@ -336,6 +337,26 @@ describe('undiciTransport', () => {
     expect(await lastValueFrom(client.getJson('/x'))).toBe(1);
     expect(dispatch).toHaveBeenCalledTimes(1);
     await dispatcher.close();
+  });
+
+  it('its Response passes through interceptors untouched: the body is built on first use only, and a locked one is still refused', async () => {
+    const { origin } = await serve([200, '{"a":1}']);
+    const untouched = Symbol.for('rx-api-client.body-untouched');
+    const client = new AsyncAPIClient({ baseUrl: origin, transport: undiciTransport() }, withInterceptors((request, next) => next(request)));
+    const response = await lastValueFrom(client.request('GET', '/x'));
+    // The interceptors' check for a body handed out twice did not ask for `body`, which builds a web stream.
+    expect((response as unknown as Record<symbol, boolean>)[untouched]).toBe(true);
+    expect(await response.json()).toEqual({ a: 1 });
+    expect((response as unknown as Record<symbol, boolean>)[untouched]).toBe(false);
+    // A body that somebody took a reader of, before the chain answered with it, is refused as before.
+    const locking = new AsyncAPIClient(
+      { baseUrl: origin, transport: undiciTransport() },
+      withInterceptors((request, next) => next(request).pipe(tap((answer) => answer.body!.getReader()))),
+    );
+    const recording = record(locking.getJson('/x'));
+    await until(recording.done);
+    expect(recording.error).toBeInstanceOf(ConfigurationError);
+    expect((recording.error as Error).message).toMatch(/response\.clone\(\)/);
   });
 
   it('keeps at most `connections` sockets per origin', async () => {

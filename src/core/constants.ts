@@ -24,6 +24,15 @@
  */
 export const NEVER_RETRIED = Symbol.for('rx-api-client.never-retried');
 
+/**
+ * `true` on a Response whose body nobody has asked for or read yet, where
+ * asking would cost: the undici transport's, which builds a web stream for
+ * `body` on first use. Such a body cannot be locked, so a check for a locked
+ * body (withInterceptors') reads this first. Registered, as
+ * {@link NEVER_RETRIED}.
+ */
+export const BODY_UNTOUCHED = Symbol.for('rx-api-client.body-untouched');
+
 /** The longest timer browsers and Node keep: a longer one overflows and fires after about 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 

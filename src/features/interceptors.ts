@@ -1,4 +1,5 @@
 import { defer, map, Observable, switchMap, take, type Subscription } from 'rxjs';
+import { BODY_UNTOUCHED } from '../core/constants.js';
 import { ConfigurationError, NetworkError } from '../core/errors.js';
 import type { ClientContext, CommonFeatureHooks, Feature, InterceptingHooks } from '../core/feature.js';
 import { sendHeld } from '../core/held-attempt.js';
@@ -131,8 +132,9 @@ function interceptingHooks(client: ClientContext, chain: readonly Interceptor[])
             // retried as any. Its target and attempt are the attempt's.
             if (response.type === 'error') {
               subscriber.error(new NetworkError(new ErrorResponse('an interceptor answered Response.error()'), context.target, context.attempt));
-            } else if (response.bodyUsed || response.body?.locked) {
-              // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a network error.
+            } else if (response.bodyUsed || (!(response as { [BODY_UNTOUCHED]?: boolean })[BODY_UNTOUCHED] && response.body?.locked)) {
+              // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a
+              // network error. An untouched body is not asked for: the undici transport would build a web stream for it.
               subscriber.error(new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()'));
             } else subscriber.next(response);
           },

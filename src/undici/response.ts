@@ -3,6 +3,7 @@ import { pipeline, Transform, type Readable, type TransformCallback } from 'node
 import { arrayBuffer, json, text } from 'node:stream/consumers';
 import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import type { Dispatcher } from 'undici';
+import { BODY_UNTOUCHED } from '../core/constants.js';
 import { RawHeaders } from './raw-headers.js';
 
 /*
@@ -99,6 +100,11 @@ class UndiciResponse implements Response {
 
   get bodyUsed(): boolean {
     return this.#used || (this.#full?.bodyUsed ?? false);
+  }
+
+  /** Neither `body` nor a reader was asked for: the body cannot be locked, and asking `body` would build its stream. */
+  get [BODY_UNTOUCHED](): boolean {
+    return this.#full === undefined && !this.#used;
   }
 
   text(): Promise<string> {
