@@ -307,6 +307,35 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
     await expect(response.json()).rejects.toBeInstanceOf(TypeError);
   });
 
+  it('its body stream is used as fetch\'s is: asked for, it is not used until read; read, locked or cancelled, the readers reject', async () => {
+    const { origin } = await serve([200, '{"n":1}']);
+    const client = newClient({ baseUrl: origin });
+    const fresh = () => lastValueFrom(client.request('GET', '/x'));
+    const asked = await fresh();
+    const body = asked.body!;
+    // Left alone a while (the body has come in by then), a stream that nobody reads is not used: nothing read ahead.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([asked.bodyUsed, asked.body === body]).toEqual([false, true]);
+    const copy = asked.clone();
+    expect([await asked.text(), asked.bodyUsed, await copy.json()]).toEqual(['{"n":1}', true, { n: 1 }]);
+    const read = await fresh();
+    await read.body!.getReader().read();
+    expect(read.bodyUsed).toBe(true);
+    await expect(read.text()).rejects.toBeInstanceOf(TypeError);
+    expect(() => read.clone()).toThrow(TypeError);
+    const locked = await fresh();
+    locked.body!.getReader();
+    expect(locked.bodyUsed).toBe(false);
+    await expect(locked.json()).rejects.toBeInstanceOf(TypeError);
+    const cancelled = await fresh();
+    await cancelled.body!.cancel();
+    expect(cancelled.bodyUsed).toBe(true);
+    await expect(cancelled.arrayBuffer()).rejects.toBeInstanceOf(TypeError);
+    const blob = await fresh();
+    void blob.body;
+    expect(await (await blob.blob()).text()).toBe('{"n":1}');
+  });
+
   it('a body refused by its content-length is cancelled before its first read, and that closes the connection', async () => {
     server = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });

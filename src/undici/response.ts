@@ -54,6 +54,10 @@ class UndiciResponse implements Response {
   #full: Response | undefined;
   #used = false;
   #spent: ReadableStream<Uint8Array> | undefined;
+  /** The web stream over the body, once `body` was asked for: without a full Response, which costs as much again. */
+  #web: ReadableStream<Uint8Array> | undefined;
+  /** Something read from `#web` or cancelled it: fetch's "disturbed", what `bodyUsed` says. */
+  #disturbed = false;
 
   constructor(data: Dispatcher.ResponseData, url: string, nullBody: boolean) {
     this.#data = data;
@@ -95,16 +99,17 @@ class UndiciResponse implements Response {
     if (this.#nullBody) return null;
     // Read already, straight from undici: fetch would hand out its used-up, locked stream.
     if (this.#used && this.#full === undefined) return (this.#spent ??= spentStream()) as Response['body'];
-    return this.#materialize().body;
+    if (this.#full !== undefined) return this.#full.body;
+    return (this.#web ??= webStream(this.#stream(), () => (this.#disturbed = true))) as Response['body'];
   }
 
   get bodyUsed(): boolean {
-    return this.#used || (this.#full?.bodyUsed ?? false);
+    return this.#used || this.#disturbed || (this.#full?.bodyUsed ?? false);
   }
 
   /** Neither `body` nor a reader was asked for: the body cannot be locked, and asking `body` would build its stream. */
   get [BODY_UNTOUCHED](): boolean {
-    return this.#full === undefined && !this.#used;
+    return this.#full === undefined && this.#web === undefined && !this.#used;
   }
 
   text(): Promise<string> {
@@ -140,7 +145,14 @@ class UndiciResponse implements Response {
 
   /** Reads the body straight from undici or from its decoders, or through the full Response once one was built. */
   #read(kind: 'text' | 'json' | 'arrayBuffer'): Promise<unknown> {
-    if (this.#full !== undefined || this.#nullBody) return this.#materialize()[kind]();
+    if (this.#full !== undefined || this.#web !== undefined || this.#nullBody) {
+      // A stream handed out by `body` and read or locked already: the Response over it cannot be built.
+      try {
+        return this.#materialize()[kind]();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     if (this.#used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
     this.#used = true;
     const stream = this.#stream();
@@ -161,7 +173,8 @@ class UndiciResponse implements Response {
   #materialize(): Response {
     if (this.#full !== undefined) return this.#full;
     if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
-    this.#full = new Response(this.#nullBody ? null : webStream(this.#stream()), { status: this.status, statusText: this.statusText, headers: this.headers });
+    const body = this.#nullBody ? null : (this.#web ?? webStream(this.#stream(), () => undefined));
+    this.#full = new Response(body, { status: this.status, statusText: this.statusText, headers: this.headers });
     return this.#full;
   }
 }
@@ -230,26 +243,32 @@ function decodersFor(encoding: string | null): Transform[] {
 }
 
 /** A Node stream (undici's body, or its decoder) as a web stream whose errors are fetch's `TypeError`s; cancelling it destroys the body. */
-function webStream(body: Readable): ReadableStream<Uint8Array> {
+function webStream(body: Readable, disturbed: () => void): ReadableStream<Uint8Array> {
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const chunk = await iterator.next();
-        if (chunk.done) controller.close();
-        else controller.enqueue(new Uint8Array(chunk.value.buffer, chunk.value.byteOffset, chunk.value.byteLength));
-      } catch (error) {
-        controller.error(asFetchError(error));
-      }
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        disturbed();
+        try {
+          const chunk = await iterator.next();
+          if (chunk.done) controller.close();
+          else controller.enqueue(new Uint8Array(chunk.value.buffer, chunk.value.byteOffset, chunk.value.byteLength));
+        } catch (error) {
+          controller.error(asFetchError(error));
+        }
+      },
+      // destroy() too: the iterator's return() alone does nothing to a body cancelled before its first read,
+      // which would keep the connection (and the server's send) going. The abort error it raises has no one
+      // left to hear it. Safe when the body has ended already.
+      cancel: () => {
+        disturbed();
+        body.on('error', () => undefined).destroy();
+        return iterator.return?.().then(() => undefined, () => undefined);
+      },
     },
-    // destroy() too: the iterator's return() alone does nothing to a body cancelled before its first read,
-    // which would keep the connection (and the server's send) going. The abort error it raises has no one
-    // left to hear it. Safe when the body has ended already.
-    cancel: () => {
-      body.on('error', () => undefined).destroy();
-      return iterator.return?.().then(() => undefined, () => undefined);
-    },
-  });
+    // Nothing is pulled before a read asks for it: a pull is a read, which disturbs the body (`bodyUsed`).
+    { highWaterMark: 0 },
+  );
 }
 /**
  * fetch rejects with a TypeError whose cause is the socket's error: do the
