@@ -36,8 +36,9 @@ export function toResponse(data: Dispatcher.ResponseData, url: string, method = 
  * `Headers`, a web stream over the body, the decoders of a compressed body)
  * only when they are asked for: `text()`, `json()` and `arrayBuffer()` of an
  * uncompressed body read undici's body directly, which is most of what makes
- * this transport faster than fetch. `body`, `clone()` and the other readers
- * work on a full `Response` built on first use. As with fetch, the headers
+ * this transport faster than fetch. `body` is a web stream over the body,
+ * made on first use; `clone()`, `blob()` and `formData()` work on a full
+ * `Response` built then (over that stream, if `body` made one). As with fetch, the headers
  * stay as sent (`content-encoding` too) and the body is decoded.
  *
  * It is a `Response` by its prototype (`instanceof Response`, the `Response`
