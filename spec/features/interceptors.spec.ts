@@ -319,6 +319,28 @@ describe('interceptors that hold the response Observable their own way', () => {
     expect(server.hits).toHaveLength(1);
   });
 
+  it.each<[string, Interceptor]>([
+    ['undefined', (request, next) => next(request).pipe(map(() => undefined as unknown as Response))],
+    ['null', () => of(null as unknown as Response)],
+  ])('an answer that is no Response (%s) fails the request with the TypeError of reading it, not an empty completion', async (_name, bad) => {
+    nock(ORIGIN).get('/x').reply(200, '{"a":1}', { 'content-type': 'application/json' });
+    const unhandled: unknown[] = [];
+    const listen = (error: unknown) => void unhandled.push(error);
+    process.on('uncaughtException', listen);
+    try {
+      const client = new AsyncAPIClient({ baseUrl: ORIGIN, retry: false }, withInterceptors(bad));
+      const recording = record(client.getJson('/x'));
+      await until(recording.done);
+      // An observer's own throw is reported through a timer: give it one.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(recording.error).toBeInstanceOf(TypeError);
+      expect(recording.values).toEqual([]);
+    } finally {
+      process.off('uncaughtException', listen);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('a Response of its own whose body is locked (a reader taken, nothing read) is refused the same way', async () => {
     const locked = new Response('{"a":1}');
     locked.body!.getReader();

@@ -1,5 +1,5 @@
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { lastValueFrom, tap } from 'rxjs';
+import { lastValueFrom, switchMap, tap } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   apiKeyAuth,
@@ -15,6 +15,7 @@ import {
   type ClientEvent,
   type ClientOptions,
   type Feature,
+  type Interceptor,
   type Transport,
 } from '../../src/index.js';
 import { undiciTransport } from '../../src/undici/index.js';
@@ -334,6 +335,33 @@ describe.each(TRANSPORTS)('the client on the %s transport', (_name, transport) =
     const blob = await fresh();
     void blob.body;
     expect(await (await blob.blob()).text()).toBe('{"n":1}');
+    // A clone read first leaves the original unused, and readable.
+    const original = await fresh();
+    void original.body;
+    expect(await original.clone().text()).toBe('{"n":1}');
+    expect(original.bodyUsed).toBe(false);
+    expect(await original.text()).toBe('{"n":1}');
+    // Used from the moment a read or a pipe is asked for, not from when the data moves.
+    const piped = await fresh();
+    void piped.body!.pipeTo(new WritableStream());
+    expect(piped.bodyUsed).toBe(true);
+    const reading = await fresh();
+    void reading.body!.getReader().read();
+    expect(reading.bodyUsed).toBe(true);
+  });
+
+  it('a logging interceptor that reads a clone of each answer leaves the answer to the reader', async () => {
+    const { origin } = await serve([200, '{"n":1}']);
+    const logged: string[] = [];
+    const logging: Interceptor = (request, next) =>
+      next(request).pipe(
+        switchMap(async (response) => {
+          if (response.body !== null) logged.push(await response.clone().text());
+          return response;
+        }),
+      );
+    expect(await lastValueFrom(newClient({ baseUrl: origin }, withInterceptors(logging)).getJson('/x'))).toEqual({ n: 1 });
+    expect(logged).toEqual(['{"n":1}']);
   });
 
   it('a body refused by its content-length is cancelled before its first read, and that closes the connection', async () => {

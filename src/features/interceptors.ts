@@ -128,15 +128,24 @@ function interceptingHooks(client: ClientContext, chain: readonly Interceptor[])
         return response$.subscribe({
           next: (response) => {
             answered = true;
-            // What fetch rejects with when the network fails, as a Response: a network failure, not an answer,
-            // retried as any. Its target and attempt are the attempt's.
-            if (response.type === 'error') {
-              subscriber.error(new NetworkError(new ErrorResponse('an interceptor answered Response.error()'), context.target, context.attempt));
-            } else if (response.bodyUsed || (!(response as { [BODY_UNTOUCHED]?: boolean })[BODY_UNTOUCHED] && response.body?.locked)) {
-              // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a
-              // network error. An untouched body is not asked for: the undici transport would build a web stream for it.
-              subscriber.error(new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()'));
-            } else subscriber.next(response);
+            // A check that throws (an answer that is no Response) must reach the subscriber: an observer's own
+            // throw would be reported as unhandled, and the request would complete empty.
+            let refusal: unknown;
+            try {
+              // What fetch rejects with when the network fails, as a Response: a network failure, not an answer,
+              // retried as any. Its target and attempt are the attempt's.
+              if (response.type === 'error') {
+                refusal = new NetworkError(new ErrorResponse('an interceptor answered Response.error()'), context.target, context.attempt);
+              } else if (response.bodyUsed || (!(response as { [BODY_UNTOUCHED]?: boolean })[BODY_UNTOUCHED] && response.body?.locked)) {
+                // A Response handed out twice (a cache interceptor without clone()) cannot be read again; fetch would call it a
+                // network error. An untouched body is not asked for: the undici transport would build a web stream for it.
+                refusal = new ConfigurationError('the response body was already read: an interceptor that caches responses must hand out response.clone()');
+              }
+            } catch (error) {
+              refusal = error;
+            }
+            if (refusal === undefined) subscriber.next(response);
+            else subscriber.error(refusal);
           },
           error: (error: unknown) => subscriber.error(error),
           complete: () =>

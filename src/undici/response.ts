@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import { arrayBuffer, json, text } from 'node:stream/consumers';
 import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import type { Dispatcher } from 'undici';
@@ -57,8 +57,6 @@ class UndiciResponse implements Response {
   #spent: ReadableStream<Uint8Array> | undefined;
   /** The web stream over the body, once `body` was asked for: without a full Response, which costs as much again. */
   #web: ReadableStream<Uint8Array> | undefined;
-  /** Something read from `#web` or cancelled it: fetch's "disturbed", what `bodyUsed` says. */
-  #disturbed = false;
 
   constructor(data: Dispatcher.ResponseData, url: string, nullBody: boolean) {
     this.#data = data;
@@ -101,11 +99,14 @@ class UndiciResponse implements Response {
     // Read already, straight from undici: fetch would hand out its used-up, locked stream.
     if (this.#used && this.#full === undefined) return (this.#spent ??= spentStream()) as Response['body'];
     if (this.#full !== undefined) return this.#full.body;
-    return (this.#web ??= webStream(this.#stream(), () => (this.#disturbed = true))) as Response['body'];
+    return (this.#web ??= webStream(this.#stream())) as Response['body'];
   }
 
   get bodyUsed(): boolean {
-    return this.#used || this.#disturbed || (this.#full?.bodyUsed ?? false);
+    // Once a whole Response was built (over `#web` too), its body is what is read: a clone reads the other branch.
+    if (this.#full !== undefined) return this.#full.bodyUsed;
+    // fetch's "disturbed": a read or a cancel was asked of the stream (Node's check takes a web stream too).
+    return this.#used || (this.#web !== undefined && Readable.isDisturbed(this.#web as unknown as NodeJS.ReadableStream));
   }
 
   /** Neither `body` nor a reader was asked for: the body cannot be locked, and asking `body` would build its stream. */
@@ -174,7 +175,7 @@ class UndiciResponse implements Response {
   #materialize(): Response {
     if (this.#full !== undefined) return this.#full;
     if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
-    const body = this.#nullBody ? null : (this.#web ?? webStream(this.#stream(), () => undefined));
+    const body = this.#nullBody ? null : (this.#web ?? webStream(this.#stream()));
     this.#full = new Response(body, { status: this.status, statusText: this.statusText, headers: this.headers });
     return this.#full;
   }
@@ -244,32 +245,26 @@ function decodersFor(encoding: string | null): Transform[] {
 }
 
 /** A Node stream (undici's body, or its decoder) as a web stream whose errors are fetch's `TypeError`s; cancelling it destroys the body. */
-function webStream(body: Readable, disturbed: () => void): ReadableStream<Uint8Array> {
+function webStream(body: Readable): ReadableStream<Uint8Array> {
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        disturbed();
-        try {
-          const chunk = await iterator.next();
-          if (chunk.done) controller.close();
-          else controller.enqueue(new Uint8Array(chunk.value.buffer, chunk.value.byteOffset, chunk.value.byteLength));
-        } catch (error) {
-          controller.error(asFetchError(error));
-        }
-      },
-      // destroy() too: the iterator's return() alone does nothing to a body cancelled before its first read,
-      // which would keep the connection (and the server's send) going. The abort error it raises has no one
-      // left to hear it. Safe when the body has ended already.
-      cancel: () => {
-        disturbed();
-        body.on('error', () => undefined).destroy();
-        return iterator.return?.().then(() => undefined, () => undefined);
-      },
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await iterator.next();
+        if (chunk.done) controller.close();
+        else controller.enqueue(new Uint8Array(chunk.value.buffer, chunk.value.byteOffset, chunk.value.byteLength));
+      } catch (error) {
+        controller.error(asFetchError(error));
+      }
     },
-    // Nothing is pulled before a read asks for it: a pull is a read, which disturbs the body (`bodyUsed`).
-    { highWaterMark: 0 },
-  );
+    // destroy() too: the iterator's return() alone does nothing to a body cancelled before its first read,
+    // which would keep the connection (and the server's send) going. The abort error it raises has no one
+    // left to hear it. Safe when the body has ended already.
+    cancel: () => {
+      body.on('error', () => undefined).destroy();
+      return iterator.return?.().then(() => undefined, () => undefined);
+    },
+  });
 }
 /**
  * fetch rejects with a TypeError whose cause is the socket's error: do the
