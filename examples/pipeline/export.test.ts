@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AsyncAPIClient } from '../../src/index.js';
+import { AsyncAPIClient, type Transport } from '../../src/index.js';
+import { undiciTransport } from '../../src/undici/index.js';
 import { copyExport } from './export.js';
 import { startExportServer, type ExportServer } from './export-server.js';
 
@@ -29,7 +30,15 @@ function kernelSocketBuffers(): number {
   return maximum('tcp_rmem', 6 * 2 ** 20) + maximum('tcp_wmem', 4 * 2 ** 20);
 }
 
-describe('the export copied into a slow sink (pull form)', () => {
+// Node 20's own fetch (its undici 6) lets a body that is read slowly and steadily run ahead of the reader, by
+// some 30,000 records more every 10 s here (docs/streams.md): the pull form cannot hold back a transport that
+// reads ahead. So on Node 20 memory is checked on the undici transport only; from Node 22 on both.
+const TRANSPORTS: [string, (() => Transport) | undefined][] = [
+  ['undici', () => undiciTransport()],
+  ...(Number(process.versions.node.split('.')[0]) >= 22 ? [['fetch', undefined] as [string, undefined]] : []),
+];
+
+describe.each(TRANSPORTS)('the export copied into a slow sink (pull form), on the %s transport', (_name, transport) => {
   it('memory stays flat: the server stays a bounded lead ahead of the sink, however long the export', async () => {
     // 3 million records, about 500 MB: far more than any buffer on the way.
     server = await startExportServer({ lines: 3_000_000 });
@@ -40,7 +49,7 @@ describe('the export copied into a slow sink (pull form)', () => {
     const sink = async () => {
       if ((taken += 1) % 50 === 0) await sleep(1);
     };
-    const copy = copyExport(new AsyncAPIClient(server.url), '/export', sink, {
+    const copy = copyExport(new AsyncAPIClient({ baseUrl: server.url, transport: transport?.() }), '/export', sink, {
       signal: controller.signal,
       everyMs: 250,
       onProgress: ({ records }) => {
@@ -68,11 +77,13 @@ describe('the export copied into a slow sink (pull form)', () => {
   it('copies every record when the export ends', async () => {
     server = await startExportServer({ lines: 5_000 });
     const ids: number[] = [];
-    expect(await copyExport(new AsyncAPIClient(server.url), '/export', (record) => void ids.push(record.id))).toBe(5_000);
+    expect(await copyExport(new AsyncAPIClient({ baseUrl: server.url, transport: transport?.() }), '/export', (record) => void ids.push(record.id))).toBe(5_000);
     expect(ids[0]).toBe(1);
     expect(ids[4_999]).toBe(5_000);
   });
+});
 
+describe('the export program', () => {
   it('runs as a program, and SIGTERM stops it and closes the connection: npm run example:export', async () => {
     const root = fileURLToPath(new URL('../..', import.meta.url));
     const program = spawn(process.execPath, ['--import', 'tsx', 'examples/pipeline/export-main.ts'], { cwd: root, env: { ...process.env, EXPORT_LINES: '2000000' } });
