@@ -30,7 +30,7 @@ function kernelSocketBuffers(): number {
   return maximum('tcp_rmem', 6 * 2 ** 20) + maximum('tcp_wmem', 4 * 2 ** 20);
 }
 
-// Node 20's own fetch (its undici 6) lets a body that is read slowly and steadily run ahead of the reader, by
+// Node 20's own fetch (undici 6.24 in Node 20.20; not Node 22's 6.29) lets a body read slowly and steadily run ahead of the reader, by
 // some 30,000 records more every 10 s here (docs/streams.md): the pull form cannot hold back a transport that
 // reads ahead. So on Node 20 memory is checked on the undici transport only; from Node 22 on both.
 const TRANSPORTS: [string, (() => Transport) | undefined][] = [
