@@ -14,6 +14,19 @@ const once = async (source: AuthSource) => {
   return typeof given === 'function' ? lastValueFrom(given((known) => of(known))) : given;
 };
 
+/** An Observable of another library: `subscribe` and the interop key, no rxjs prototype. */
+function interopObservable<T>(value: T): Observable<T> {
+  const source: Record<string | symbol, unknown> = {
+    subscribe(observer: { next(value: T): void; complete(): void }) {
+      observer.next(value);
+      observer.complete();
+      return { unsubscribe() {} };
+    },
+  };
+  source[(Symbol as { observable?: symbol }).observable ?? '@@observable'] = () => source;
+  return source as unknown as Observable<T>;
+}
+
 describe('resolveAuthSource and credentialsOf', () => {
   it.each([
     ['fixed headers', bearerTokenAuth('t')],
@@ -25,6 +38,8 @@ describe('resolveAuthSource and credentialsOf', () => {
     ['asyncAuth() of a function returning headers', asyncAuth(() => bearerTokenAuth('t'))],
     ['asyncAuth() of a function returning a Headers object', asyncAuth(() => new Headers({ Authorization: 'Bearer t' }))],
     ['asyncAuth() of a function returning pairs', asyncAuth(() => [['Authorization', 'Bearer t']] as [string, string][])],
+    // Known by its subscribe, as the core knows an Observable when it refuses one without asyncAuth().
+    ['asyncAuth() of a function returning another library\'s Observable', asyncAuth(() => interopObservable(bearerTokenAuth('t')))],
   ])('reads %s', async (_name, auth) => {
     expect(await credentials(auth as AuthHeaders)).toEqual({ headers: { authorization: 'Bearer t' } });
   });

@@ -1,7 +1,7 @@
-import { defer, isObservable, map, switchMap, take, throwIfEmpty, type Observable } from 'rxjs';
+import { defer, map, switchMap, take, throwIfEmpty, type Observable, type ObservableInput } from 'rxjs';
 import { ConfigurationError } from '../core/errors.js';
 import { LATER, type HeadersLike } from '../core/headers.js';
-import { isThenable, readGiven, type AsyncAuthResult, type AuthProvider, type AuthRecord } from './provider.js';
+import { isSubscribable, isThenable, readGiven, type AsyncAuthResult, type AuthProvider, type AuthRecord } from './provider.js';
 
 /*
  * Auth headers that come later: a token from an async store, a refresh in flight, an OAuth library's
@@ -46,9 +46,10 @@ export function asyncAuth(provider: AsyncAuthProvider): AuthProvider {
     // asyncAuth(asyncAuth(fn)), in plain JavaScript: what it gives waits already.
     if ((given as Partial<AsyncAuthResult> | null | undefined)?.[LATER]) return given as unknown as AsyncAuthResult;
     return {
-      // A Headers object and an array of pairs are iterable: only Observables and thenables are waited for.
+      // A Headers object and an array of pairs are iterable: only Observables and thenables are waited for, known
+      // as the core knows them when it refuses them without asyncAuth() (another library's Observable too).
       [LATER]: (send) =>
-        defer(() => (isObservable(given) || isThenable(given) ? given : [given])).pipe(
+        defer(() => (isThenable(given) || isSubscribable(given) ? given : [given]) as ObservableInput<HeadersLike | AuthRecord>).pipe(
           take(1),
           throwIfEmpty(
             () => new ConfigurationError(process.env.NODE_ENV !== 'production' ? 'authHeaders (the function) completed without giving headers: emit or resolve headers such as bearerTokenAuth(token)' : 'auth'),

@@ -155,9 +155,8 @@ export function readGiven(given: HeadersLike | AuthRecord | undefined): Credenti
   if (given === undefined) {
     throw new ConfigurationError(process.env.NODE_ENV !== 'production' ? `${where} gave undefined: return headers such as bearerTokenAuth(token), or {} for none` : 'auth');
   }
-  // An Observable by its subscribe, as a thenable by its then: no rxjs import for a check.
   const thenable = isThenable(given);
-  if (thenable || typeof (given as { subscribe?: unknown } | null)?.subscribe === 'function') {
+  if (thenable || isSubscribable(given)) {
     // Nobody waits for it: its rejection must not end the process as an unhandled one.
     if (thenable) given.then(undefined, () => undefined);
     throw new ConfigurationError(
@@ -175,6 +174,14 @@ function readCredentials(input: HeadersLike | AuthRecord, where: string): Creden
     return { headers: toHeaderRecord(headers, where), query };
   }
   return { headers: toHeaderRecord(input, where) };
+}
+
+/**
+ * Whether `value` is an Observable by its `subscribe`, as a thenable is known by its `then`: rxjs's, or
+ * another library's. No rxjs import for a check. What `asyncAuth()` waits for, and the core refuses.
+ */
+export function isSubscribable(value: unknown): boolean {
+  return typeof (value as { subscribe?: unknown } | null | undefined)?.subscribe === 'function';
 }
 
 /** Whether `value` is a Promise or any other thenable. */
