@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import nock from 'nock';
-import { concat, filter, firstValueFrom, from, lastValueFrom, map, of, take, tap, throwError, type Observable } from 'rxjs';
+import { concat, filter, firstValueFrom, from, lastValueFrom, map, of, switchMap, take, tap, throwError, type Observable } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiKeyAuth, AsyncAPIClient, bearerTokenAuth, ConfigurationError, HttpError, NetworkError, withEvents, withInterceptors, type Interceptor } from '../../src/index.js';
 import { chainInterceptors } from '../../src/features/interceptors.js';
@@ -396,6 +396,45 @@ describe('an interceptor that changes the headers of the request in place', () =
     expect(bodyUsed).toBe(false);
     expect(server.hits[0]!.headers['x-tenant']).toBe('acme');
     expect(server.hits[0]!.headers['x-trace']).toBeUndefined();
+  });
+
+  it('a form goes with the boundary of the encoding that is sent, passed on as it is or changed in place', async () => {
+    server = await startServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ type: req.headers['content-type'], body })));
+    });
+    nock.enableNetConnect('127.0.0.1');
+    const passed: Interceptor = (request, next) => next(request);
+    const changed: Interceptor = (request, next) => (request.headers.set('x-tenant', 'acme'), next(request));
+    for (const interceptor of [passed, changed]) {
+      const client = new AsyncAPIClient({ baseUrl: server.origin }, withInterceptors(interceptor));
+      const form = new FormData();
+      form.append('a', '1');
+      form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
+      const sent = (await lastValueFrom(client.request('POST', '/form', { body: form }).pipe(switchMap((response) => response.json())))) as { type: string; body: string };
+      // The server reads the form by the boundary of its content-type.
+      const read = await new Response(sent.body, { headers: { 'content-type': sent.type } }).formData();
+      expect(read.get('a')).toBe('1');
+      expect(await (read.get('file') as Blob).text()).toBe('hello');
+    }
+    expect(server.hits.map((hit) => hit.headers['x-tenant'])).toEqual([undefined, 'acme']);
+  });
+
+  it('a content-type that an interceptor sets in place on a form is sent', async () => {
+    server = await startServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    nock.enableNetConnect('127.0.0.1');
+    const form = new FormData();
+    form.append('a', '1');
+    const client = new AsyncAPIClient(
+      { baseUrl: server.origin },
+      withInterceptors((request, next) => (request.headers.set('content-type', 'multipart/form-data; boundary=own'), next(request))),
+    );
+    await lastValueFrom(client.request('POST', '/form', { body: form }));
+    expect(server.hits[0]!.headers['content-type']).toBe('multipart/form-data; boundary=own');
   });
 
   it('untouched, the request goes as the client prepared it', async () => {

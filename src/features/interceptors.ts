@@ -115,11 +115,13 @@ function interceptingHooks(client: ClientContext, chain: readonly Interceptor[])
     intercept: (sendable, fetch, attempt, context) => {
       const fetchOne = (request: SendableRequest) => heldByAttempt(fetch(request), attempt);
       const original = new Request(sendable.url.href, sendable.init);
+      // Before any interceptor: where the client sent no content-type, this is the one the Request made from the body.
+      const madeType = original.headers.get('content-type');
       // Passed on as it is, the request keeps its prepared body (a string, not a stream read once), and takes the
       // headers that an interceptor changed in place (request.headers.set()): the only part of a Request that can change.
       const last = (request: Request) =>
         request === original
-          ? fetchOne(withHeadersOf(request, sendable))
+          ? fetchOne(withHeadersOf(request, sendable, madeType))
           : fromRequest(request, sendable).pipe(map((made) => withCredentialsFor(made, sendable, origins)), switchMap(fetchOne));
       const response$ = chainInterceptors(chain, last)(original).pipe(take(1));
       // One subscriber for the checks of the chain's answer, rather than an operator each: they run on every attempt.
@@ -158,10 +160,15 @@ function interceptingHooks(client: ClientContext, chain: readonly Interceptor[])
   };
 }
 
-/** The attempt's request with the headers of `request` (the attempt's own Request), when an interceptor changed them. */
-function withHeadersOf(request: Request, sendable: SendableRequest): SendableRequest {
+/**
+ * The attempt's request with the headers of `request` (the attempt's own Request), when an interceptor changed them.
+ * A content-type that the Request made from the body (`madeType`, where the client sent none) is not an interceptor's:
+ * a form's names the boundary of the Request's own encoding, not of the one the transport sends. It is left to the transport.
+ */
+function withHeadersOf(request: Request, sendable: SendableRequest, madeType: string | null): SendableRequest {
   const headers = Object.fromEntries(request.headers);
   const before = sendable.init.headers;
+  if (!before['content-type'] && headers['content-type'] === madeType) delete headers['content-type'];
   const names = Object.keys(headers);
   if (names.length === Object.keys(before).length && names.every((name) => before[name] === headers[name])) return sendable;
   return Object.assign({}, sendable, { init: { ...sendable.init, headers } });
